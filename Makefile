@@ -1,0 +1,142 @@
+# rulec - Falco rules compiled ahead of time into one eBPF object.
+#
+#   make          build build/rulec
+#   make test     install missing Debian packages (as root), build, run every test
+#   make run      build, compile stdlib-rules, run the runtime until Ctrl-C
+#   make bench    benchmarks (root); rewrites BENCHMARKS.md
+#   make install  PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by directory, so adding a file to a module needs no edit here.
+
+CC      ?= gcc
+CLANG   ?= clang
+BUILD   ?= build
+PREFIX  ?= /usr/local
+
+PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
+        libcmocka-dev libjson-c-dev libpcre2-dev libclang-rt-14-dev bpftool bpftrace
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
+LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Modules, bottom-up. Arrows point down: runtime never includes compiler.
+CORE_SRC     := $(wildcard core/*.c)
+GRAMMAR_GEN  := $(BUILD)/gen/grammar/parser.c $(BUILD)/gen/grammar/lexer.c
+GRAMMAR_SRC  := $(wildcard grammar/*.c)
+COMPILER_SRC := $(wildcard compiler/*.c)
+RUNTIME_SRC  := $(wildcard runtime/*.c)
+CLI_SRC      := $(wildcard cli/*.c)
+LIB_SRC      := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(RUNTIME_SRC)
+
+# Embedded kernel-side sources (the BPF headers codegen writes against).
+EMBED_SRC    := $(wildcard compiler/bpf/*.h)
+EMBED_GEN    := $(BUILD)/gen/embedded_bpf.c
+
+objs = $(patsubst %.c,$(2)/%.o,$(1))
+
+LIB_OBJ      := $(call objs,$(LIB_SRC),$(BUILD)/obj) $(call objs,$(GRAMMAR_GEN) $(EMBED_GEN),$(BUILD)/obj)
+CLI_OBJ      := $(call objs,$(CLI_SRC),$(BUILD)/obj)
+SAN_LIB_OBJ  := $(call objs,$(LIB_SRC),$(BUILD)/san) $(call objs,$(GRAMMAR_GEN) $(EMBED_GEN),$(BUILD)/san)
+SAN_CLI_OBJ  := $(call objs,$(CLI_SRC),$(BUILD)/san)
+
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all test unit fuzz e2e run bench install deps clean format check-format
+all: $(BUILD)/rulec
+
+# ---- generated sources ------------------------------------------------------
+$(BUILD)/gen/grammar/parser.c $(BUILD)/gen/grammar/parser.h: grammar/parser.y
+	@mkdir -p $(dir $@)
+	bison -Wall -Werror --defines=$(BUILD)/gen/grammar/parser.h -o $(BUILD)/gen/grammar/parser.c $<
+
+$(BUILD)/gen/grammar/lexer.c $(BUILD)/gen/grammar/lexer.h: grammar/lexer.l $(BUILD)/gen/grammar/parser.h
+	@mkdir -p $(dir $@)
+	flex --header-file=$(BUILD)/gen/grammar/lexer.h -o $(BUILD)/gen/grammar/lexer.c $<
+
+$(EMBED_GEN): $(EMBED_SRC) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $(EMBED_SRC) > $@.tmp && mv $@.tmp $@
+
+# Generated C is not held to -Wextra's unused-function rules.
+GEN_CFLAGS := -Wno-unused-function -Wno-sign-compare -Wno-unused-but-set-variable
+
+$(BUILD)/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GEN_CFLAGS) -c $< -o $@
+$(BUILD)/san/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(GEN_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c | $(GRAMMAR_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/san/%.o: %.c | $(GRAMMAR_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/librulec.a: $(LIB_OBJ)
+	ar rcs $@ $^
+$(BUILD)/librulec-san.a: $(SAN_LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/rulec: $(CLI_OBJ) $(BUILD)/librulec.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+# The sanitized binary drives the end-to-end tests.
+$(BUILD)/rulec-san: $(SAN_CLI_OBJ) $(BUILD)/librulec-san.a
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests -------------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test_util.h $(BUILD)/librulec-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(BUILD)/librulec-san.a $(LDLIBS) -lcmocka
+
+# libFuzzer targets: clang, sanitizers, the library sources compiled again.
+FUZZ_LIB_SRC := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(GRAMMAR_GEN) $(EMBED_GEN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined \
+	    -Wno-unused-function -o $@ $< $(FUZZ_LIB_SRC) -lyaml -ljson-c -lpcre2-8 -lbpf -lelf -lz
+
+deps:
+	@sh tools/install-deps.sh $(PKGS)
+
+FUZZ_SECONDS ?= 20
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+fuzz: $(FUZZ_BIN)
+	@sh tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san
+	@sh tests/e2e/run.sh $(BUILD)
+
+test: deps
+	$(MAKE) all $(BUILD)/rulec-san
+	$(MAKE) unit
+	$(MAKE) fuzz
+	$(MAKE) e2e
+
+run: $(BUILD)/rulec
+	$(BUILD)/rulec compile stdlib-rules/*.yaml -o $(BUILD)/stdlib.bpf.o
+	$(BUILD)/rulec run $(BUILD)/stdlib.bpf.o
+
+bench: $(BUILD)/rulec
+	@sh bench/run.sh $(BUILD)
+
+install: $(BUILD)/rulec
+	install -D -m 0755 $(BUILD)/rulec $(DESTDIR)$(PREFIX)/bin/rulec
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+check-format:
+	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

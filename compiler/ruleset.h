@@ -1,0 +1,101 @@
+/* The merged ruleset: what load.c reads from rules files and merge.c
+ * combines with Falco's semantics (append, override, exceptions, list
+ * substitution). Later passes (resolve, check, lower, split, codegen)
+ * work on this structure. Everything lives in the ruleset's arena. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/ast.h"
+#include "core/diag.h"
+#include "grammar/condition.h"
+
+/* Text assembled from YAML scalars, with each byte mapped to its origin. */
+struct cond_text {
+    char *text;
+    size_t len;
+    struct text_map map; /* map.offsets has len + 1 entries */
+};
+
+enum priority {
+    PRIO_EMERGENCY,
+    PRIO_ALERT,
+    PRIO_CRITICAL,
+    PRIO_ERROR,
+    PRIO_WARNING,
+    PRIO_NOTICE,
+    PRIO_INFORMATIONAL,
+    PRIO_DEBUG,
+    PRIO_MAX,
+};
+
+struct rs_list {
+    const char *name;
+    const char **items; /* after substitution of referenced lists */
+    size_t nitems;
+    struct src_pos pos;
+    bool used;
+};
+
+struct rs_macro {
+    const char *name;
+    struct cond_text condition; /* lists substituted */
+    struct src_pos pos;
+    size_t index;          /* definition order: a macro sees only earlier macros */
+    struct ast_node *ast;  /* parsed by resolve.c; NULL before or on error */
+    bool used;
+};
+
+struct rs_exception {
+    const char *name;
+    struct src_pos pos;
+};
+
+struct rs_rule {
+    const char *name;
+    const char *desc;
+    struct cond_text condition; /* lists substituted, exceptions appended */
+    struct cond_text output;
+    enum priority priority;
+    const char *source; /* "syscall" unless given */
+    const char **tags;
+    size_t ntags;
+    bool enabled;
+    bool warn_evttypes;         /* default true */
+    bool skip_if_unknown_filter; /* default false */
+    bool capture;
+    uint64_t capture_duration;
+    struct rs_exception *exceptions;
+    size_t nexceptions;
+    struct src_pos pos;          /* the `- rule:` key */
+    struct src_pos condition_pos; /* the condition: key */
+    size_t index;                /* rule order: alerts follow it */
+    struct ast_node *ast;        /* resolved condition (resolve.c) */
+};
+
+struct ruleset {
+    struct arena *arena;
+    struct src_file **files;
+    size_t nfiles;
+    struct rs_list **lists;
+    size_t nlists;
+    struct rs_macro **macros;
+    size_t nmacros;
+    struct rs_rule **rules;
+    size_t nrules;
+    /* required_engine_version seen in the files, as 0.N.0 or semver. */
+    unsigned engine_major, engine_minor, engine_patch;
+};
+
+const char *priority_name(enum priority p);            /* "Warning", "Informational" */
+/* Falco accepts any case and the short forms ("info"); returns PRIO_MAX when unknown. */
+enum priority priority_from_name(const char *name);
+
+struct ruleset *ruleset_new(void);
+void ruleset_free(struct ruleset **rs);
+const struct rs_list *ruleset_find_list(const struct ruleset *rs, const char *name);
+struct rs_macro *ruleset_find_macro(const struct ruleset *rs, const char *name);
+struct rs_rule *ruleset_find_rule(const struct ruleset *rs, const char *name);
