@@ -14,12 +14,12 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
-        libcmocka-dev libjson-c-dev libpcre2-dev libclang-rt-14-dev bpftool bpftrace
+        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
-LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
+LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8 -lcrypto
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -33,7 +33,7 @@ CLI_SRC      := $(wildcard cli/*.c)
 LIB_SRC      := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(RUNTIME_SRC)
 
 # Embedded kernel-side sources (the BPF headers codegen writes against).
-EMBED_SRC    := $(wildcard compiler/bpf/*.h)
+EMBED_SRC    := $(wildcard compiler/bpf/*.h) core/rulec_abi.h
 EMBED_GEN    := $(BUILD)/gen/embedded_bpf.c
 
 objs = $(patsubst %.c,$(2)/%.o,$(1))
@@ -52,11 +52,11 @@ FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 all: $(BUILD)/rulec
 
 # ---- generated sources ------------------------------------------------------
-$(BUILD)/gen/grammar/parser.c $(BUILD)/gen/grammar/parser.h: grammar/parser.y
+$(BUILD)/gen/grammar/parser.c $(BUILD)/gen/grammar/parser.h &: grammar/parser.y
 	@mkdir -p $(dir $@)
 	bison -Wall -Werror --defines=$(BUILD)/gen/grammar/parser.h -o $(BUILD)/gen/grammar/parser.c $<
 
-$(BUILD)/gen/grammar/lexer.c $(BUILD)/gen/grammar/lexer.h: grammar/lexer.l $(BUILD)/gen/grammar/parser.h
+$(BUILD)/gen/grammar/lexer.c $(BUILD)/gen/grammar/lexer.h &: grammar/lexer.l $(BUILD)/gen/grammar/parser.h
 	@mkdir -p $(dir $@)
 	flex --header-file=$(BUILD)/gen/grammar/lexer.h -o $(BUILD)/gen/grammar/lexer.c $<
 
@@ -102,7 +102,7 @@ FUZZ_LIB_SRC := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(GRAMMAR_GEN) $(EMBE
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined \
-	    -Wno-unused-function -o $@ $< $(FUZZ_LIB_SRC) -lyaml -ljson-c -lpcre2-8 -lbpf -lelf -lz
+	    -Wno-unused-function -o $@ $< $(FUZZ_LIB_SRC) -lyaml -ljson-c -lpcre2-8 -lbpf -lelf -lz -lcrypto
 
 deps:
 	@sh tools/install-deps.sh $(PKGS)

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/ast.h"
 #include "core/diag.h"
+#include "core/evttypes.h"
 #include "grammar/condition.h"
 
 /* Text assembled from YAML scalars, with each byte mapped to its origin. */
@@ -45,6 +46,10 @@ struct rs_macro {
     struct cond_text condition; /* lists substituted */
     struct src_pos pos;
     size_t index;          /* definition order: a macro sees only earlier macros */
+    /* Falco's visibility: macros[0..visibility) are the ones this macro may
+     * use, those defined before its last definition or append (a macro
+     * redefined later sees more than its index). Set by merge.c. */
+    size_t visibility;
     struct ast_node *ast;  /* parsed by resolve.c; NULL before or on error */
     bool used;
 };
@@ -74,6 +79,11 @@ struct rs_rule {
     struct src_pos condition_pos; /* the condition: key */
     size_t index;                /* rule order: alerts follow it */
     struct ast_node *ast;        /* resolved condition (resolve.c) */
+    /* Not compiled: an unknown source (LOAD_UNKNOWN_SOURCE) or an unknown
+     * field with skip-if-unknown-filter (LOAD_UNKNOWN_FILTER). */
+    bool skipped;
+    struct ast_node *lowered; /* NNF, constants folded (lower.c) */
+    struct evtset evttypes;   /* event types the condition can match (lower.c) */
 };
 
 struct ruleset {
@@ -88,6 +98,9 @@ struct ruleset {
     size_t nrules;
     /* required_engine_version seen in the files, as 0.N.0 or semver. */
     unsigned engine_major, engine_minor, engine_patch;
+    /* merge.c's collector (Falco's definitions before compilation), kept so a
+     * later load call can append to items of an earlier one. */
+    struct merge *merge;
 };
 
 const char *priority_name(enum priority p);            /* "Warning", "Informational" */

@@ -160,6 +160,16 @@ void diag_report(struct diag_list *list, enum diag_code code, struct src_pos pos
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
+    /* A macro body is inlined into every rule that uses it: a problem in it
+     * is reported once, at its place in the macro, not once per rule. */
+    for (size_t i = 0; i < list->len; i++) {
+        const struct diag *d = &list->items[i];
+        if (d->code == code && d->pos.file == pos.file && d->pos.offset == pos.offset &&
+            strcmp(d->message, msg) == 0) {
+            free(msg);
+            return;
+        }
+    }
     list->items[list->len++] = (struct diag){
         .code = code,
         .pos = pos,

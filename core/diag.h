@@ -33,6 +33,7 @@
     X(LOAD_UNKNOWN_KEY, DIAG_WARNING)                                                              \
     X(RULEC_NEVER_TRUE, DIAG_WARNING)                                                              \
     X(RULEC_KERNEL_MAYBE, DIAG_WARNING)                                                            \
+    X(RULEC_NOT_COMPILED, DIAG_WARNING)                                                            \
     X(RULEC_UNSUPPORTED, DIAG_ERROR)
 
 enum diag_severity {

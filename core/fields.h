@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum field_type {
@@ -31,6 +32,7 @@ enum field_origin {
     ORIGIN_FD,        /* the file or socket behind an fd */
     ORIGIN_USERSPACE, /* only the runtime can compute it (names from passwd, k8s metadata) */
     ORIGIN_PLUGIN,    /* another event source (k8s_audit): never in the kernel */
+    ORIGIN_MAX,
 };
 
 enum field_source {
@@ -47,6 +49,9 @@ enum {
     FF_ARG_REQUIRED = 1u << 3, /* the argument is mandatory */
     FF_DEPRECATED = 1u << 4,   /* LOAD_DEPRECATED_ITEM when used */
     FF_NAMED_ARG = 1u << 5,    /* evt.arg.NAME / evt.rawarg.NAME: the suffix is the argument */
+    FF_GENERIC = 1u << 6,      /* every source has it (Falco's generic evt.* class) */
+    FF_FILTER_ONLY = 1u << 7,  /* conditions only, not outputs (fd.ip, fd.net, evt.around) */
+    FF_OUTPUT_ONLY = 1u << 8,  /* outputs only, not conditions (evt.outputtime) */
 };
 
 enum field_id {
@@ -67,13 +72,35 @@ struct field_def {
 };
 
 /* Looks up a field by its full name. For named-argument fields
- * (evt.arg.flags) *named_arg receives the suffix ("flags"), else NULL. */
+ * (evt.arg.flags) *named_arg receives the suffix ("flags"), else NULL.
+ * The suffix points into name. Named arguments are checked: evt.arg.NAME and
+ * evt.rawarg.NAME need an event argument called NAME, evt.type.is.X an event
+ * type or a number; a wrong one makes the lookup fail (as in Falco). */
 const struct field_def *field_lookup(const char *name, const char **named_arg);
 const struct field_def *field_by_id(enum field_id id);
 const char *field_type_name(enum field_type type);
 const char *field_source_name(enum field_source source);
 /* "syscall", "k8s_audit" -> source; returns FSRC_MAX when unknown. */
 enum field_source field_source_from_name(const char *name);
+const char *field_origin_name(enum field_origin origin);
+
+/* The type the field yields with this argument (the bracket or named
+ * argument, NULL for none): evt.rawarg.NAME has the argument's native type,
+ * evt.arg.NAME is FT_PATH for path arguments; other fields have def->type. */
+enum field_type field_arg_type(const struct field_def *def, const char *arg);
+
+/* The values a numeric field can hold: min <= v && v <= max. Narrower than
+ * the type where the value is (uid and gid are 32-bit, pids are positive
+ * 32-bit, ports 16-bit). For non-numeric types {0, 0}. */
+struct field_range {
+    int64_t min;
+    uint64_t max;
+};
+
+struct field_range field_value_range(const struct field_def *def, const char *arg);
+/* False when the field can never hold value: a comparison with it is never
+ * true (RULEC_NEVER_TRUE). */
+bool field_value_in_range(const struct field_def *def, const char *arg, long long value);
 
 /* `rulec fields`: the catalogue as a table (or JSON). */
 void fields_print(FILE *out, bool json);

@@ -1,0 +1,139 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "cli/commands.h"
+#include "compiler/codegen.h"
+#include "compiler/emit.h"
+#include "compiler/front.h"
+
+static void _compile_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rulec compile [--format text|json|sarif] [--strict] -o OUT FILE...\n"
+            "       rulec compile --emit c FILE...\n"
+            "  Compiles rules files (loaded in order, as Falco loads them) into one BPF\n"
+            "  policy object. Runs every lint check first; on error nothing is written.\n"
+            "  --emit c prints the generated BPF C instead of compiling it.\n"
+            "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
+}
+
+/* sha256 over the rules files in load order, each prefixed by its length,
+ * so the policy names exactly the sources it came from. */
+static char *_digest(const struct ruleset *rs)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; i < rs->nfiles; i++) {
+        char len[32];
+        int n = snprintf(len, sizeof(len), "%zu:", rs->files[i]->len);
+        EVP_DigestUpdate(ctx, len, (size_t)n);
+        EVP_DigestUpdate(ctx, rs->files[i]->text, rs->files[i]->len);
+    }
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    char *hex = malloc(2 * mdlen + 1);
+    if (!hex)
+        abort();
+    for (unsigned int i = 0; i < mdlen; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return hex;
+}
+
+int cmd_compile(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"emit", required_argument, NULL, 'e'},
+        {"format", required_argument, NULL, 'f'},
+        {"strict", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *out_path = NULL;
+    bool emit_c = false, strict = false;
+    enum diag_format format = DIAG_FORMAT_TEXT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:e:f:sh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'e':
+            if (strcmp(optarg, "c") != 0) {
+                fprintf(stderr, "rulec compile: --emit takes 'c'\n");
+                return EXIT_USAGE;
+            }
+            emit_c = true;
+            break;
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                format = DIAG_FORMAT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                format = DIAG_FORMAT_JSON;
+            else if (!strcmp(optarg, "sarif"))
+                format = DIAG_FORMAT_SARIF;
+            else {
+                fprintf(stderr, "rulec compile: unknown format '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            strict = true;
+            break;
+        case 'h':
+            _compile_usage(stdout);
+            return EXIT_CLEAN;
+        default:
+            _compile_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc || (!out_path && !emit_c)) {
+        fprintf(stderr, "rulec compile: %s\n",
+                optind >= argc ? "no rules file given" : "no output file given (-o OUT)");
+        _compile_usage(stderr);
+        return EXIT_USAGE;
+    }
+    struct ruleset *rs = ruleset_new();
+    struct diag_list diags = {0};
+    int status = EXIT_ERRORS;
+    struct codegen_result res = {0};
+    char *digest = NULL;
+    front_run(rs, (const char *const *)argv + optind, (size_t)(argc - optind), &diags);
+    if (diags.errors)
+        goto out;
+    digest = _digest(rs);
+    if (codegen_policy(rs, digest, &res, &diags) < 0 || diags.errors)
+        goto out;
+    if (strict && diags.warnings)
+        goto out;
+    if (emit_c) {
+        fputs(res.c_source, stdout);
+        status = EXIT_CLEAN;
+        goto out;
+    }
+    char err[8192];
+    if (emit_object(res.c_source, res.meta_json, out_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec compile: %s\n", err);
+        goto out;
+    }
+    status = EXIT_CLEAN;
+out:
+    diag_sort(&diags);
+    diag_print(format == DIAG_FORMAT_TEXT ? stderr : stdout, &diags, format);
+    if (status == EXIT_CLEAN && !emit_c)
+        fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked\n", out_path, res.nrules,
+                res.nhooks);
+    codegen_result_free(&res);
+    free(digest);
+    diag_list_free(&diags);
+    ruleset_free(&rs);
+    return status;
+}

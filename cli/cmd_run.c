@@ -1,0 +1,315 @@
+/* rulec run: load a policy object, attach it, and turn candidate records
+ * into Falco-compatible alerts until SIGINT or SIGTERM. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli/commands.h"
+#include "core/rulec_abi.h"
+#include "runtime/config.h"
+#include "runtime/engine.h"
+#include "runtime/loader.h"
+#include "runtime/outputs.h"
+#include "runtime/users.h"
+
+/* Exit statuses of `rulec run` (documented in rulec(1)). */
+enum {
+    RUN_EXIT_RUNTIME = 1,
+    RUN_EXIT_USAGE = 2,
+    RUN_EXIT_CORRUPT = 3,
+    RUN_EXIT_VERSION = 4,
+    RUN_EXIT_PERM = 5,
+    RUN_EXIT_KERNEL = 6,
+    RUN_EXIT_VERIFIER = 7,
+};
+
+static volatile sig_atomic_t _stop, _reopen, _stats;
+
+static void _on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        _reopen = 1;
+    else if (sig == SIGUSR1)
+        _stats = 1;
+    else
+        _stop = 1;
+}
+
+static void _run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rulec run [options] POLICY.bpf.o\n"
+            "  --config FILE         YAML configuration in falco.yaml's shape\n"
+            "  --json                JSON alerts (Falco's keys)\n"
+            "  --output-file PATH    append alerts to PATH (reopened on SIGHUP)\n"
+            "  --syslog              also send alerts to syslog\n"
+            "  --no-stdout           do not print alerts on standard output\n"
+            "  --min-priority P      drop alerts below P (emergency ... debug)\n"
+            "  --iso8601             ISO 8601 times in text alerts\n"
+            "  --buffered            buffer outputs\n"
+            "  --host-root DIR       read passwd and group below DIR (DaemonSets)\n"
+            "  -o KEY=VALUE          set a configuration key\n"
+            "  --ringbuf-size BYTES  ring buffer size (power of two, default 8 MiB)\n"
+            "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
+            "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
+            "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
+            "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
+            "7 verifier rejection.\n");
+}
+
+static void _print_counters(const struct engine *eng, const struct loader *ld)
+{
+    unsigned long long c[RULEC_CNT_MAX] = {0};
+    loader_counters(ld, c, RULEC_CNT_MAX);
+    struct engine_stats st;
+    engine_stats(eng, &st);
+    fprintf(stderr,
+            "rulec: events %llu, candidates %llu, lost %llu, records %llu, alerts %llu, "
+            "residual rejections %llu\n",
+            c[RULEC_CNT_EVENTS], c[RULEC_CNT_CANDIDATES], c[RULEC_CNT_LOST],
+            (unsigned long long)st.records, (unsigned long long)st.alerts,
+            (unsigned long long)st.rejected);
+}
+
+static int _on_record(void *ctx, void *data, size_t len)
+{
+    engine_handle_record(ctx, data, len);
+    return 0;
+}
+
+static const char *_verifier_log_default(char *buf, size_t len)
+{
+    const char *dir = getenv("STATE_DIRECTORY");
+    snprintf(buf, len, "%s/rulec-verifier.log", dir && *dir ? dir : ".");
+    return buf;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    enum {
+        OPT_CONFIG = 1000,
+        OPT_JSON,
+        OPT_OUTPUT_FILE,
+        OPT_SYSLOG,
+        OPT_NO_STDOUT,
+        OPT_MIN_PRIORITY,
+        OPT_ISO8601,
+        OPT_BUFFERED,
+        OPT_HOST_ROOT,
+        OPT_RINGBUF,
+        OPT_VLOG,
+    };
+    static const struct option options[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"output-file", required_argument, NULL, OPT_OUTPUT_FILE},
+        {"syslog", no_argument, NULL, OPT_SYSLOG},
+        {"no-stdout", no_argument, NULL, OPT_NO_STDOUT},
+        {"min-priority", required_argument, NULL, OPT_MIN_PRIORITY},
+        {"iso8601", no_argument, NULL, OPT_ISO8601},
+        {"buffered", no_argument, NULL, OPT_BUFFERED},
+        {"host-root", required_argument, NULL, OPT_HOST_ROOT},
+        {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
+        {"verifier-log", required_argument, NULL, OPT_VLOG},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct config_overrides ov;
+    config_overrides_init(&ov);
+    const char *config_path = NULL, *vlog = NULL;
+    const char *sets[32];
+    size_t nsets = 0;
+    unsigned long ringbuf = 0;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_JSON:
+            ov.json_output = 1;
+            break;
+        case OPT_OUTPUT_FILE:
+            ov.output_file = optarg;
+            break;
+        case OPT_SYSLOG:
+            ov.syslog_enabled = 1;
+            break;
+        case OPT_NO_STDOUT:
+            ov.stdout_enabled = 0;
+            break;
+        case OPT_MIN_PRIORITY:
+            ov.min_priority = optarg;
+            break;
+        case OPT_ISO8601:
+            ov.time_format_iso_8601 = 1;
+            break;
+        case OPT_BUFFERED:
+            ov.buffered_outputs = 1;
+            break;
+        case OPT_HOST_ROOT:
+            ov.host_root = optarg;
+            break;
+        case OPT_RINGBUF:
+            ringbuf = strtoul(optarg, NULL, 0);
+            if (ringbuf < 4096 || (ringbuf & (ringbuf - 1))) {
+                fprintf(stderr, "rulec run: --ringbuf-size must be a power of two >= 4096\n");
+                return RUN_EXIT_USAGE;
+            }
+            break;
+        case OPT_VLOG:
+            vlog = optarg;
+            break;
+        case 'o':
+            if (nsets == sizeof(sets) / sizeof(sets[0])) {
+                fprintf(stderr, "rulec run: too many -o options\n");
+                return RUN_EXIT_USAGE;
+            }
+            sets[nsets++] = optarg;
+            break;
+        case 'h':
+            _run_usage(stdout);
+            return 0;
+        default:
+            _run_usage(stderr);
+            return RUN_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "rulec run: give exactly one policy object\n");
+        _run_usage(stderr);
+        return RUN_EXIT_USAGE;
+    }
+    const char *policy_path = argv[optind];
+    int status = RUN_EXIT_RUNTIME;
+    char err[1024];
+    struct rulec_config cfg;
+    config_init(&cfg);
+    struct diag_list diags = {0};
+    struct output_set *outputs = NULL;
+    struct users_db *users = NULL;
+    struct engine *eng = NULL;
+    struct loader ld = {.events_fd = -1, .counters_fd = -1};
+    struct ring_buffer *rb = NULL;
+    if (config_path && config_load(&cfg, config_path, &diags) < 0) {
+        diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
+        status = RUN_EXIT_USAGE;
+        goto out;
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rulec run: -o takes KEY=VALUE, not '%s'\n", sets[i]);
+            status = RUN_EXIT_USAGE;
+            goto out;
+        }
+        char key[128];
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+        if (config_set(&cfg, key, eq + 1, err, sizeof(err)) < 0) {
+            fprintf(stderr, "rulec run: %s\n", err);
+            status = RUN_EXIT_USAGE;
+            goto out;
+        }
+    }
+    config_apply_env(&cfg);
+    if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        status = RUN_EXIT_USAGE;
+        goto out;
+    }
+    int erc = engine_new(&eng, policy_path, &cfg, err, sizeof(err));
+    if (erc < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        status = erc == ENGINE_ERR_VERSION ? RUN_EXIT_VERSION
+                 : erc == ENGINE_ERR_IO    ? RUN_EXIT_RUNTIME
+                                           : RUN_EXIT_CORRUPT;
+        goto out;
+    }
+    if (outputs_new(&outputs, &cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        goto out;
+    }
+    if (users_new(&users, cfg.host_root) < 0)
+        fprintf(stderr, "rulec run: cannot read the passwd/group databases; user names will "
+                        "be <NA>\n");
+    engine_set_sinks(eng, outputs, users);
+    char vlog_buf[512];
+    enum loader_error lrc =
+        loader_open(&ld, policy_path, engine_meta(eng), ringbuf,
+                    vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err,
+                    sizeof(err));
+    if (lrc != LOADER_OK) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        status = lrc == LOADER_ERR_PERM       ? RUN_EXIT_PERM
+                 : lrc == LOADER_ERR_KERNEL   ? RUN_EXIT_KERNEL
+                 : lrc == LOADER_ERR_VERIFIER ? RUN_EXIT_VERIFIER
+                 : lrc == LOADER_ERR_CORRUPT  ? RUN_EXIT_CORRUPT
+                                              : RUN_EXIT_RUNTIME;
+        if (lrc == LOADER_ERR_PERM && geteuid() != 0)
+            fprintf(stderr, "rulec run: not running as root\n");
+        goto out;
+    }
+    rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
+    if (!rb) {
+        fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(errno));
+        status = RUN_EXIT_KERNEL;
+        goto out;
+    }
+    struct sigaction sa = {.sa_handler = _on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms\n",
+            policy_path, engine_meta(eng)->nrules, engine_meta(eng)->nhooks, ld.load_ms);
+    time_t last_tick = time(NULL);
+    unsigned long long lost_seen = 0;
+    while (!_stop) {
+        int n = ring_buffer__poll(rb, 100);
+        if (n < 0 && n != -EINTR) {
+            fprintf(stderr, "rulec run: ring buffer poll: %s\n", strerror(-n));
+            goto out;
+        }
+        if (_reopen) {
+            _reopen = 0;
+            outputs_reopen(outputs);
+        }
+        if (_stats) {
+            _stats = 0;
+            _print_counters(eng, &ld);
+        }
+        time_t now = time(NULL);
+        if (now != last_tick) {
+            last_tick = now;
+            outputs_tick(outputs);
+            /* Lost records are never silent: a drop alert, as Falco's. */
+            unsigned long long c[RULEC_CNT_MAX] = {0};
+            if (loader_counters(&ld, c, RULEC_CNT_MAX) == 0 && c[RULEC_CNT_LOST] > lost_seen) {
+                engine_drop_alert(eng, c[RULEC_CNT_LOST] - lost_seen, c[RULEC_CNT_EVENTS]);
+                lost_seen = c[RULEC_CNT_LOST];
+            }
+        }
+    }
+    /* Drain what is already in the buffer before detaching. */
+    ring_buffer__consume(rb);
+    _print_counters(eng, &ld);
+    status = 0;
+out:
+    ring_buffer__free(rb);
+    loader_close(&ld);
+    engine_free(&eng);
+    outputs_free(&outputs);
+    users_free(&users);
+    diag_list_free(&diags);
+    config_free(&cfg);
+    return status;
+}

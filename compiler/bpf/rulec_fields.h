@@ -1,0 +1,535 @@
+/* rulec_fields.h - the slot fillers generated code calls: one per field the
+ * kernel can read (compiler/kfields.c lists them), each wrapping an extractor
+ * of rulec_kernel.h and turning its status into a slot status. Also the
+ * per-event context and the string helpers the predicates use. */
+#ifndef RULEC_FIELDS_H
+#define RULEC_FIELDS_H
+
+#include <bpf/bpf_tracing.h>
+
+/* The dispatcher's table: one entry per x86_64 syscall number. */
+#define RULEC_MAX_SYSCALLS 512
+
+/* x86_64 syscall numbers the fillers need to tell where a syscall's fd is.
+ * (Syscall numbers are ABI, not kernel layout: no CO-RE needed.) */
+enum {
+    RULEC_NR_READ = 0, RULEC_NR_WRITE = 1, RULEC_NR_OPEN = 2, RULEC_NR_CLOSE = 3,
+    RULEC_NR_FSTAT = 5, RULEC_NR_MMAP = 9, RULEC_NR_IOCTL = 16, RULEC_NR_PREAD64 = 17,
+    RULEC_NR_PWRITE64 = 18, RULEC_NR_READV = 19, RULEC_NR_WRITEV = 20, RULEC_NR_DUP = 32,
+    RULEC_NR_DUP2 = 33, RULEC_NR_SENDFILE = 40, RULEC_NR_SOCKET = 41, RULEC_NR_CONNECT = 42,
+    RULEC_NR_ACCEPT = 43, RULEC_NR_SENDTO = 44, RULEC_NR_RECVFROM = 45, RULEC_NR_SENDMSG = 46,
+    RULEC_NR_RECVMSG = 47, RULEC_NR_SHUTDOWN = 48, RULEC_NR_BIND = 49, RULEC_NR_LISTEN = 50,
+    RULEC_NR_GETSOCKNAME = 51, RULEC_NR_GETPEERNAME = 52, RULEC_NR_SETSOCKOPT = 54,
+    RULEC_NR_GETSOCKOPT = 55, RULEC_NR_FCNTL = 72, RULEC_NR_FLOCK = 73, RULEC_NR_FSYNC = 74,
+    RULEC_NR_FTRUNCATE = 77, RULEC_NR_FCHDIR = 81, RULEC_NR_CREAT = 85, RULEC_NR_FCHMOD = 91,
+    RULEC_NR_FCHOWN = 93, RULEC_NR_OPENAT = 257, RULEC_NR_ACCEPT4 = 288, RULEC_NR_DUP3 = 292,
+    RULEC_NR_OPENAT2 = 437,
+};
+
+/* What one program invocation knows about its event. */
+struct rulec_cx {
+    struct pt_regs *regs;
+    long ret;
+    __u32 id; /* syscall number (evt.type) */
+    bool ia32;
+    struct task_struct *task;
+    struct rulec_scratch *s; /* path and cgroup assembly space */
+};
+
+RULEC_SCRATCH_MAP(rulec_kscratch);
+
+/* LPM keys for prefix sets: the prefix length in bits, then the bytes. */
+struct rulec_lpm_key8 {
+    __u32 prefixlen;
+    __u8 data[8];
+};
+struct rulec_lpm_key16 {
+    __u32 prefixlen;
+    __u8 data[16];
+};
+struct rulec_lpm_key256 {
+    __u32 prefixlen;
+    __u8 data[256];
+};
+
+/* One lookup key for any prefix set, per CPU (too big for the stack). */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct rulec_lpm_key256);
+} rulec_lpm_scratch SEC(".maps");
+
+static __always_inline void rulec_cx_init(struct rulec_cx *cx, struct pt_regs *regs, long ret)
+{
+    cx->regs = regs;
+    cx->ret = ret;
+    cx->task = rulec_current();
+    cx->ia32 = rulec_in_ia32_syscall(cx->task);
+    cx->id = (__u32)rulec_syscall_nr(regs);
+    cx->s = rulec_scratch_get(&rulec_kscratch);
+}
+
+/* The fields every record carries, cheap to read: ids of the task. */
+static __always_inline void rulec_fill_header(struct rulec_cx *cx, struct rulec_record_hdr *h)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 v = 0;
+
+    h->evt_id = cx->id;
+    h->ret = cx->ret;
+    h->pid = pid_tgid >> 32;
+    h->tid = (__u32)pid_tgid;
+    long ppid = rulec_task_ppid(cx->task);
+    h->ppid = ppid < 0 ? 0 : (__u32)ppid;
+    h->uid = rulec_task_euid(cx->task, &v) < 0 ? 0 : v;
+    h->gid = rulec_task_egid(cx->task, &v) < 0 ? 0 : v;
+    h->loginuid = rulec_task_loginuid(cx->task, &v) < 0 ? (__u32)-1 : v;
+}
+
+/* An extractor's status as a slot status: a missing value is Falco's <NA>
+ * (comparisons false); a failed or ambiguous read is "maybe". */
+static __always_inline void rulec_slot_status(struct rulec_slot_hdr *h, long st)
+{
+    if (st >= 0) {
+        h->len = (__u16)rulec_len(st);
+        h->status = rulec_truncated(st) ? RULEC_SLOT_TRUNCATED : RULEC_SLOT_OK;
+    } else {
+        h->len = 0;
+        h->status = (st == RULEC_E_NOENT || st == RULEC_E_INVAL) ? RULEC_SLOT_NONE
+                                                                  : RULEC_SLOT_ERROR;
+    }
+}
+
+static __always_inline void rulec_slot_num(struct rulec_slot_hdr *h, __u8 *d, long st, __s64 v)
+{
+    rulec_slot_status(h, st);
+    if (st >= 0) {
+        h->len = 8;
+        *(__s64 *)d = v;
+    }
+}
+
+/* ---- the string predicates ------------------------------------------------- */
+
+/* startswith / pmatch over a set: a longest-prefix lookup of the value. */
+#define rulec_prefix_match(map, data, len, size)                                                 \
+    ({                                                                                             \
+        __u32 zero_ = 0;                                                                           \
+        struct rulec_lpm_key256 *k_ = bpf_map_lookup_elem(&rulec_lpm_scratch, &zero_);             \
+        int r_ = 2;                                                                                \
+        if (k_) {                                                                                  \
+            __builtin_memcpy(k_->data, (data), (size));                                            \
+            k_->prefixlen = (__u32)(len) * 8;                                                      \
+            r_ = bpf_map_lookup_elem((map), k_) != 0;                                              \
+        }                                                                                          \
+        r_;                                                                                        \
+    })
+
+/* endswith: the last n bytes of the value equal lit. */
+static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size,
+                                          const char *lit, __u32 n)
+{
+    if (len < n)
+        return 0;
+    __u32 start = len - n;
+    for (__u32 i = 0; i < n && i < 256; i++)
+        if (data[(start + i) & (size - 1)] != (__u8)lit[i])
+            return 0;
+    return 1;
+}
+
+/* ---- task fields ------------------------------------------------------------- */
+
+static __always_inline void rulec_fill_proc_name(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                 __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_COMM_LEN);
+    rulec_slot_status(h, rulec_task_comm(cx->task, (char *)d));
+}
+
+static __always_inline void rulec_fill_proc_pname(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                  __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_COMM_LEN);
+    rulec_slot_status(h, rulec_task_pname(cx->task, (char *)d));
+}
+
+static __always_inline void rulec_fill_proc_aname(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                  __u8 *d, __u32 size, __u32 n)
+{
+    __builtin_memset(d, 0, RULEC_COMM_LEN);
+    rulec_slot_status(h, rulec_task_aname(cx->task, n, (char *)d));
+}
+
+static __always_inline void rulec_fill_proc_apid(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                 __u8 *d, __u32 size, __u32 n)
+{
+    long st = rulec_task_apid(cx->task, n);
+    rulec_slot_num(h, d, st, st);
+}
+
+static __always_inline void rulec_fill_proc_vpid(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                 __u8 *d, __u32 size, __u32 arg)
+{
+    long st = rulec_task_vpid(cx->task);
+    rulec_slot_num(h, d, st, st);
+}
+
+static __always_inline void rulec_fill_proc_tty(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                __u8 *d, __u32 size, __u32 arg)
+{
+    __u32 tty = 0;
+    long st = rulec_task_tty(cx->task, &tty);
+    rulec_slot_num(h, d, st, tty);
+}
+
+static __always_inline void rulec_fill_container_id(struct rulec_cx *cx,
+                                                    struct rulec_slot_hdr *h, __u8 *d,
+                                                    __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_CONTAINER_ID_MAX);
+    if (!cx->s) {
+        rulec_slot_status(h, RULEC_E_FAULT);
+        return;
+    }
+    rulec_slot_status(h, rulec_task_container_id(cx->s, cx->task, (char *)d));
+}
+
+/* ---- process memory and paths ---------------------------------------------------------- */
+
+static __always_inline void rulec_fill_proc_exe(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    rulec_slot_status(h, rulec_proc_exe(cx->task, (char *)d));
+}
+
+#define RULEC_FILL_WITH_SCRATCH(fn, extract)                                                       \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+                                   __u32 size, __u32 arg)                                          \
+    {                                                                                              \
+        __builtin_memset(d, 0, RULEC_PATH_MAX);                                                    \
+        if (!cx->s) {                                                                              \
+            rulec_slot_status(h, RULEC_E_FAULT);                                                   \
+            return;                                                                                \
+        }                                                                                          \
+        rulec_slot_status(h, extract(cx->s, cx->task, (char *)d));                                 \
+    }
+
+RULEC_FILL_WITH_SCRATCH(rulec_fill_proc_args, rulec_proc_args)
+RULEC_FILL_WITH_SCRATCH(rulec_fill_proc_cmdline, rulec_proc_cmdline)
+RULEC_FILL_WITH_SCRATCH(rulec_fill_proc_exepath, rulec_proc_exepath)
+RULEC_FILL_WITH_SCRATCH(rulec_fill_proc_cwd, rulec_proc_cwd)
+
+/* ---- file descriptors -------------------------------------------------------------------- */
+
+static __always_inline bool rulec__is_open(__u32 id)
+{
+    return id == RULEC_NR_OPEN || id == RULEC_NR_OPENAT || id == RULEC_NR_OPENAT2 ||
+           id == RULEC_NR_CREAT;
+}
+
+/* The fd an event is about, as Falco attributes it: the new fd for the
+ * syscalls that return one, the first argument for those that act on one.
+ * -1: the event has no fd (fd.* fields are <NA>); -2: it had one but the
+ * kernel cannot see it any more (close): "maybe". */
+static __always_inline long rulec__event_fd(struct rulec_cx *cx)
+{
+    switch (cx->id) {
+    case RULEC_NR_OPEN:
+    case RULEC_NR_OPENAT:
+    case RULEC_NR_OPENAT2:
+    case RULEC_NR_CREAT:
+    case RULEC_NR_SOCKET:
+    case RULEC_NR_ACCEPT:
+    case RULEC_NR_ACCEPT4:
+    case RULEC_NR_DUP:
+    case RULEC_NR_DUP2:
+    case RULEC_NR_DUP3:
+        return cx->ret >= 0 ? cx->ret : -1;
+    case RULEC_NR_CLOSE:
+        return -2;
+    case RULEC_NR_READ:
+    case RULEC_NR_WRITE:
+    case RULEC_NR_FSTAT:
+    case RULEC_NR_IOCTL:
+    case RULEC_NR_PREAD64:
+    case RULEC_NR_PWRITE64:
+    case RULEC_NR_READV:
+    case RULEC_NR_WRITEV:
+    case RULEC_NR_SENDFILE:
+    case RULEC_NR_CONNECT:
+    case RULEC_NR_SENDTO:
+    case RULEC_NR_RECVFROM:
+    case RULEC_NR_SENDMSG:
+    case RULEC_NR_RECVMSG:
+    case RULEC_NR_SHUTDOWN:
+    case RULEC_NR_BIND:
+    case RULEC_NR_LISTEN:
+    case RULEC_NR_GETSOCKNAME:
+    case RULEC_NR_GETPEERNAME:
+    case RULEC_NR_SETSOCKOPT:
+    case RULEC_NR_GETSOCKOPT:
+    case RULEC_NR_FCNTL:
+    case RULEC_NR_FLOCK:
+    case RULEC_NR_FSYNC:
+    case RULEC_NR_FTRUNCATE:
+    case RULEC_NR_FCHDIR:
+    case RULEC_NR_FCHMOD:
+    case RULEC_NR_FCHOWN:
+        return (long)(int)rulec_syscall_arg(cx->regs, cx->ia32, 0);
+    case RULEC_NR_MMAP:
+        return (long)(int)rulec_syscall_arg(cx->regs, cx->ia32, 4);
+    default:
+        return -1;
+    }
+}
+
+static __always_inline void rulec_fill_fd_num(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                              __u8 *d, __u32 size, __u32 arg)
+{
+    long fd = rulec__event_fd(cx);
+    rulec_slot_num(h, d, fd == -1 ? RULEC_E_NOENT : fd == -2 ? RULEC_E_FAULT : 0, fd);
+}
+
+/* fd.name: the path of the event's fd; for a failed open, the path
+ * argument made absolute and normalised, as Falco reports it. Sockets'
+ * fd.name (Falco's address tuple) is left to userspace. */
+static __always_inline long rulec__fd_name(struct rulec_cx *cx, char *out)
+{
+    if (!cx->s)
+        return RULEC_E_FAULT;
+    if (rulec__is_open(cx->id) && cx->ret < 0) {
+        struct rulec_open_args a;
+        rulec_open_args(cx->regs, cx->ia32, cx->id, &a);
+        long raw = rulec_user_str(a.path, cx->s->raw);
+        return rulec_open_fd_name(cx->s, cx->task, a.dirfd, raw, out);
+    }
+    long fd = rulec__event_fd(cx);
+    if (fd == -1)
+        return RULEC_E_NOENT;
+    if (fd < 0)
+        return RULEC_E_FAULT;
+    struct file *f = rulec_fd_file(cx->task, fd);
+    if (!f)
+        return RULEC_E_FAULT;
+    char tc = rulec_file_typechar(f);
+    if (tc == '4' || tc == '6' || tc == 'u')
+        return RULEC_E_AMBIGUOUS;
+    return rulec_file_path(cx->s, f, out);
+}
+
+static __always_inline void rulec_fill_fd_name(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                               __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    rulec_slot_status(h, rulec__fd_name(cx, (char *)d));
+}
+
+/* fd.nameraw: the open path argument exactly as passed. */
+static __always_inline void rulec_fill_fd_nameraw(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                  __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    if (!rulec__is_open(cx->id)) {
+        rulec_slot_status(h, RULEC_E_AMBIGUOUS);
+        return;
+    }
+    struct rulec_open_args a;
+    rulec_open_args(cx->regs, cx->ia32, cx->id, &a);
+    rulec_slot_status(h, rulec_user_str(a.path, (char *)d));
+}
+
+/* fd.directory and fd.filename split fd.name at its last '/'. */
+static __always_inline long rulec__last_slash(const __u8 *p, long len)
+{
+    long last = -1;
+    for (long i = 0; i < RULEC_PATH_MAX; i++) {
+        if (i >= len)
+            break;
+        if (p[i] == '/')
+            last = i;
+    }
+    return last;
+}
+
+static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx,
+                                                    struct rulec_slot_hdr *h, __u8 *d,
+                                                    __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    long st = rulec__fd_name(cx, (char *)d);
+    if (st < 0 || rulec_truncated(st)) {
+        rulec_slot_status(h, st < 0 ? st : RULEC_E_TOOLONG);
+        return;
+    }
+    long slash = rulec__last_slash(d, rulec_len(st));
+    long keep = slash <= 0 ? 1 : slash; /* "/etc/passwd" -> "/etc"; "/x" -> "/" */
+    for (long i = 0; i < RULEC_PATH_MAX; i++)
+        if (i >= keep)
+            d[i] = 0;
+    rulec_slot_status(h, slash < 0 ? RULEC_E_NOENT : keep);
+}
+
+static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx,
+                                                   struct rulec_slot_hdr *h, __u8 *d, __u32 size,
+                                                   __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    if (!cx->s) {
+        rulec_slot_status(h, RULEC_E_FAULT);
+        return;
+    }
+    char *tmp = cx->s->path;
+    long st = rulec__fd_name(cx, tmp);
+    if (st < 0 || rulec_truncated(st)) {
+        rulec_slot_status(h, st < 0 ? st : RULEC_E_TOOLONG);
+        return;
+    }
+    long len = rulec_len(st);
+    long slash = rulec__last_slash((const __u8 *)tmp, len);
+    long n = 0;
+    for (long i = 0; i < RULEC_PATH_MAX - 1; i++) {
+        long src = slash + 1 + i;
+        if (src >= len)
+            break;
+        d[i] = tmp[src & (2 * RULEC_PATH_MAX - 1)];
+        n++;
+    }
+    rulec_slot_status(h, slash < 0 ? RULEC_E_NOENT : n);
+}
+
+static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long *st)
+{
+    long fd = rulec__event_fd(cx);
+    *st = fd == -1 ? RULEC_E_NOENT : fd < 0 ? RULEC_E_FAULT : 0;
+    if (fd < 0)
+        return NULL;
+    struct file *f = rulec_fd_file(cx->task, fd);
+    if (!f)
+        *st = RULEC_E_FAULT;
+    return f;
+}
+
+static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx,
+                                                   struct rulec_slot_hdr *h, __u8 *d, __u32 size,
+                                                   __u32 arg)
+{
+    long st;
+    struct file *f = rulec__event_file(cx, &st);
+    *(__u64 *)d = 0;
+    if (f) {
+        d[0] = (__u8)rulec_file_typechar(f);
+        st = 1;
+    }
+    rulec_slot_status(h, st);
+}
+
+static __always_inline void rulec_fill_fd_type(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                               __u8 *d, __u32 size, __u32 arg)
+{
+    /* Falco's fd.type names; the kernel knows the letter. */
+    long st;
+    struct file *f = rulec__event_file(cx, &st);
+    __builtin_memset(d, 0, 16);
+    if (!f) {
+        rulec_slot_status(h, st);
+        return;
+    }
+    switch (rulec_file_typechar(f)) {
+    case 'f': __builtin_memcpy(d, "file", 4); st = 4; break;
+    case 'd': __builtin_memcpy(d, "directory", 9); st = 9; break;
+    case '4': __builtin_memcpy(d, "ipv4", 4); st = 4; break;
+    case '6': __builtin_memcpy(d, "ipv6", 4); st = 4; break;
+    case 'u': __builtin_memcpy(d, "unix", 4); st = 4; break;
+    case 'p': __builtin_memcpy(d, "pipe", 4); st = 4; break;
+    case 'e': __builtin_memcpy(d, "event", 5); st = 5; break;
+    case 's': __builtin_memcpy(d, "signalfd", 8); st = 8; break;
+    case 'l': __builtin_memcpy(d, "eventpoll", 9); st = 9; break;
+    case 'i': __builtin_memcpy(d, "inotify", 7); st = 7; break;
+    case 't': __builtin_memcpy(d, "timerfd", 7); st = 7; break;
+    default: st = RULEC_E_AMBIGUOUS; break;
+    }
+    rulec_slot_status(h, st);
+}
+
+static __always_inline void rulec_fill_fd_l4proto(struct rulec_cx *cx,
+                                                  struct rulec_slot_hdr *h, __u8 *d, __u32 size,
+                                                  __u32 arg)
+{
+    struct rulec_sockinfo si;
+    long fd = rulec__event_fd(cx);
+    *(__u64 *)d = 0;
+    if (fd < 0) {
+        rulec_slot_status(h, fd == -1 ? RULEC_E_NOENT : RULEC_E_FAULT);
+        return;
+    }
+    long st = rulec_fd_sockinfo(cx->task, fd, &si);
+    if (st < 0) {
+        rulec_slot_status(h, st);
+        return;
+    }
+    switch (si.l4proto) {
+    case RULEC_L4_TCP: __builtin_memcpy(d, "tcp", 3); st = 3; break;
+    case RULEC_L4_UDP: __builtin_memcpy(d, "udp", 3); st = 3; break;
+    case RULEC_L4_ICMP: __builtin_memcpy(d, "icmp", 4); st = 4; break;
+    case RULEC_L4_RAW: __builtin_memcpy(d, "raw", 3); st = 3; break;
+    default: st = RULEC_E_AMBIGUOUS; break;
+    }
+    rulec_slot_status(h, st);
+}
+
+/* Ports: which side is the server depends on the syscall (accept vs
+ * connect), as Falco decides it. */
+static __always_inline long rulec__tuple(struct rulec_cx *cx, struct rulec_falco_tuple *t)
+{
+    struct rulec_sockinfo si;
+    long fd = rulec__event_fd(cx);
+    if (fd < 0)
+        return fd == -1 ? RULEC_E_NOENT : RULEC_E_FAULT;
+    long st = rulec_fd_sockinfo(cx->task, fd, &si);
+    if (st < 0)
+        return st;
+    enum rulec_sock_role role = (cx->id == RULEC_NR_ACCEPT || cx->id == RULEC_NR_ACCEPT4 ||
+                                 cx->id == RULEC_NR_LISTEN || cx->id == RULEC_NR_BIND)
+                                    ? RULEC_ROLE_SERVER
+                                    : RULEC_ROLE_CLIENT;
+    return rulec_sock_falco_tuple(&si, role, t);
+}
+
+#define RULEC_FILL_PORT(fn, member)                                                                \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+                                   __u32 size, __u32 arg)                                          \
+    {                                                                                              \
+        struct rulec_falco_tuple t = {};                                                           \
+        long st = rulec__tuple(cx, &t);                                                            \
+        rulec_slot_num(h, d, st, t.member);                                                        \
+    }
+
+RULEC_FILL_PORT(rulec_fill_fd_sport, sport)
+RULEC_FILL_PORT(rulec_fill_fd_cport, cport)
+RULEC_FILL_PORT(rulec_fill_fd_lport, lport)
+RULEC_FILL_PORT(rulec_fill_fd_rport, rport)
+
+/* ---- open flags ---------------------------------------------------------------------------- */
+
+#define RULEC_FILL_OPEN_FLAG(fn, test)                                                             \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+                                   __u32 size, __u32 arg)                                          \
+    {                                                                                              \
+        struct rulec_open_args a;                                                                  \
+        if (!rulec__is_open(cx->id)) {                                                             \
+            rulec_slot_num(h, d, RULEC_E_NOENT, 0);                                                \
+            return;                                                                                \
+        }                                                                                          \
+        rulec_open_args(cx->regs, cx->ia32, cx->id, &a);                                           \
+        rulec_slot_num(h, d, 0, (test));                                                           \
+    }
+
+RULEC_FILL_OPEN_FLAG(rulec_fill_evt_is_open_read, rulec_open_is_read(&a))
+RULEC_FILL_OPEN_FLAG(rulec_fill_evt_is_open_write, rulec_open_is_write(&a))
+RULEC_FILL_OPEN_FLAG(rulec_fill_evt_is_open_exec, rulec_open_is_exec(&a))
+RULEC_FILL_OPEN_FLAG(rulec_fill_evt_is_open_create, rulec_open_is_create(cx->task, &a, cx->ret))
+
+#endif

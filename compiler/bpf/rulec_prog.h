@@ -1,0 +1,111 @@
+/* The part of every policy program that does not depend on the rules:
+ * the maps, the sys_exit dispatcher, and the per-event begin/mark/submit
+ * steps. Included by generated C after it defines struct rulec_event and
+ * RULEC_MASK_WORDS. */
+#ifndef RULEC_PROG_H
+#define RULEC_PROG_H
+
+/* Records to userspace. The runtime may resize it before load. */
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 8 * 1024 * 1024);
+} rulec_events SEC(".maps");
+
+/* The event being evaluated: too large for the 512-byte BPF stack, so one
+ * per CPU in a map; its layout is the record's, so submitting is one copy. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct rulec_event);
+} rulec_event_scratch SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, RULEC_CNT_MAX);
+    __type(key, __u32);
+    __type(value, __u64);
+} rulec_counters SEC(".maps");
+
+/* Syscall number -> the program for its group of rules. Syscalls no rule
+ * references have no entry: the tail call fails and the dispatcher returns. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+    __uint(max_entries, RULEC_MAX_SYSCALLS);
+    __type(key, __u32);
+    __type(value, __u32);
+} rulec_syscalls SEC(".maps");
+
+/* Set by the runtime before load: its own process, whose syscalls (reading
+ * the ring buffer, writing alerts) must not feed back into the rules. */
+const volatile __u32 rulec_self_tgid = 0;
+
+static __always_inline void rulec_count(__u32 counter)
+{
+    __u64 *v = bpf_map_lookup_elem(&rulec_counters, &counter);
+    if (v)
+        *v += 1;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
+{
+    if ((bpf_get_current_pid_tgid() >> 32) == rulec_self_tgid)
+        return 0;
+    bpf_tail_call(ctx, &rulec_syscalls, (__u32)rulec_syscall_nr(regs));
+    return 0;
+}
+
+/* Starts an event: resets what the previous one left in this CPU's scratch
+ * (the have and mask words only; slots are overwritten when filled). */
+static __always_inline struct rulec_event *rulec_begin(struct rulec_cx *cx, struct pt_regs *regs,
+                                                       long ret)
+{
+    __u32 zero = 0;
+    struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, &zero);
+    if (!e)
+        return 0;
+    rulec_cx_init(cx, regs, ret);
+    for (int i = 0; i < RULEC_HAVE_WORDS; i++)
+        e->hdr.have[i] = 0;
+    for (int i = 0; i < RULEC_MASK_WORDS; i++) {
+        e->mask[i] = 0;
+        e->maybe[i] = 0;
+    }
+    rulec_fill_header(cx, &e->hdr);
+    rulec_count(RULEC_CNT_EVENTS);
+    return e;
+}
+
+static __always_inline void rulec_mark(struct rulec_event *e, __u32 rule, int maybe)
+{
+    e->mask[rule / 64] |= 1ULL << (rule % 64);
+    if (maybe)
+        e->maybe[rule / 64] |= 1ULL << (rule % 64);
+}
+
+static __always_inline int rulec_any(struct rulec_event *e)
+{
+    __u64 any = 0;
+    for (int i = 0; i < RULEC_MASK_WORDS; i++)
+        any |= e->mask[i];
+    return any != 0;
+}
+
+static __always_inline void rulec_submit(struct rulec_event *e)
+{
+    e->hdr.size = sizeof(*e);
+    e->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
+    if (bpf_ringbuf_output(&rulec_events, e, sizeof(*e), 0) == 0)
+        rulec_count(RULEC_CNT_CANDIDATES);
+    else
+        rulec_count(RULEC_CNT_LOST);
+}
+
+/* Kleene NOT: yes and no swap, maybe stays maybe. */
+static __always_inline int rulec_not3(int v)
+{
+    return v == 2 ? 2 : !v;
+}
+
+#endif

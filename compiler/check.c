@@ -1,0 +1,233 @@
+#include "compiler/check.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/evttypes.h"
+#include "core/fields.h"
+#include "core/format.h"
+
+int check_parse_int(const char *text, long long *out)
+{
+    if (!text || !*text)
+        return -1;
+    errno = 0;
+    char *end = NULL;
+    const char *p = text;
+    bool neg = false;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    unsigned long long v;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        v = strtoull(p + 2, &end, 16);
+    else
+        v = strtoull(p, &end, 10);
+    if (errno || !end || *end || end == p)
+        return -1;
+    *out = neg ? -(long long)v : (long long)v;
+    return 0;
+}
+
+int check_parse_num(const struct field_def *def, const char *text, long long *out)
+{
+    if (def && def->type == FT_BOOL) {
+        if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+            *out = text[0] == 't';
+            return 0;
+        }
+        return -1;
+    }
+    return check_parse_int(text, out);
+}
+
+static bool _is_numeric(enum field_type t)
+{
+    return t == FT_INT || t == FT_UINT || t == FT_PORT || t == FT_RELTIME || t == FT_ABSTIME;
+}
+
+/* Which operators each type accepts (libsinsp's per-type operator sets). */
+static bool _op_allowed(enum field_type t, enum ast_op op)
+{
+    switch (op) {
+    case OP_EQ:
+    case OP_NE:
+    case OP_IN:
+    case OP_EXISTS:
+    case OP_INTERSECTS:
+        return true;
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        return _is_numeric(t);
+    case OP_CONTAINS:
+    case OP_ICONTAINS:
+    case OP_STARTSWITH:
+    case OP_ENDSWITH:
+    case OP_GLOB:
+    case OP_IGLOB:
+    case OP_REGEX:
+    case OP_PMATCH:
+        return t == FT_STRING || t == FT_PATH;
+    case OP_BCONTAINS:
+    case OP_BSTARTSWITH:
+        return t == FT_BYTES;
+    case OP_MAX:
+        return false;
+    }
+    return false;
+}
+
+struct checker {
+    struct ruleset *rs;
+    struct diag_list *diags;
+    const struct rs_rule *rule;
+};
+
+static bool _parse_ip(const char *text, bool net)
+{
+    char buf[64];
+    size_t n = strlen(text);
+    if (n >= sizeof(buf))
+        return false;
+    memcpy(buf, text, n + 1);
+    char *slash = strchr(buf, '/');
+    if (slash) {
+        long long prefix;
+        *slash = '\0';
+        if (check_parse_int(slash + 1, &prefix) < 0 || prefix < 0 || prefix > 128)
+            return false;
+    } else if (net) {
+        return false;
+    }
+    unsigned char addr[16];
+    return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* Checks one value against the field's type: parse errors are errors;
+ * values a field can never hold are RULEC_NEVER_TRUE warnings. */
+static void _check_value(struct checker *c, const struct ast_field *f, enum ast_op op,
+                         const struct ast_value *v)
+{
+    enum field_type t = f->def->type;
+    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
+        t = FT_UINT;
+    if (_is_numeric(t)) {
+        long long n;
+        if (check_parse_int(v->text, &n) < 0) {
+            diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
+                        "'%s' is not a number (field '%s' is %s)", v->text, f->name,
+                        field_type_name(t));
+            return;
+        }
+        if ((t == FT_PORT && (n < 0 || n > 65535)) || (t == FT_UINT && n < 0))
+            diag_report(c->diags, DIAG_RULEC_NEVER_TRUE, v->pos, c->rule->name,
+                        "value %s is outside the range of field '%s' (%s)", v->text, f->name,
+                        field_type_name(t));
+        return;
+    }
+    if (t == FT_BOOL && strcmp(v->text, "true") != 0 && strcmp(v->text, "false") != 0) {
+        diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
+                    "'%s' is not a boolean (true or false) for field '%s'", v->text, f->name);
+        return;
+    }
+    if ((t == FT_IPADDR || t == FT_IPNET) && !_parse_ip(v->text, false)) {
+        diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
+                    "'%s' is not an IP address or network for field '%s'", v->text, f->name);
+        return;
+    }
+    if (f->def->id == FIELD_EVT_TYPE && !f->ntransformers &&
+        (op == OP_EQ || op == OP_NE || op == OP_IN) && !evttype_lookup(v->text)) {
+        diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
+                    "unknown event type '%s'", v->text);
+        return;
+    }
+    /* Falco warns: comparing ka.* fields with "<NA>" is not a safe check for
+     * a missing value. */
+    if (strncmp(f->name, "ka.", 3) == 0 && strcmp(v->text, "<NA>") == 0 &&
+        (op == OP_EQ || op == OP_NE || op == OP_IN || op == OP_INTERSECTS || op == OP_PMATCH))
+        diag_report(c->diags, DIAG_LOAD_UNSAFE_NA_CHECK, v->pos, c->rule->name,
+                    "comparing a field with \"<NA>\" is unsafe: use 'exists' or 'not exists'");
+}
+
+static void _check_cmp(struct checker *c, const struct ast_node *n)
+{
+    const struct ast_field *f = &n->cmp.lhs;
+    if (!f->def)
+        return;
+    enum field_type t = f->def->type;
+    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
+        t = FT_UINT;
+    if (!_op_allowed(t, n->cmp.op)) {
+        diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.op_pos, c->rule->name,
+                    "operator '%s' cannot be used on field '%s' of type %s",
+                    ast_op_name(n->cmp.op), f->name, field_type_name(t));
+        return;
+    }
+    bool list_op =
+        n->cmp.op == OP_IN || n->cmp.op == OP_INTERSECTS || n->cmp.op == OP_PMATCH;
+    if (list_op && n->cmp.rhs.kind == RHS_VALUE && !n->cmp.rhs.values[0].quoted) {
+        diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.rhs.values[0].pos,
+                    c->rule->name, "'%s' is not a defined list; write (%s) for a one-item list",
+                    n->cmp.rhs.values[0].text, n->cmp.rhs.values[0].text);
+        return;
+    }
+    if (n->cmp.rhs.kind == RHS_VALUE || n->cmp.rhs.kind == RHS_LIST)
+        for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)
+            _check_value(c, f, n->cmp.op, &n->cmp.rhs.values[i]);
+}
+
+static void _check_node(struct checker *c, const struct ast_node *n)
+{
+    switch (n->kind) {
+    case AST_AND:
+    case AST_OR:
+        for (size_t i = 0; i < n->list.nkids; i++)
+            _check_node(c, n->list.kids[i]);
+        return;
+    case AST_NOT:
+        _check_node(c, n->operand);
+        return;
+    case AST_CMP:
+        _check_cmp(c, n);
+        return;
+    case AST_MACRO:
+    case AST_BOOL:
+    case AST_KIND_MAX:
+        return;
+    }
+}
+
+static void _check_output(struct checker *c, struct rs_rule *rule)
+{
+    if (!rule->output.text)
+        return;
+    struct format_template *tpl = format_parse(c->rs->arena, rule->output.text, rule->output.len,
+                                               &rule->output.map, c->diags);
+    if (!tpl)
+        return;
+    for (size_t i = 0; i < tpl->nparts; i++) {
+        const struct ast_field *f = &tpl->parts[i].field;
+        if (f->name && f->def && (f->def->flags & FF_DEPRECATED))
+            diag_report(c->diags, DIAG_LOAD_DEPRECATED_ITEM, f->pos, rule->name,
+                        "field '%s' is deprecated", f->name);
+    }
+}
+
+int check_ruleset(struct ruleset *rs, struct diag_list *diags)
+{
+    size_t errors_before = diags->errors;
+    struct checker c = {.rs = rs, .diags = diags};
+    for (size_t i = 0; i < rs->nrules; i++) {
+        struct rs_rule *rule = rs->rules[i];
+        if (rule->skipped)
+            continue;
+        c.rule = rule;
+        if (rule->ast)
+            _check_node(&c, rule->ast);
+        _check_output(&c, rule);
+    }
+    return diags->errors > errors_before ? -1 : 0;
+}

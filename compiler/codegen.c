@@ -1,0 +1,755 @@
+#include "compiler/codegen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rulec_abi.h"
+#include "compiler/check.h"
+#include "compiler/kfields.h"
+#include "compiler/split.h"
+#include "core/evttypes.h"
+#include "core/format.h"
+#include "core/policy.h"
+#include "core/priority.h"
+#include "core/strbuf.h"
+#include "core/version.h"
+
+struct cg_slot {
+    const struct field_def *def;
+    const char *arg;
+    const struct kfield *kf;
+    uint32_t offset;
+};
+
+struct cg_set {
+    const char *kind; /* "str", "prefix" */
+    uint32_t key_size;
+    const char **values;
+    size_t nvalues;
+};
+
+struct cg_rule {
+    struct rs_rule *rule;
+    struct split_rule split;
+    struct ptr_vec slots; /* struct cg_slot * to capture when it is a candidate */
+};
+
+struct cg {
+    struct arena *arena;
+    struct ruleset *rs;
+    struct diag_list *diags;
+    struct strbuf c;
+    struct cg_slot *slots;
+    size_t nslots;
+    struct cg_set *sets;
+    size_t nsets;
+    struct cg_rule *rules;
+    size_t nrules;
+    unsigned tmp; /* unique names in statement expressions */
+};
+
+/* ---- slots and sets ------------------------------------------------------ */
+
+static struct cg_slot *_slot(struct cg *g, const struct field_def *def, const char *arg,
+                             const struct kfield *kf)
+{
+    for (size_t i = 0; i < g->nslots; i++)
+        if (g->slots[i].def == def &&
+            ((!arg && !g->slots[i].arg) || (arg && g->slots[i].arg && !strcmp(arg, g->slots[i].arg))))
+            return &g->slots[i];
+    if (g->nslots == RULEC_MAX_SLOTS)
+        return NULL; /* the runtime falls back to computing it */
+    struct cg_slot *s = &g->slots[g->nslots++];
+    *s = (struct cg_slot){.def = def, .arg = arg, .kf = kf};
+    return s;
+}
+
+static size_t _slot_index(const struct cg *g, const struct cg_slot *s)
+{
+    return (size_t)(s - g->slots);
+}
+
+/* A set map for `in`, `startswith` or `pmatch` lists; equal sets share a map. */
+static size_t _set(struct cg *g, const char *kind, uint32_t key_size, const struct ast_value *values,
+                   size_t n, const char *suffix)
+{
+    const char **v = arena_alloc(g->arena, (n + 1) * sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        v[i] = suffix ? arena_printf(g->arena, "%s%s", values[i].text, suffix) : values[i].text;
+    for (size_t i = 0; i < g->nsets; i++) {
+        struct cg_set *s = &g->sets[i];
+        if (strcmp(s->kind, kind) || s->key_size != key_size || s->nvalues != n)
+            continue;
+        size_t j = 0;
+        while (j < n && !strcmp(s->values[j], v[j]))
+            j++;
+        if (j == n)
+            return i;
+    }
+    g->sets = realloc(g->sets, (g->nsets + 1) * sizeof(*g->sets));
+    if (!g->sets)
+        abort();
+    g->sets[g->nsets] = (struct cg_set){.kind = kind, .key_size = key_size, .values = v, .nvalues = n};
+    return g->nsets++;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+/* Three-valued results: 0 no, 1 yes, 2 maybe (the kernel cannot tell). */
+
+static void _c_string(struct strbuf *sb, const char *s, size_t n)
+{
+    strbuf_puts(sb, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            strbuf_printf(sb, "\\%c", ch);
+        else if (ch >= 0x20 && ch < 0x7f && ch != '?')
+            strbuf_printf(sb, "%c", ch);
+        else
+            strbuf_printf(sb, "\\%03o", ch);
+    }
+    strbuf_puts(sb, "\"");
+}
+
+/* Zero-padded string slots compare as 64-bit words against constants. */
+static void _word_compare(struct strbuf *sb, const char *data, const char *s, size_t n,
+                          bool prefix)
+{
+    size_t words = (n + 7) / 8;
+    if (words == 0) {
+        strbuf_puts(sb, "1");
+        return;
+    }
+    for (size_t w = 0; w < words; w++) {
+        uint64_t word = 0, mask = 0;
+        for (size_t b = 0; b < 8 && w * 8 + b < n; b++) {
+            word |= (uint64_t)(unsigned char)s[w * 8 + b] << (8 * b);
+            mask |= (uint64_t)0xff << (8 * b);
+        }
+        if (w)
+            strbuf_puts(sb, " && ");
+        if (prefix && mask != UINT64_MAX)
+            strbuf_printf(sb, "(*(__u64 *)(%s + %zu) & 0x%llxULL) == 0x%llxULL", data, w * 8,
+                          (unsigned long long)mask, (unsigned long long)word);
+        else
+            strbuf_printf(sb, "*(__u64 *)(%s + %zu) == 0x%llxULL", data, w * 8,
+                          (unsigned long long)word);
+    }
+}
+
+static void _str_eq(struct strbuf *sb, const char *data, const struct ast_value *v)
+{
+    strbuf_printf(sb, "(h_->len == %zu && ", v->len);
+    _word_compare(sb, data, v->text, v->len, false);
+    strbuf_puts(sb, ")");
+}
+
+static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
+                      const struct cg_slot *slot)
+{
+    size_t si = _slot_index(g, slot);
+    char data[32];
+    snprintf(data, sizeof(data), "e->s%zu.d", si);
+    const struct ast_rhs *rhs = &n->cmp.rhs;
+    strbuf_printf(sb, "({ struct rulec_slot_hdr *h_ = rulec_slot%zu(e, cx); ", si);
+    strbuf_puts(sb, "h_->status == RULEC_SLOT_OK ? (int)(");
+    switch (n->cmp.op) {
+    case OP_EXISTS:
+        strbuf_puts(sb, "1");
+        break;
+    case OP_EQ:
+    case OP_NE:
+        if (n->cmp.op == OP_NE)
+            strbuf_puts(sb, "!");
+        _str_eq(sb, data, &rhs->values[0]);
+        break;
+    case OP_IN:
+        if (rhs->nvalues <= 2) {
+            strbuf_puts(sb, rhs->nvalues ? "" : "0");
+            for (size_t i = 0; i < rhs->nvalues; i++) {
+                if (i)
+                    strbuf_puts(sb, " || ");
+                _str_eq(sb, data, &rhs->values[i]);
+            }
+        } else {
+            size_t set = _set(g, "str", slot->kf->size, rhs->values, rhs->nvalues, NULL);
+            strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", set, data);
+        }
+        break;
+    case OP_STARTSWITH:
+        if (rhs->kind == RHS_VALUE) {
+            strbuf_printf(sb, "h_->len >= %zu && ", rhs->values[0].len);
+            _word_compare(sb, data, rhs->values[0].text, rhs->values[0].len, true);
+        } else {
+            size_t set = _set(g, "prefix", slot->kf->size, rhs->values, rhs->nvalues, NULL);
+            strbuf_printf(sb, "rulec_prefix_match(&rulec_set%zu, %s, h_->len, %u)", set, data,
+                          slot->kf->size);
+        }
+        break;
+    case OP_ENDSWITH:
+        strbuf_printf(sb, "rulec_endswith(%s, h_->len, %u, ", data, slot->kf->size);
+        _c_string(sb, rhs->values[0].text, rhs->values[0].len);
+        strbuf_printf(sb, ", %zu)", rhs->values[0].len);
+        break;
+    case OP_PMATCH: {
+        /* pmatch (/a/b): /a/b itself, or anything below /a/b/. */
+        size_t exact = _set(g, "str", slot->kf->size, rhs->values, rhs->nvalues, NULL);
+        size_t below = _set(g, "prefix", slot->kf->size, rhs->values, rhs->nvalues, "/");
+        strbuf_printf(sb,
+                      "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0 || "
+                      "rulec_prefix_match(&rulec_set%zu, %s, h_->len, %u)",
+                      exact, data, below, data, slot->kf->size);
+        break;
+    }
+    default:
+        strbuf_puts(sb, "2");
+        break;
+    }
+    strbuf_puts(sb, ") : h_->status == RULEC_SLOT_NONE ? 0 : 2; })");
+}
+
+static const char *_num_cmp_op(enum ast_op op)
+{
+    switch (op) {
+    case OP_EQ:
+        return "==";
+    case OP_NE:
+        return "!=";
+    case OP_LT:
+        return "<";
+    case OP_LE:
+        return "<=";
+    case OP_GT:
+        return ">";
+    case OP_GE:
+        return ">=";
+    default:
+        return NULL;
+    }
+}
+
+static void _num_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
+                      const struct kfield *kf, const struct cg_slot *slot)
+{
+    const char *type = kf->is_signed ? "__s64" : "__u64";
+    char value[96];
+    if (kf->header)
+        snprintf(value, sizeof(value), "((%s)(%s))", type, kf->header);
+    else
+        snprintf(value, sizeof(value), "(*(%s *)e->s%zu.d)", type, _slot_index(g, slot));
+    if (slot)
+        strbuf_printf(sb,
+                      "({ struct rulec_slot_hdr *h_ = rulec_slot%zu(e, cx); "
+                      "h_->status == RULEC_SLOT_OK ? (int)(",
+                      _slot_index(g, slot));
+    else
+        strbuf_puts(sb, "((int)(");
+    const struct ast_rhs *rhs = &n->cmp.rhs;
+    if (n->cmp.op == OP_EXISTS) {
+        strbuf_puts(sb, "1");
+    } else if (n->cmp.op == OP_IN) {
+        strbuf_puts(sb, rhs->nvalues ? "" : "0");
+        for (size_t i = 0; i < rhs->nvalues; i++) {
+            long long v = 0;
+            check_parse_num(n->cmp.lhs.def, rhs->values[i].text, &v);
+            strbuf_printf(sb, "%s%s == (%s)%lldLL", i ? " || " : "", value, type, v);
+        }
+    } else {
+        long long v = 0;
+        check_parse_num(n->cmp.lhs.def, rhs->values[0].text, &v);
+        strbuf_printf(sb, "%s %s (%s)%lldLL", value, _num_cmp_op(n->cmp.op), type, v);
+    }
+    strbuf_puts(sb, slot ? ") : h_->status == RULEC_SLOT_NONE ? 0 : 2; })" : "))");
+}
+
+static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
+{
+    bool ne = n->cmp.op == OP_NE;
+    strbuf_puts(sb, ne ? "(int)!(" : "(int)(");
+    bool any = false;
+    for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
+        const struct evttype *t = evttype_lookup(n->cmp.rhs.values[i].text);
+        if (!t || t->nr < 0)
+            continue; /* no syscall number: never this event in the kernel */
+        strbuf_printf(sb, "%scx->id == %d", any ? " || " : "", t->nr);
+        any = true;
+    }
+    if (!any)
+        strbuf_puts(sb, "0");
+    strbuf_puts(sb, ")");
+}
+
+static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
+{
+    if (!split_atom_in_kernel(n)) {
+        strbuf_puts(sb, "2");
+        return;
+    }
+    const struct ast_field *f = &n->cmp.lhs;
+    if (f->def->id == FIELD_EVT_TYPE) {
+        _evttype_atom(sb, n);
+        return;
+    }
+    const struct kfield *kf = kfield_for(f->def, f->arg);
+    struct cg_slot *slot = kf->header ? NULL : _slot(g, f->def, f->arg, kf);
+    if (!kf->header && !slot) {
+        strbuf_puts(sb, "2");
+        return;
+    }
+    if (kf->kind == KF_NUM)
+        _num_atom(g, sb, n, kf, slot);
+    else
+        _str_atom(g, sb, n, slot);
+}
+
+static void _expr(struct cg *g, struct strbuf *sb, const struct ast_node *n)
+{
+    switch (n->kind) {
+    case AST_BOOL:
+        strbuf_puts(sb, n->value ? "1" : "0");
+        return;
+    case AST_CMP:
+        _atom(g, sb, n);
+        return;
+    case AST_NOT:
+        strbuf_puts(sb, "rulec_not3(");
+        _expr(g, sb, n->operand);
+        strbuf_puts(sb, ")");
+        return;
+    case AST_AND:
+    case AST_OR: {
+        /* Kleene logic with short circuit: AND stops at a definite 0, OR at a
+         * definite 1; a maybe makes the result at best maybe. */
+        bool and = n->kind == AST_AND;
+        unsigned t = g->tmp++;
+        strbuf_printf(sb, "({ int r%u = %d; do { int v%u; ", t, and ? 1 : 0, t);
+        for (size_t i = 0; i < n->list.nkids; i++) {
+            strbuf_printf(sb, "v%u = ", t);
+            _expr(g, sb, n->list.kids[i]);
+            strbuf_printf(sb, "; if (v%u == %d) { r%u = %d; break; } if (v%u == 2) r%u = 2; ", t,
+                          and ? 0 : 1, t, and ? 0 : 1, t, t);
+        }
+        strbuf_printf(sb, "} while (0); r%u; })", t);
+        return;
+    }
+    default:
+        strbuf_puts(sb, "2");
+        return;
+    }
+}
+
+/* ---- capture ------------------------------------------------------------------ */
+
+static void _capture_field(struct cg *g, struct cg_rule *r, const struct field_def *def,
+                           const char *arg)
+{
+    if (!def)
+        return;
+    const struct kfield *kf = kfield_for(def, arg);
+    if (!kf || kf->header)
+        return;
+    struct cg_slot *s = _slot(g, def, arg, kf);
+    if (!s)
+        return;
+    for (size_t i = 0; i < r->slots.len; i++)
+        if (r->slots.items[i] == s)
+            return;
+    ptr_vec_push(g->arena, &r->slots, s);
+}
+
+static void _capture_condition(struct cg *g, struct cg_rule *r, const struct ast_node *n)
+{
+    switch (n->kind) {
+    case AST_AND:
+    case AST_OR:
+        for (size_t i = 0; i < n->list.nkids; i++)
+            _capture_condition(g, r, n->list.kids[i]);
+        return;
+    case AST_NOT:
+        _capture_condition(g, r, n->operand);
+        return;
+    case AST_CMP:
+        _capture_field(g, r, n->cmp.lhs.def, n->cmp.lhs.arg);
+        if (n->cmp.rhs.kind == RHS_FIELD)
+            _capture_field(g, r, n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
+        return;
+    default:
+        return;
+    }
+}
+
+static void _capture_output(struct cg *g, struct cg_rule *r)
+{
+    const struct rs_rule *rule = r->rule;
+    if (!rule->output.text)
+        return;
+    struct diag_list ignored = {0};
+    struct format_template *tpl =
+        format_parse(g->arena, rule->output.text, rule->output.len, NULL, &ignored);
+    diag_list_free(&ignored);
+    for (size_t i = 0; tpl && i < tpl->nparts; i++)
+        if (tpl->parts[i].field.name)
+            _capture_field(g, r, tpl->parts[i].field.def, tpl->parts[i].field.arg);
+}
+
+/* ---- emission ----------------------------------------------------------------- */
+
+static void _emit_header(struct cg *g)
+{
+    struct strbuf *c = &g->c;
+    strbuf_printf(c,
+                  "/* Generated by rulec %s from %zu rules: do not edit.\n"
+                  " * Each rule is a function returning 0 (no), 1 (yes) or 2 (maybe: the\n"
+                  " * runtime decides); programs are tail-called per syscall group. */\n"
+                  "#include \"rulec_types.h\"\n"
+                  "#include \"rulec_kernel.h\"\n"
+                  "#include \"rulec_abi.h\"\n"
+                  "#include \"rulec_fields.h\"\n\n",
+                  RULEC_VERSION, g->nrules);
+    size_t words = g->nrules ? (g->nrules + 63) / 64 : 1;
+    strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n\n", words);
+    strbuf_puts(c, "struct rulec_event {\n    struct rulec_record_hdr hdr;\n"
+                   "    __u64 mask[RULEC_MASK_WORDS];\n    __u64 maybe[RULEC_MASK_WORDS];\n");
+    uint32_t offset = (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * words * 8);
+    for (size_t i = 0; i < g->nslots; i++) {
+        struct cg_slot *s = &g->slots[i];
+        s->offset = offset;
+        strbuf_printf(c, "    struct { struct rulec_slot_hdr h; __u8 d[%u]; } s%zu; /* %s%s%s%s */\n",
+                      s->kf->size, i, s->def->name, s->arg ? "[" : "", s->arg ? s->arg : "",
+                      s->arg ? "]" : "");
+        offset += (uint32_t)sizeof(struct rulec_slot_hdr) + s->kf->size;
+    }
+    strbuf_puts(c, "};\n\n#include \"rulec_prog.h\"\n\n");
+    for (size_t i = 0; i < g->nslots; i++)
+        strbuf_printf(c,
+                      "_Static_assert(__builtin_offsetof(struct rulec_event, s%zu) == %u, "
+                      "\"slot layout\");\n",
+                      i, g->slots[i].offset);
+    strbuf_puts(c, "\n");
+}
+
+static void _emit_slots(struct cg *g)
+{
+    for (size_t i = 0; i < g->nslots; i++) {
+        const struct cg_slot *s = &g->slots[i];
+        strbuf_printf(&g->c,
+                      "static __noinline struct rulec_slot_hdr *rulec_slot%zu(struct rulec_event *e, "
+                      "struct rulec_cx *cx)\n{\n"
+                      "    if (!(e->hdr.have[%zu] & (1ULL << %zu))) {\n"
+                      "        rulec_fill_%s(cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);\n"
+                      "        e->hdr.have[%zu] |= 1ULL << %zu;\n    }\n"
+                      "    return &e->s%zu.h;\n}\n\n",
+                      i, i / 64, i % 64, s->kf->fill, i, i, i,
+                      s->kf->takes_index && s->arg ? s->arg : "0", i / 64, i % 64, i);
+    }
+}
+
+static void _emit_sets(struct cg *g)
+{
+    for (size_t i = 0; i < g->nsets; i++) {
+        const struct cg_set *s = &g->sets[i];
+        bool prefix = !strcmp(s->kind, "prefix");
+        strbuf_printf(&g->c,
+                      "struct {\n    __uint(type, %s);\n    __uint(max_entries, %zu);\n"
+                      "    __type(key, %s);\n    __type(value, __u8);\n%s"
+                      "} rulec_set%zu SEC(\".maps\");\n\n",
+                      prefix ? "BPF_MAP_TYPE_LPM_TRIE" : "BPF_MAP_TYPE_HASH", s->nvalues,
+                      prefix ? arena_printf(g->arena, "struct rulec_lpm_key%u", s->key_size)
+                             : arena_printf(g->arena, "__u8[%u]", s->key_size),
+                      prefix ? "    __uint(map_flags, BPF_F_NO_PREALLOC);\n" : "", i);
+    }
+}
+
+static void _emit_comment(struct strbuf *c, const char *text)
+{
+    /* Keep generated comments well-formed whatever the rule text holds. */
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '*' && p[1] == '/')
+            strbuf_puts(c, "* /");
+        else if (*p == '\n')
+            strbuf_puts(c, "\n *   ");
+        else
+            strbuf_append(c, p, 1);
+        if (p[0] == '*' && p[1] == '/')
+            p++;
+    }
+}
+
+static void _emit_rules(struct cg *g)
+{
+    for (size_t i = 0; i < g->nrules; i++) {
+        struct cg_rule *r = &g->rules[i];
+        strbuf_printf(&g->c, "/* rule %zu: ", i);
+        _emit_comment(&g->c, r->rule->name);
+        strbuf_puts(&g->c, "\n *   condition: ");
+        _emit_comment(&g->c, ast_to_string(g->arena, r->rule->lowered));
+        strbuf_printf(&g->c, "\n *   %s\n */\n",
+                      r->split.exact ? "decided in the kernel"
+                                     : "partly in userspace (atoms marked 2 are maybe here)");
+        strbuf_printf(&g->c,
+                      "static __always_inline int rulec_rule%zu(struct rulec_event *e, struct "
+                      "rulec_cx *cx)\n{\n    return ",
+                      i);
+        _expr(g, &g->c, r->rule->lowered);
+        strbuf_puts(&g->c, ";\n}\n\n");
+    }
+}
+
+/* Hooked syscalls grouped by the exact set of rules they run. */
+struct cg_group {
+    uint64_t *rules; /* bitmask over g->rules */
+    struct ptr_vec events; /* const struct evttype * */
+};
+
+static bool _rule_hooks(const struct cg_rule *r, const struct evttype *t)
+{
+    return evtset_has(&r->rule->evttypes, t);
+}
+
+static size_t _groups(struct cg *g, struct cg_group **out)
+{
+    size_t words = (g->nrules + 63) / 64;
+    struct cg_group *groups = NULL;
+    size_t ngroups = 0;
+    uint64_t *bits = arena_alloc(g->arena, (words + 1) * 8);
+    for (size_t ti = 0; ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->hook != EVTHOOK_SYS_EXIT)
+            continue;
+        memset(bits, 0, (words + 1) * 8);
+        bool any = false;
+        for (size_t i = 0; i < g->nrules; i++)
+            if (_rule_hooks(&g->rules[i], t)) {
+                bits[i / 64] |= 1ULL << (i % 64);
+                any = true;
+            }
+        if (!any)
+            continue;
+        size_t gi = 0;
+        while (gi < ngroups && memcmp(groups[gi].rules, bits, words * 8))
+            gi++;
+        if (gi == ngroups) {
+            groups = realloc(groups, (ngroups + 1) * sizeof(*groups));
+            if (!groups)
+                abort();
+            groups[gi] = (struct cg_group){.rules = arena_alloc(g->arena, (words + 1) * 8)};
+            memcpy(groups[gi].rules, bits, words * 8);
+            ngroups++;
+        }
+        ptr_vec_push(g->arena, &groups[gi].events, (void *)t);
+    }
+    *out = groups;
+    return ngroups;
+}
+
+static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups)
+{
+    for (size_t gi = 0; gi < ngroups; gi++) {
+        struct cg_group *grp = &groups[gi];
+        strbuf_puts(&g->c, "/* syscalls:");
+        for (size_t i = 0; i < grp->events.len; i++)
+            strbuf_printf(&g->c, " %s", ((const struct evttype *)grp->events.items[i])->name);
+        strbuf_printf(&g->c,
+                      " */\nSEC(\"tp_btf/sys_exit\")\nint BPF_PROG(rulec_g%zu, struct pt_regs "
+                      "*regs, long ret)\n{\n"
+                      "    struct rulec_cx cx;\n"
+                      "    struct rulec_event *e = rulec_begin(&cx, regs, ret);\n"
+                      "    if (!e)\n        return 0;\n    int v;\n",
+                      gi);
+        for (size_t i = 0; i < g->nrules; i++)
+            if (grp->rules[i / 64] & (1ULL << (i % 64)))
+                strbuf_printf(&g->c, "    v = rulec_rule%zu(e, &cx);\n"
+                                     "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
+                              i, i);
+        strbuf_puts(&g->c, "    if (!rulec_any(e))\n        return 0;\n");
+        for (size_t i = 0; i < g->nrules; i++) {
+            struct cg_rule *r = &g->rules[i];
+            if (!(grp->rules[i / 64] & (1ULL << (i % 64))) || !r->slots.len)
+                continue;
+            strbuf_printf(&g->c, "    if (e->mask[%zu] & (1ULL << %zu)) {\n", i / 64, i % 64);
+            for (size_t s = 0; s < r->slots.len; s++)
+                strbuf_printf(&g->c, "        rulec_slot%zu(e, &cx);\n",
+                              _slot_index(g, r->slots.items[s]));
+            strbuf_puts(&g->c, "    }\n");
+        }
+        strbuf_puts(&g->c, "    rulec_submit(e);\n    return 0;\n}\n\n");
+    }
+}
+
+/* ---- metadata ----------------------------------------------------------------- */
+
+static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, size_t ngroups)
+{
+    struct policy_meta m = {
+        .format_version = POLICY_FORMAT_VERSION,
+        .compiler_version = RULEC_VERSION,
+        .sources_digest = digest,
+        .mask_words = (uint32_t)(g->nrules ? (g->nrules + 63) / 64 : 1),
+        .nslots = g->nslots,
+        .nrules = g->nrules,
+        .nsets = g->nsets,
+    };
+    m.record_size = (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * m.mask_words * 8);
+    m.slots = arena_alloc(g->arena, (g->nslots + 1) * sizeof(*m.slots));
+    for (size_t i = 0; i < g->nslots; i++) {
+        m.slots[i] = (struct policy_slot){.field = g->slots[i].def->name,
+                                          .arg = g->slots[i].arg,
+                                          .offset = g->slots[i].offset,
+                                          .size = g->slots[i].kf->size};
+        m.record_size = g->slots[i].offset + (uint32_t)sizeof(struct rulec_slot_hdr) +
+                        g->slots[i].kf->size;
+    }
+    m.rules = arena_alloc(g->arena, (g->nrules + 1) * sizeof(*m.rules));
+    for (size_t i = 0; i < g->nrules; i++) {
+        const struct rs_rule *rule = g->rules[i].rule;
+        struct ptr_vec hooks = {0};
+        for (size_t ti = 0; ti < evttype_count(); ti++) {
+            const struct evttype *t = evttype_at(ti);
+            if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
+                ptr_vec_push(g->arena, &hooks, (void *)t->name);
+        }
+        m.rules[i] = (struct policy_rule){
+            .name = rule->name,
+            .desc = rule->desc,
+            .source = rule->source,
+            .priority = priority_to_string((enum alert_priority)rule->priority),
+            .tags = rule->tags,
+            .ntags = rule->ntags,
+            .output = rule->output.text,
+            .condition = ast_to_string(g->arena, rule->ast),
+            .kernel = ast_to_string(g->arena, rule->lowered),
+            .kernel_exact = g->rules[i].split.exact,
+            .enabled = rule->enabled,
+            .hooks = (const char **)hooks.items,
+            .nhooks = hooks.len,
+        };
+    }
+    m.sets = arena_alloc(g->arena, (g->nsets + 1) * sizeof(*m.sets));
+    for (size_t i = 0; i < g->nsets; i++)
+        m.sets[i] = (struct policy_set){.map = arena_printf(g->arena, "rulec_set%zu", i),
+                                        .kind = g->sets[i].kind,
+                                        .key_size = g->sets[i].key_size,
+                                        .values = g->sets[i].values,
+                                        .nvalues = g->sets[i].nvalues};
+    struct ptr_vec hooks = {0};
+    for (size_t gi = 0; gi < ngroups; gi++)
+        for (size_t i = 0; i < groups[gi].events.len; i++) {
+            const struct evttype *t = groups[gi].events.items[i];
+            struct policy_hook *h = arena_alloc(g->arena, sizeof(*h));
+            *h = (struct policy_hook){.event = t->name,
+                                      .nr = t->nr,
+                                      .program = arena_printf(g->arena, "rulec_g%zu", gi)};
+            ptr_vec_push(g->arena, &hooks, h);
+        }
+    m.nhooks = hooks.len;
+    m.hooks = arena_alloc(g->arena, (hooks.len + 1) * sizeof(*m.hooks));
+    for (size_t i = 0; i < hooks.len; i++)
+        m.hooks[i] = *(struct policy_hook *)hooks.items[i];
+    return policy_meta_to_json(&m);
+}
+
+/* Syscalls so frequent that a rule the kernel cannot filter on them sends
+ * a flood to userspace. */
+static bool _frequent(const char *name)
+{
+    static const char *const frequent[] = {"open",  "openat", "openat2", "read",   "write",
+                                           "close", "connect", "accept", "accept4", "sendto",
+                                           "recvfrom", "stat", "newfstatat", "mmap", NULL};
+    for (const char *const *f = frequent; *f; f++)
+        if (!strcmp(*f, name))
+            return true;
+    return false;
+}
+
+static void _warn_maybe(struct cg *g, const struct cg_rule *r)
+{
+    if (r->split.filters || !r->split.first_maybe)
+        return;
+    for (size_t ti = 0; ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->nr >= 0 && evtset_has(&r->rule->evttypes, t) && _frequent(t->name)) {
+            const struct ast_node *a = r->split.first_maybe;
+            diag_report(g->diags, DIAG_RULEC_KERNEL_MAYBE, a->pos, r->rule->name,
+                        "rule '%s': the kernel cannot decide '%s %s ...' on '%s', so every %s "
+                        "event goes to userspace; add a condition the kernel can check",
+                        r->rule->name, a->cmp.lhs.name, ast_op_name(a->cmp.op), t->name, t->name);
+            return;
+        }
+    }
+}
+
+int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codegen_result *out,
+                   struct diag_list *diags)
+{
+    struct cg g = {.arena = rs->arena, .rs = rs, .diags = diags};
+    g.slots = arena_alloc(rs->arena, RULEC_MAX_SLOTS * sizeof(*g.slots));
+    g.rules = arena_alloc(rs->arena, (rs->nrules + 1) * sizeof(*g.rules));
+    for (size_t i = 0; i < rs->nrules; i++) {
+        struct rs_rule *rule = rs->rules[i];
+        if (rule->skipped || !rule->lowered || !rule->enabled)
+            continue;
+        if (field_source_from_name(rule->source) != FSRC_SYSCALL) {
+            diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
+                        "rule '%s' has source %s, which rulec run has no event source for; "
+                        "not compiled",
+                        rule->name, rule->source);
+            continue;
+        }
+        if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
+            continue; /* never_true: nothing to hook */
+        struct cg_rule *r = &g.rules[g.nrules++];
+        *r = (struct cg_rule){.rule = rule};
+        split_rule(rule, &r->split);
+        bool hooked = false;
+        for (size_t ti = 0; ti < evttype_count() && !hooked; ti++) {
+            const struct evttype *t = evttype_at(ti);
+            hooked = t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t);
+        }
+        if (!hooked) {
+            diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
+                        "rule '%s' matches no event type rulec can hook; not compiled",
+                        rule->name);
+            g.nrules--;
+            continue;
+        }
+        _warn_maybe(&g, r);
+    }
+    /* Slots first (conditions, then outputs), so the layout is known before
+     * any C is printed; expressions only look slots up afterwards. */
+    for (size_t i = 0; i < g.nrules; i++) {
+        _capture_condition(&g, &g.rules[i], g.rules[i].rule->lowered);
+        _capture_output(&g, &g.rules[i]);
+    }
+    struct strbuf body = {0};
+    struct strbuf saved = g.c;
+    g.c = body;
+    _emit_slots(&g);
+    _emit_rules(&g);
+    struct cg_group *groups = NULL;
+    size_t ngroups = _groups(&g, &groups);
+    _emit_programs(&g, groups, ngroups);
+    body = g.c;
+    g.c = saved;
+    _emit_header(&g);
+    _emit_sets(&g);
+    strbuf_append(&g.c, body.data ? body.data : "", body.len);
+    strbuf_free(&body);
+    strbuf_puts(&g.c, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+    out->c_source = strbuf_take(&g.c);
+    out->meta_json = _meta(&g, sources_digest, groups, ngroups);
+    out->nrules = g.nrules;
+    out->nhooks = 0;
+    for (size_t gi = 0; gi < ngroups; gi++)
+        out->nhooks += groups[gi].events.len;
+    free(groups);
+    free(g.sets);
+    return 0;
+}
+
+void codegen_result_free(struct codegen_result *res)
+{
+    free(res->c_source);
+    free(res->meta_json);
+    *res = (struct codegen_result){0};
+}

@@ -1,0 +1,22 @@
+/* Code generation: the lowered, split rules to BPF C and the policy
+ * metadata. One program per group of syscalls that share the same
+ * candidate rules, tail-called from one sys_exit dispatcher; each rule is
+ * a three-valued function (0 no, 1 yes, 2 maybe) over lazily filled field
+ * slots; candidates go up in one ring-buffer record. */
+#pragma once
+
+#include "compiler/ruleset.h"
+#include "core/diag.h"
+
+struct codegen_result {
+    char *c_source;  /* malloc'd */
+    char *meta_json; /* malloc'd */
+    size_t nrules;   /* rules compiled into the object */
+    size_t nhooks;   /* syscalls hooked */
+};
+
+/* Reports RULEC_* warnings (rules that cannot fire, kernel "maybe" on a
+ * frequent syscall). Returns 0, or -1 on error. */
+int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codegen_result *out,
+                   struct diag_list *diags);
+void codegen_result_free(struct codegen_result *res);

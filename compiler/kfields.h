@@ -1,0 +1,28 @@
+/* What the kernel can read: for each catalogue field the generated BPF can
+ * extract, how (a fill function in compiler/bpf/rulec_fields.h, or a header
+ * member) and into how many bytes. Every other field is decided in
+ * userspace, and atoms on it are "maybe" in the kernel. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/fields.h"
+
+enum kfield_kind {
+    KF_NUM, /* 8-byte integer in the slot (or a header member) */
+    KF_STR, /* zero-padded string in the slot */
+};
+
+struct kfield {
+    enum field_id id;
+    enum kfield_kind kind;
+    bool is_signed;
+    uint32_t size;      /* slot data bytes (KF_STR: a power of two, the key size) */
+    const char *fill;   /* rulec_fill_<fill>(cx, slot, data, size, arg) */
+    const char *header; /* or a C expression over the record header `e->hdr`, no slot */
+    bool takes_index;   /* proc.aname[N]: the argument is passed to fill */
+};
+
+/* NULL when the kernel cannot extract the field (or this argument form). */
+const struct kfield *kfield_for(const struct field_def *def, const char *arg);

@@ -1,0 +1,105 @@
+#include "compiler/split.h"
+
+#include <string.h>
+
+#include "compiler/check.h"
+#include "compiler/kfields.h"
+#include "core/fields.h"
+
+static bool _values_fit(const struct ast_node *cmp, uint32_t size, size_t extra)
+{
+    for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++)
+        if (cmp->cmp.rhs.values[i].len + extra >= size ||
+            memchr(cmp->cmp.rhs.values[i].text, '\0', cmp->cmp.rhs.values[i].len))
+            return false;
+    return true;
+}
+
+static bool _values_numeric(const struct ast_node *cmp)
+{
+    for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++) {
+        long long v;
+        if (check_parse_num(cmp->cmp.lhs.def, cmp->cmp.rhs.values[i].text, &v) < 0)
+            return false;
+    }
+    return true;
+}
+
+bool split_atom_in_kernel(const struct ast_node *cmp)
+{
+    const struct ast_field *f = &cmp->cmp.lhs;
+    if (cmp->kind != AST_CMP || !f->def || f->ntransformers || cmp->cmp.modifier != MOD_NONE ||
+        cmp->cmp.rhs.kind == RHS_FIELD)
+        return false;
+    enum ast_op op = cmp->cmp.op;
+    if (f->def->id == FIELD_EVT_TYPE)
+        return op == OP_EQ || op == OP_NE || op == OP_IN;
+    const struct kfield *kf = kfield_for(f->def, f->arg);
+    if (!kf)
+        return false;
+    if (op == OP_EXISTS)
+        return true;
+    if (kf->kind == KF_NUM) {
+        switch (op) {
+        case OP_EQ:
+        case OP_NE:
+        case OP_LT:
+        case OP_LE:
+        case OP_GT:
+        case OP_GE:
+        case OP_IN:
+            return _values_numeric(cmp);
+        default:
+            return false;
+        }
+    }
+    switch (op) {
+    case OP_EQ:
+    case OP_NE:
+    case OP_IN:
+    case OP_STARTSWITH:
+    case OP_ENDSWITH:
+        return _values_fit(cmp, kf->size, 0);
+    case OP_PMATCH:
+        return _values_fit(cmp, kf->size, 1); /* the prefix entry gets a '/' */
+    default:
+        return false;
+    }
+}
+
+struct walk {
+    struct split_rule *out;
+};
+
+static void _walk(struct walk *w, const struct ast_node *n)
+{
+    switch (n->kind) {
+    case AST_AND:
+    case AST_OR:
+        for (size_t i = 0; i < n->list.nkids; i++)
+            _walk(w, n->list.kids[i]);
+        return;
+    case AST_NOT:
+        _walk(w, n->operand);
+        return;
+    case AST_CMP:
+        if (!split_atom_in_kernel(n)) {
+            w->out->exact = false;
+            if (!w->out->first_maybe)
+                w->out->first_maybe = n;
+        } else if (n->cmp.lhs.def->id != FIELD_EVT_TYPE) {
+            w->out->filters = true;
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+void split_rule(const struct rs_rule *rule, struct split_rule *out)
+{
+    *out = (struct split_rule){.exact = true};
+    struct walk w = {.out = out};
+    if (rule->lowered)
+        _walk(&w, rule->lowered);
+}

@@ -1,0 +1,24 @@
+/* The split: for each rule, which atoms the kernel decides exactly and
+ * which are "maybe" there (a userspace-only field, an operator without a
+ * kernel form, a constant longer than the kernel's buffer). The kernel
+ * predicate is the condition with every maybe atom unknown; it is a sound
+ * over-approximation, and the userspace residual (the whole condition)
+ * decides exactly. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "compiler/ruleset.h"
+#include "core/diag.h"
+
+/* True when the kernel can decide this comparison exactly (given complete
+ * values; truncated or failed reads are still maybe at run time). */
+bool split_atom_in_kernel(const struct ast_node *cmp);
+
+struct split_rule {
+    bool exact;                       /* every atom decided in the kernel */
+    bool filters;                     /* some non-evt.type atom decided in the kernel */
+    const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
+};
+
+void split_rule(const struct rs_rule *rule, struct split_rule *out);

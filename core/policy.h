@@ -1,0 +1,87 @@
+/* The policy object's metadata: everything the runtime needs besides the
+ * programs and maps, carried in the ELF section POLICY_META_SECTION as JSON
+ * (readable with `rulec inspect` or objdump, versioned, and parsed with a
+ * real JSON library). The compiler writes it; the runtime reads it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+#define POLICY_FORMAT_VERSION 1
+#define POLICY_META_SECTION ".rulec.meta"
+
+/* A captured field's slot in the record (see compiler/bpf/rulec_abi.h). */
+struct policy_slot {
+    const char *field; /* catalogue name, e.g. "proc.aname" */
+    const char *arg;   /* "2", or NULL */
+    uint32_t offset;   /* of the slot header from the record start */
+    uint32_t size;     /* data bytes after the slot header */
+};
+
+struct policy_rule {
+    const char *name;
+    const char *desc;
+    const char *source;
+    const char *priority; /* Falco's full name: "Warning" */
+    const char **tags;
+    size_t ntags;
+    const char *output;
+    const char *condition; /* full condition, canonical text: the residual */
+    const char *kernel;    /* the kernel predicate, canonical text (for inspect) */
+    bool kernel_exact;     /* the kernel decides the whole condition */
+    bool enabled;
+    const char **hooks; /* event types the rule is attached through */
+    size_t nhooks;
+};
+
+/* A set the kernel looks values up in: its map and the entries to load. */
+struct policy_set {
+    const char *map;  /* map name in the object */
+    const char *kind; /* "str" (hash of zero-padded keys), "prefix" (LPM), "u64" */
+    uint32_t key_size;
+    const char **values; /* strings, or decimal numbers for u64 */
+    size_t nvalues;
+};
+
+/* A hooked event: the runtime puts program into the dispatcher's table at
+ * index nr (the syscall number), or attaches it directly (procexit). */
+struct policy_hook {
+    const char *event; /* "openat" */
+    int32_t nr;        /* syscall number; -1 for non-syscall events */
+    const char *program;
+};
+
+struct policy_meta {
+    uint32_t format_version;
+    const char *compiler_version;
+    const char *sources_digest; /* sha256 over the rules files, hex */
+    uint32_t record_size;
+    uint32_t mask_words;
+    struct policy_slot *slots;
+    size_t nslots;
+    struct policy_rule *rules;
+    size_t nrules;
+    struct policy_set *sets;
+    size_t nsets;
+    struct policy_hook *hooks;
+    size_t nhooks;
+};
+
+/* Serialises meta as JSON; returns a malloc'd string. */
+char *policy_meta_to_json(const struct policy_meta *meta);
+/* Parses metadata; on error returns -1 with a message in err. */
+int policy_meta_from_json(struct arena *arena, const char *json, size_t len,
+                          struct policy_meta *meta, char *err, size_t errlen);
+
+enum policy_read_error {
+    POLICY_OK = 0,
+    POLICY_ERR_IO = -1,      /* cannot open or read */
+    POLICY_ERR_CORRUPT = -2, /* not an ELF BPF object, or no/garbled metadata */
+    POLICY_ERR_VERSION = -3, /* metadata of another format version */
+};
+/* Reads the metadata section of a policy object file. */
+enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
+                                        struct policy_meta *meta, char *err, size_t errlen);

@@ -1,0 +1,67 @@
+/* The record ABI between the kernel programs and the runtime. Included by
+ * generated BPF C (embedded in rulec) and by the runtime (runtime/), so it
+ * uses only fixed-width kernel types. Changing it bumps
+ * POLICY_FORMAT_VERSION in core/policy.h. */
+#ifndef RULEC_ABI_H
+#define RULEC_ABI_H
+
+#ifndef __KERNEL_TYPES_DEFINED
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+#endif
+
+/* Slot status: what the runtime may assume about a captured value. */
+enum rulec_slot_status {
+    RULEC_SLOT_ABSENT = 0,    /* not captured (the runtime computes it or prints <NA>) */
+    RULEC_SLOT_OK = 1,        /* value complete */
+    RULEC_SLOT_TRUNCATED = 2, /* value longer than the slot: data holds a prefix */
+    RULEC_SLOT_NONE = 3,      /* the event has no such value (Falco's <NA>) */
+    RULEC_SLOT_ERROR = 4,     /* the kernel read failed */
+};
+
+/* Every captured value: a status, a length and the bytes, zero-padded so
+ * the data doubles as a hash-map key (numbers are stored as 8 bytes in
+ * host order). The slot's data size is fixed per field
+ * in the policy's metadata. */
+struct rulec_slot_hdr {
+    __u16 len;
+    __u8 status;
+    __u8 pad[5]; /* data stays 8-byte aligned for word compares */
+};
+
+#define RULEC_MAX_SLOTS 128
+#define RULEC_HAVE_WORDS (RULEC_MAX_SLOTS / 64)
+
+/* The head of each ring-buffer record. Two masks follow, each mask_words
+ * __u64 words with bit i for rule i in metadata order: the candidates, and
+ * among them those the kernel could not decide exactly ("maybe": the
+ * runtime evaluates their residual). Then the field slots at the offsets
+ * the metadata gives. */
+struct rulec_record_hdr {
+    __u32 size;   /* whole record, bytes */
+    __u32 evt_id; /* syscall number, or RULEC_EVT_* for non-syscall events */
+    __u64 ts_boot_ns;
+    __s64 ret;
+    __u32 pid; /* tgid */
+    __u32 tid;
+    __u32 ppid;
+    __u32 uid;
+    __u32 gid;
+    __u32 loginuid;
+    /* Slot i holds a value of this event when bit i is set; slots are
+     * filled lazily, and this mask is all that is reset per event. */
+    __u64 have[RULEC_HAVE_WORDS];
+};
+
+#define RULEC_EVT_PROCEXIT 100000u
+
+/* Per-CPU counters, indices into the counters array map. */
+enum rulec_counter {
+    RULEC_CNT_EVENTS = 0, /* hook invocations that evaluated rules */
+    RULEC_CNT_CANDIDATES, /* records submitted */
+    RULEC_CNT_LOST,       /* records that did not fit the ring buffer */
+    RULEC_CNT_MAX,
+};
+
+#endif

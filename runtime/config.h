@@ -1,0 +1,79 @@
+/* The runtime's configuration: the output keys of falco.yaml, read from a
+ * YAML file, then environment, then command-line flags (each overriding the
+ * one before). Keys rulec does not use are ignored, so an existing falco.yaml
+ * loads as it is; a key rulec uses with a value of the wrong type is an error
+ * at its file:line:col. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/priority.h"
+
+struct rulec_config {
+    bool stdout_enabled;              /* stdout_output.enabled */
+    bool syslog_enabled;              /* syslog_output.enabled */
+    bool file_enabled;                /* file_output.enabled */
+    char *file_name;                  /* file_output.filename (malloc'd; NULL when unset) */
+    bool file_keep_alive;             /* file_output.keep_alive: keep open vs open per alert */
+    bool json_output;                 /* json_output */
+    bool json_include_output;         /* json_include_output_property */
+    bool json_include_tags;           /* json_include_tags_property */
+    enum alert_priority min_priority; /* priority */
+    bool time_format_iso_8601;        /* time_format_iso_8601 */
+    bool buffered_outputs;            /* buffered_outputs */
+    char *host_root; /* host_root: prefix for /etc/passwd and /etc/group ("" = /) */
+    /* The files the values came from, in load order, kept for as long as
+     * the config so that diagnostics pointing into them stay valid. */
+    struct src_file **files;
+    size_t nfiles;
+};
+
+/* Defaults: Falco's own, except that syslog is off (stdout of a service
+ * already reaches the journal; syslog too would log every alert twice):
+ * stdout on, file off (keep_alive false), json off with output and tags
+ * included, priority debug, local time, unbuffered. */
+void config_init(struct rulec_config *cfg);
+void config_free(struct rulec_config *cfg);
+
+/* Reads path (a falco.yaml-shaped file) over the current values (several
+ * files may be read in turn, later ones winning). Problems are
+ * reported to diags: LOAD_ERR_FILE_READ, LOAD_ERR_YAML_PARSE, or
+ * LOAD_ERR_YAML_VALIDATE at the offending value. Returns 0, or -1 when an
+ * error was reported (cfg then holds the values read before it). */
+int config_load(struct rulec_config *cfg, const char *path, struct diag_list *diags);
+/* Same, from a file already in memory; cfg takes ownership of file. */
+int config_parse(struct rulec_config *cfg, struct src_file *file, struct diag_list *diags);
+
+/* Sets one key by its dotted falco.yaml path ("file_output.enabled",
+ * "priority"), as Falco's -o key=value does. Returns 0, or -1 with a message
+ * in err for an unknown key or a value of the wrong type. */
+int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
+               size_t errlen);
+
+/* Environment: RULEC_HOST_ROOT sets host_root (a DaemonSet mounts the host's
+ * /etc at /host/etc and sets RULEC_HOST_ROOT=/host). */
+void config_apply_env(struct rulec_config *cfg);
+
+#define CONFIG_UNSET (-1)
+
+/* Command-line flags. An int flag is CONFIG_UNSET, 0 or 1; a pointer is NULL
+ * when the flag was not given. */
+struct config_overrides {
+    int json_output;          /* --json */
+    int stdout_enabled;       /* --no-stdout: 0 */
+    int syslog_enabled;       /* --syslog: 1 */
+    int time_format_iso_8601; /* --iso8601 */
+    int buffered_outputs;     /* --buffered */
+    const char *output_file;  /* --output-file PATH: enables file output to PATH */
+    const char *min_priority; /* --min-priority P */
+    const char *host_root;    /* --host-root DIR */
+};
+
+void config_overrides_init(struct config_overrides *ov);
+/* Applies the flags that were given, then checks the result as a whole (file
+ * output enabled needs a file name). Returns 0, or -1 with a message in err
+ * (a usage error: an unknown priority, or file output without a file name). */
+int config_apply_overrides(struct rulec_config *cfg, const struct config_overrides *ov, char *err,
+                           size_t errlen);

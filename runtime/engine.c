@@ -1,0 +1,223 @@
+#include "runtime/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/alert.h"
+#include "core/arena.h"
+#include "core/bind.h"
+#include "core/format.h"
+#include "core/interp.h"
+#include "core/priority.h"
+#include "core/strbuf.h"
+#include "grammar/condition.h"
+#include "runtime/event.h"
+#include "runtime/outputs.h"
+#include "runtime/users.h"
+
+struct engine_rule {
+    const struct policy_rule *meta;
+    enum alert_priority priority;
+    struct ast_node *condition;
+    struct interp *interp;
+    struct format_template *output;
+    struct alert_field *fields; /* scratch for output_fields, nfields of the template */
+};
+
+struct engine {
+    struct arena *arena;
+    struct policy_meta meta;
+    struct event_layout layout;
+    struct engine_rule *rules;
+    struct alert_options alert_opts;
+    enum alert_priority min_priority;
+    struct output_set *outputs;
+    struct users_db *users;
+    char hostname[256];
+    uint64_t boot_to_epoch_ns;
+    struct event ev;
+    struct strbuf line;
+    struct strbuf message;
+    struct engine_stats stats;
+};
+
+static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
+{
+    const struct policy_rule *m = &eng->meta.rules[i];
+    struct engine_rule *r = &eng->rules[i];
+    r->meta = m;
+    r->priority = priority_parse(m->priority);
+    struct diag_list diags = {0};
+    r->condition = condition_parse(eng->arena, m->condition, strlen(m->condition), NULL, &diags);
+    const char *unknown = r->condition ? bind_condition(r->condition) : NULL;
+    if (m->output)
+        r->output = format_parse(eng->arena, m->output, strlen(m->output), NULL, &diags);
+    diag_list_free(&diags);
+    if (!r->condition || unknown || r->priority == ALERT_PRIO_MAX || (m->output && !r->output)) {
+        snprintf(err, errlen, "rule '%s' in the policy metadata cannot be read (%s)", m->name,
+                 unknown ? unknown : "condition, output or priority");
+        return -1;
+    }
+    r->interp = interp_new(r->condition);
+    if (!r->interp) {
+        snprintf(err, errlen, "rule '%s': condition cannot be prepared", m->name);
+        return -1;
+    }
+    r->fields = arena_alloc(eng->arena, (r->output->nfields + 1) * sizeof(*r->fields));
+    return 0;
+}
+
+int engine_new(struct engine **out, const char *policy_path, const struct rulec_config *cfg,
+               char *err, size_t errlen)
+{
+    struct engine *eng = calloc(1, sizeof(*eng));
+    if (!eng) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_ERR_IO;
+    }
+    eng->arena = arena_new();
+    *out = eng;
+    switch (policy_read_meta(policy_path, eng->arena, &eng->meta, err, errlen)) {
+    case POLICY_OK:
+        break;
+    case POLICY_ERR_IO:
+        return ENGINE_ERR_IO;
+    case POLICY_ERR_VERSION:
+        return ENGINE_ERR_VERSION;
+    case POLICY_ERR_CORRUPT:
+        return ENGINE_ERR_CORRUPT;
+    }
+    if (event_layout_init(&eng->layout, &eng->meta) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_ERR_IO;
+    }
+    eng->rules = arena_alloc(eng->arena, (eng->meta.nrules + 1) * sizeof(*eng->rules));
+    for (size_t i = 0; i < eng->meta.nrules; i++)
+        if (_prepare_rule(eng, i, err, errlen) < 0)
+            return ENGINE_ERR_CORRUPT;
+    alert_options_default(&eng->alert_opts);
+    eng->alert_opts.json = cfg->json_output;
+    eng->alert_opts.time_iso8601 = cfg->time_format_iso_8601;
+    eng->alert_opts.json_include_output = cfg->json_include_output;
+    eng->alert_opts.json_include_tags = cfg->json_include_tags;
+    eng->min_priority = cfg->min_priority;
+    if (gethostname(eng->hostname, sizeof(eng->hostname) - 1) < 0)
+        strcpy(eng->hostname, "unknown");
+    eng->boot_to_epoch_ns = event_boot_to_epoch_ns();
+    return 0;
+}
+
+void engine_free(struct engine **engp)
+{
+    struct engine *eng = *engp;
+    if (!eng)
+        return;
+    for (size_t i = 0; eng->rules && i < eng->meta.nrules; i++)
+        interp_free(&eng->rules[i].interp);
+    event_free(&eng->ev);
+    event_layout_free(&eng->layout);
+    strbuf_free(&eng->line);
+    strbuf_free(&eng->message);
+    arena_free(&eng->arena);
+    free(eng);
+    *engp = NULL;
+}
+
+const struct policy_meta *engine_meta(const struct engine *eng)
+{
+    return &eng->meta;
+}
+
+void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users)
+{
+    eng->outputs = outputs;
+    eng->users = users;
+}
+
+static void _emit(struct engine *eng, const char *rule, enum alert_priority prio,
+                  const char *source, const char *const *tags, size_t ntags, uint64_t time_ns,
+                  const struct alert_field *fields, size_t nfields)
+{
+    struct alert a = {
+        .rule = rule,
+        .priority = prio,
+        .source = source,
+        .tags = tags,
+        .ntags = ntags,
+        .hostname = eng->hostname,
+        .time_ns = time_ns,
+        .output = eng->message.data ? eng->message.data : "",
+        .fields = fields,
+        .nfields = nfields,
+    };
+    eng->line.len = 0;
+    if (alert_format(&eng->line, &a, &eng->alert_opts) < 0)
+        return;
+    strbuf_puts(&eng->line, "\n");
+    outputs_write(eng->outputs, prio, eng->line.data, eng->line.len);
+    eng->stats.alerts++;
+}
+
+static void _alert(struct engine *eng, struct engine_rule *r)
+{
+    eng->message.len = 0;
+    if (format_render_sb(r->output, event_get, &eng->ev, &eng->message) < 0)
+        return;
+    alert_collect_fields(r->output, event_get, &eng->ev, r->fields);
+    _emit(eng, r->meta->name, r->priority, r->meta->source, r->meta->tags, r->meta->ntags,
+          event_time_ns(&eng->ev), r->fields, r->output->nfields);
+}
+
+void engine_handle_record(struct engine *eng, const void *data, size_t len)
+{
+    eng->stats.records++;
+    eng->ev.users = eng->users;
+    eng->ev.hostname = eng->hostname;
+    eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
+    if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {
+        eng->stats.bad++;
+        return;
+    }
+    if (eng->users)
+        users_refresh(eng->users);
+    for (size_t i = 0; i < eng->meta.nrules; i++) {
+        struct engine_rule *r = &eng->rules[i];
+        if (!event_is_candidate(&eng->ev, i))
+            continue;
+        if (!priority_at_least(r->priority, eng->min_priority) ||
+            (eng->outputs && !outputs_wants(eng->outputs, r->priority)))
+            continue;
+        /* The kernel decided "yes" exactly, or only "maybe": then the
+         * residual (the whole condition) decides here. */
+        if (event_is_maybe(&eng->ev, i) && !interp_eval(r->interp, event_get, &eng->ev)) {
+            eng->stats.rejected++;
+            continue;
+        }
+        _alert(eng, r);
+    }
+}
+
+void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events)
+{
+    static const char *const tags[] = {"rulec_internal"};
+    eng->message.len = 0;
+    strbuf_printf(&eng->message,
+                  "Falco internal: syscall event drop. %llu system calls dropped in last second.",
+                  lost);
+    struct alert_field fields[2] = {0};
+    fields[0].key = "n_drops";
+    fields[0].value = (struct field_value){.kind = FV_UINT, .u = lost};
+    fields[1].key = "n_evts";
+    fields[1].value = (struct field_value){.kind = FV_UINT, .u = events};
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal", tags, 1,
+          (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec, fields, 2);
+}
+
+void engine_stats(const struct engine *eng, struct engine_stats *out)
+{
+    *out = eng->stats;
+}

@@ -1,0 +1,40 @@
+/* The runtime's engine: the policy's rules prepared for userspace (each
+ * residual condition parsed and compiled for the interpreter, each output
+ * template parsed), and the path from one ring-buffer record to alerts:
+ * decode, decide the residual of every "maybe" candidate, render, write. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/policy.h"
+#include "runtime/config.h"
+
+struct engine;
+struct output_set;
+struct users_db;
+
+enum engine_error {
+    ENGINE_ERR_IO = -1,      /* the policy file cannot be read */
+    ENGINE_ERR_CORRUPT = -2, /* not a policy, or its metadata does not hold together */
+    ENGINE_ERR_VERSION = -3, /* another metadata format version */
+};
+
+struct engine_stats {
+    uint64_t records;  /* candidate records received */
+    uint64_t alerts;   /* alerts written */
+    uint64_t rejected; /* candidates whose residual said no */
+    uint64_t bad;      /* records that did not fit the layout */
+};
+
+int engine_new(struct engine **out, const char *policy_path, const struct rulec_config *cfg,
+               char *err, size_t errlen);
+void engine_free(struct engine **eng);
+const struct policy_meta *engine_meta(const struct engine *eng);
+void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users);
+
+/* One ring-buffer record: alerts for the candidates that match, in rule order. */
+void engine_handle_record(struct engine *eng, const void *data, size_t len);
+/* Falco's syscall-event-drop alert for records lost since the last call. */
+void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events);
+void engine_stats(const struct engine *eng, struct engine_stats *out);

@@ -1,0 +1,55 @@
+/* One candidate event as the runtime sees it: a ring-buffer record decoded
+ * through the policy's slot layout, with what the kernel did not capture
+ * computed here (names from the passwd and group databases, process facts
+ * from /proc, the event type's name). event_get is the field_getter the
+ * interpreter and the output formatter read values through. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/ast.h"
+#include "core/policy.h"
+#include "core/rulec_abi.h"
+#include "core/value.h"
+
+struct users_db;
+
+/* Per-policy lookup state: slot index by field, built once. */
+struct event_layout {
+    const struct policy_meta *meta;
+    const struct field_def **slot_defs;
+};
+
+int event_layout_init(struct event_layout *layout, const struct policy_meta *meta);
+void event_layout_free(struct event_layout *layout);
+
+struct event {
+    const struct event_layout *layout;
+    const uint8_t *rec;
+    size_t len;
+    const struct rulec_record_hdr *hdr;
+    struct users_db *users;
+    uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
+    const char *hostname;
+    /* Strings computed for this event (from /proc, formatting numbers);
+     * reset by event_reset. */
+    char *scratch;
+    size_t scratch_len;
+    size_t scratch_cap;
+};
+
+/* Binds ev to a record; returns -1 when the record is shorter than the
+ * policy's layout says (a corrupt or foreign record). */
+int event_bind(struct event *ev, const struct event_layout *layout, const void *rec, size_t len);
+void event_free(struct event *ev);
+
+bool event_is_candidate(const struct event *ev, size_t rule);
+bool event_is_maybe(const struct event *ev, size_t rule);
+uint64_t event_time_ns(const struct event *ev);
+
+/* field_getter for interp_eval and format rendering; ctx is struct event *. */
+int event_get(void *ctx, const struct ast_field *field, struct field_value *out);
+
+/* Falco's wall-clock offset: realtime minus boottime, now. */
+uint64_t event_boot_to_epoch_ns(void);

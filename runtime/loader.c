@@ -1,0 +1,228 @@
+#include "runtime/loader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "core/rulec_abi.h"
+
+/* The verifier's log for the program that failed, collected through
+ * libbpf's print callback (libbpf 1.1 prints it at warning level). */
+static FILE *_vlog;
+
+static int _libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+    if (_vlog && level <= LIBBPF_WARN) {
+        va_list copy;
+        va_copy(copy, ap);
+        vfprintf(_vlog, fmt, copy);
+        va_end(copy);
+    }
+    if (getenv("RULEC_DEBUG_LIBBPF") || level == LIBBPF_WARN)
+        return vfprintf(stderr, fmt, ap);
+    return 0;
+}
+
+static double _now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int _fill_set(struct bpf_object *obj, const struct policy_set *set, char *err, size_t errlen)
+{
+    struct bpf_map *map = bpf_object__find_map_by_name(obj, set->map);
+    if (!map) {
+        snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)", set->map);
+        return -1;
+    }
+    int fd = bpf_map__fd(map);
+    bool prefix = strcmp(set->kind, "prefix") == 0;
+    size_t key_len = set->key_size + (prefix ? 4 : 0);
+    unsigned char *key = calloc(1, key_len);
+    unsigned char one = 1;
+    if (!key)
+        return -1;
+    for (size_t i = 0; i < set->nvalues; i++) {
+        size_t n = strlen(set->values[i]);
+        if (n >= set->key_size) {
+            free(key);
+            snprintf(err, errlen, "set value longer than its map key in '%s'", set->map);
+            return -1;
+        }
+        memset(key, 0, key_len);
+        if (prefix) {
+            /* LPM keys: prefix length in bits, then the bytes. */
+            unsigned int bits = (unsigned int)n * 8;
+            memcpy(key, &bits, 4);
+            memcpy(key + 4, set->values[i], n);
+        } else {
+            memcpy(key, set->values[i], n);
+        }
+        if (bpf_map_update_elem(fd, key, &one, BPF_ANY) < 0) {
+            snprintf(err, errlen, "filling map '%s': %s", set->map, strerror(errno));
+            free(key);
+            return -1;
+        }
+    }
+    free(key);
+    return 0;
+}
+
+static enum loader_error _classify_load_error(int rc)
+{
+    if (rc == -EPERM || rc == -EACCES)
+        return LOADER_ERR_PERM;
+    if (rc == -ENOTSUP || rc == -EOPNOTSUPP || rc == -ENOENT || rc == -ESRCH)
+        return LOADER_ERR_KERNEL;
+    return LOADER_ERR_VERIFIER;
+}
+
+enum loader_error loader_open(struct loader *ld, const char *path, const struct policy_meta *meta,
+                              size_t ringbuf_bytes, const char *verifier_log_path, char *err,
+                              size_t errlen)
+{
+    memset(ld, 0, sizeof(*ld));
+    ld->events_fd = ld->counters_fd = -1;
+    double start = _now_ms();
+    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+        snprintf(err, errlen,
+                 "this kernel has no BTF (/sys/kernel/btf/vmlinux): rulec needs a "
+                 "kernel built with CONFIG_DEBUG_INFO_BTF (5.8 or later)");
+        return LOADER_ERR_KERNEL;
+    }
+    libbpf_set_print(_libbpf_print);
+    ld->obj = bpf_object__open_file(path, NULL);
+    if (!ld->obj) {
+        snprintf(err, errlen, "%s: cannot open as a BPF object: %s", path, strerror(errno));
+        return LOADER_ERR_CORRUPT;
+    }
+    struct bpf_map *rodata = NULL, *map;
+    bpf_object__for_each_map(map, ld->obj)
+    {
+        const char *name = bpf_map__name(map);
+        if (strstr(name, ".rodata"))
+            rodata = map;
+    }
+    if (rodata) {
+        /* rulec_self_tgid is the policy's only read-only variable. */
+        size_t sz = 0;
+        const void *init = bpf_map__initial_value(rodata, &sz);
+        if (init && sz >= sizeof(__u32)) {
+            unsigned char *copy = malloc(sz);
+            if (copy) {
+                memcpy(copy, init, sz);
+                __u32 self = (__u32)getpid();
+                memcpy(copy, &self, sizeof(self));
+                bpf_map__set_initial_value(rodata, copy, sz);
+                free(copy);
+            }
+        }
+    }
+    struct bpf_map *events = bpf_object__find_map_by_name(ld->obj, "rulec_events");
+    if (!events || !bpf_object__find_map_by_name(ld->obj, "rulec_syscalls")) {
+        snprintf(err, errlen, "%s: not a rulec policy (no rulec_events/rulec_syscalls map)", path);
+        return LOADER_ERR_CORRUPT;
+    }
+    if (ringbuf_bytes)
+        bpf_map__set_max_entries(events, (__u32)ringbuf_bytes);
+    _vlog = verifier_log_path ? fopen(verifier_log_path, "w") : NULL;
+    int rc = bpf_object__load(ld->obj);
+    if (_vlog) {
+        fclose(_vlog);
+        _vlog = NULL;
+    }
+    if (rc < 0) {
+        enum loader_error e = _classify_load_error(rc);
+        if (e == LOADER_ERR_PERM)
+            snprintf(err, errlen,
+                     "loading the policy was refused (%s): run as root or with "
+                     "CAP_BPF and CAP_PERFMON",
+                     strerror(-rc));
+        else if (e == LOADER_ERR_KERNEL)
+            snprintf(err, errlen,
+                     "the kernel lacks a feature the policy needs (%s): rulec needs "
+                     "5.8+ with BTF and ring buffers",
+                     strerror(-rc));
+        else
+            snprintf(err, errlen, "the BPF verifier rejected the policy (%s); its log is in %s",
+                     strerror(-rc), verifier_log_path ? verifier_log_path : "(not saved)");
+        return e;
+    }
+    if (verifier_log_path)
+        unlink(verifier_log_path);
+    for (size_t i = 0; i < meta->nsets; i++)
+        if (_fill_set(ld->obj, &meta->sets[i], err, errlen) < 0)
+            return LOADER_ERR_CORRUPT;
+    int table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls");
+    for (size_t i = 0; i < meta->nhooks; i++) {
+        const struct policy_hook *h = &meta->hooks[i];
+        struct bpf_program *prog = bpf_object__find_program_by_name(ld->obj, h->program);
+        if (!prog || h->nr < 0) {
+            snprintf(err, errlen, "policy has no program '%s' for %s", h->program, h->event);
+            return LOADER_ERR_CORRUPT;
+        }
+        __u32 key = (__u32)h->nr;
+        int fd = bpf_program__fd(prog);
+        if (bpf_map_update_elem(table, &key, &fd, BPF_ANY) < 0) {
+            snprintf(err, errlen, "hooking %s (syscall %d): %s", h->event, h->nr, strerror(errno));
+            return LOADER_ERR_CORRUPT;
+        }
+    }
+    /* Only the dispatcher is attached; group programs run by tail call. */
+    struct bpf_program *dispatch = bpf_object__find_program_by_name(ld->obj, "rulec_dispatch");
+    if (!dispatch) {
+        snprintf(err, errlen, "%s: no dispatcher program", path);
+        return LOADER_ERR_CORRUPT;
+    }
+    ld->links = calloc(1, sizeof(*ld->links));
+    if (meta->nhooks) {
+        ld->links[0] = bpf_program__attach(dispatch);
+        if (!ld->links[0]) {
+            snprintf(err, errlen, "attaching to sys_exit: %s", strerror(errno));
+            return LOADER_ERR_ATTACH;
+        }
+        ld->nlinks = 1;
+    }
+    ld->events_fd = bpf_map__fd(events);
+    ld->counters_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters");
+    ld->load_ms = _now_ms() - start;
+    return LOADER_OK;
+}
+
+void loader_close(struct loader *ld)
+{
+    for (size_t i = 0; i < ld->nlinks; i++)
+        bpf_link__destroy(ld->links[i]);
+    free(ld->links);
+    bpf_object__close(ld->obj);
+    memset(ld, 0, sizeof(*ld));
+    ld->events_fd = ld->counters_fd = -1;
+}
+
+int loader_counters(const struct loader *ld, unsigned long long *out, size_t n)
+{
+    int ncpu = libbpf_num_possible_cpus();
+    if (ncpu <= 0 || ld->counters_fd < 0)
+        return -1;
+    __u64 *values = calloc((size_t)ncpu, sizeof(__u64));
+    if (!values)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        __u32 key = (__u32)i;
+        out[i] = 0;
+        if (bpf_map_lookup_elem(ld->counters_fd, &key, values) == 0)
+            for (int c = 0; c < ncpu; c++)
+                out[i] += values[c];
+    }
+    free(values);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* Loading a policy object into the kernel: open it with libbpf, set the
+ * runtime's own pid, load (the verifier runs here), fill the set maps from
+ * the metadata, put each group program into the dispatcher's table and
+ * attach only the hooks the policy uses. */
+#pragma once
+
+#include <stddef.h>
+
+#include "core/policy.h"
+
+struct bpf_object;
+struct ring_buffer;
+
+/* Distinct failures, which `rulec run` maps to distinct exit statuses. */
+enum loader_error {
+    LOADER_OK = 0,
+    LOADER_ERR_CORRUPT = -1,  /* the object cannot be opened as BPF, or contradicts its metadata */
+    LOADER_ERR_PERM = -2,     /* not root / no CAP_BPF */
+    LOADER_ERR_KERNEL = -3,   /* no BTF, no ring buffer, or another missing kernel feature */
+    LOADER_ERR_VERIFIER = -4, /* the verifier rejected a program (log saved) */
+    LOADER_ERR_ATTACH = -5,   /* attaching a hook failed */
+};
+
+struct loader {
+    struct bpf_object *obj;
+    struct bpf_link **links;
+    size_t nlinks;
+    int events_fd;   /* ring buffer map */
+    int counters_fd; /* per-CPU counters */
+    double load_ms;  /* open + load + fill + attach */
+};
+
+/* ringbuf_bytes == 0 keeps the object's default. On error, err names the
+ * cause (and for LOADER_ERR_VERIFIER the file holding the verifier's log). */
+enum loader_error loader_open(struct loader *ld, const char *path, const struct policy_meta *meta,
+                              size_t ringbuf_bytes, const char *verifier_log_path, char *err,
+                              size_t errlen);
+void loader_close(struct loader *ld);
+
+/* Sums each counter over CPUs (indices: enum rulec_counter). */
+int loader_counters(const struct loader *ld, unsigned long long *out, size_t n);

@@ -1,0 +1,268 @@
+/* Kernel test program for compiler/bpf/rulec_kernel.h: for the processes the driver marks (and
+ * their descendants), each sys_exit of a chosen syscall fills an rk_rec with every extractor's
+ * output and sends it to the driver, which compares it with ground truth from /proc and from
+ * the syscalls it made. One program per syscall group, so the verifier statistics the driver
+ * prints tell what each group of extractors costs. */
+#include "rulec_kernel.h"
+
+#include <bpf/bpf_tracing.h>
+
+#include "kernel_test.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 1024);
+    __type(key, __u32);
+    __type(value, __u32);
+} targets SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+RULEC_SCRATCH_MAP(scratch);
+
+static __always_inline bool tracked(void)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+    return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline struct rk_rec *rec_new(__u32 kind, long nr, long ret)
+{
+    struct rk_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+    if (!r)
+        return NULL;
+    /* Ring-buffer memory is not zeroed and the record is too big for an inline memset: a
+     * failed bpf_probe_read_kernel() zero-fills its destination. */
+    bpf_probe_read_kernel(r, sizeof(*r), NULL);
+    r->kind = kind;
+    r->nr = nr;
+    r->ret = ret;
+    return r;
+}
+
+/* Follow the marked processes' children. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(rk_fork, struct task_struct *parent, struct task_struct *child)
+{
+    __u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid), one = 1;
+
+    if (bpf_map_lookup_elem(&targets, &ptgid))
+        bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY);
+    return 0;
+}
+
+/* The process-wide fields (also used for the exec record). */
+static __always_inline void fill_process(struct rulec_scratch *s, struct task_struct *task,
+                                         struct rk_rec *r)
+{
+    r->st[ST_COMM] = rulec_task_comm(task, r->comm);
+    r->st[ST_EXE] = rulec_proc_exe(task, r->exe);
+    r->st[ST_ARGS] = rulec_proc_args(s, task, r->args);
+    r->st[ST_CMDLINE] = rulec_proc_cmdline(s, task, r->cmdline);
+    r->st[ST_EXEPATH] = rulec_proc_exepath(s, task, r->exepath);
+    r->st[ST_CWD] = rulec_proc_cwd(s, task, r->cwd);
+}
+
+/* getppid(tag): the tag rides in the unused first argument register. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
+{
+    struct task_struct *task = rulec_current();
+    struct rulec_scratch *s;
+    struct rk_rec *r;
+    long nr;
+
+    if (!tracked())
+        return 0;
+    nr = rulec_syscall_nr(regs);
+    if (nr != 110 /* getppid */)
+        return 0;
+    s = rulec_scratch_get(&scratch);
+    r = s ? rec_new(RK_TASK, nr, ret) : NULL;
+    if (!r)
+        return 0;
+    r->tag = rulec_syscall_arg(regs, false, 0);
+
+    r->tgid = r->st[ST_TGID] = rulec_task_tgid(task);
+    r->tid = r->st[ST_TID] = rulec_task_tid(task);
+    r->ppid = r->st[ST_PPID] = rulec_task_ppid(task);
+    r->st[ST_PNAME] = rulec_task_pname(task, r->pname);
+    for (__u32 i = 0; i < RK_NANC; i++) {
+        r->st[ST_ANAME0 + i] = rulec_task_aname(task, i, r->aname[i]);
+        r->apid[i] = r->st[ST_APID0 + i] = rulec_task_apid(task, i);
+    }
+    r->st[ST_EUID] = rulec_task_euid(task, &r->euid);
+    r->st[ST_EGID] = rulec_task_egid(task, &r->egid);
+    r->st[ST_RUID] = rulec_task_ruid(task, &r->ruid);
+    r->st[ST_RGID] = rulec_task_rgid(task, &r->rgid);
+    r->st[ST_LOGINUID] = rulec_task_loginuid(task, &r->loginuid);
+    r->st[ST_CAPI] = rulec_task_caps(task, RULEC_CAP_INHERITABLE, &r->caps[0]);
+    r->st[ST_CAPP] = rulec_task_caps(task, RULEC_CAP_PERMITTED, &r->caps[1]);
+    r->st[ST_CAPE] = rulec_task_caps(task, RULEC_CAP_EFFECTIVE, &r->caps[2]);
+    r->st[ST_TTY] = rulec_task_tty(task, &r->tty);
+    r->vpid = r->st[ST_VPID] = rulec_task_vpid(task);
+    r->vtid = r->st[ST_VTID] = rulec_task_vtid(task);
+    r->st[ST_PIDNS_INUM] = rulec_task_pidns_inum(task, &r->pidns_inum);
+    r->pidns_level = r->st[ST_PIDNS_LEVEL] = rulec_task_pidns_level(task);
+    r->child_pidns = r->st[ST_CHILD_PIDNS] = rulec_task_in_child_pidns(task);
+    fill_process(s, task, r);
+    r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
+{
+    struct task_struct *task = rulec_current();
+    struct rulec_open_args a;
+    struct rulec_scratch *s;
+    struct rk_rec *r;
+    bool ia32;
+    long nr, st;
+
+    if (!tracked())
+        return 0;
+    nr = rulec_syscall_nr(regs);
+    if (nr != RULEC_NR_open && nr != RULEC_NR_openat && nr != RULEC_NR_openat2 &&
+        nr != RULEC_NR_creat)
+        return 0;
+    ia32 = rulec_in_ia32_syscall(task);
+    s = rulec_scratch_get(&scratch);
+    r = s ? rec_new(RK_OPEN, nr, ret) : NULL;
+    if (!r)
+        return 0;
+    /* The tag rides in the first argument register the call does not use. */
+    switch (nr) {
+    case RULEC_NR_open: r->tag = rulec_syscall_arg(regs, ia32, 3); break;
+    case RULEC_NR_creat: r->tag = rulec_syscall_arg(regs, ia32, 2); break;
+    default: r->tag = rulec_syscall_arg(regs, ia32, 4); break;
+    }
+    r->tgid = rulec_task_tgid(task);
+    r->st[ST_OPENARGS] = rulec_open_args(regs, ia32, nr, &a);
+    r->dirfd = a.dirfd;
+    r->flags = a.flags;
+    r->mode = a.mode;
+    r->creat = a.creat;
+    r->is_read = rulec_open_is_read(&a);
+    r->is_write = rulec_open_is_write(&a);
+    r->is_exec = rulec_open_is_exec(&a);
+    r->is_create = rulec_open_is_create(task, &a, ret);
+    r->ppm_flags = rulec_open_flags_to_ppm(&a, r->is_create);
+    r->open_typechar = rulec_open_typechar(&a);
+    st = rulec_user_str(a.path, s->raw);
+    r->st[ST_NAMERAW] = st;
+    bpf_probe_read_kernel(r->nameraw, sizeof(r->nameraw), s->raw);
+    r->st[ST_FDNAME] = rulec_open_fd_name(s, task, a.dirfd, st, r->fdname);
+    if (ret >= 0) {
+        r->st[ST_FDPATH] = rulec_fd_path(s, task, ret, r->fdpath);
+        r->fd_typechar = rulec_file_typechar(rulec_fd_file(task, ret));
+    } else {
+        r->st[ST_FDPATH] = RULEC_E_NOENT;
+    }
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+static __always_inline void fill_sock(struct task_struct *task, long fd, enum rulec_sock_role role,
+                                      struct rk_rec *r)
+{
+    struct rulec_sockinfo si;
+    struct rulec_falco_tuple t = {};
+
+    r->st[ST_SOCKINFO] = rulec_fd_sockinfo(task, fd, &si);
+    r->si_family = si.family;
+    r->si_lport = si.lport;
+    r->si_rport = si.rport;
+    r->si_l4proto = si.l4proto;
+    r->si_typechar = si.typechar;
+    __builtin_memcpy(r->si_laddr, si.laddr, 16);
+    __builtin_memcpy(r->si_raddr, si.raddr, 16);
+    if (r->st[ST_SOCKINFO] < 0)
+        return;
+    r->st[ST_TUPLE] = rulec_sock_falco_tuple(&si, role, &t);
+    __builtin_memcpy(r->t_cip, t.cip, 16);
+    __builtin_memcpy(r->t_sip, t.sip, 16);
+    r->t_cport = t.cport;
+    r->t_sport = t.sport;
+    r->t_lport = t.lport;
+    r->t_rport = t.rport;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
+{
+    struct task_struct *task = rulec_current();
+    struct rulec_sockaddr sa;
+    struct rk_rec *r;
+    unsigned long uptr, ulen;
+    long nr, fd;
+
+    if (!tracked())
+        return 0;
+    nr = rulec_syscall_nr(regs);
+    if (nr != RULEC_NR_connect && nr != RULEC_NR_bind && nr != RULEC_NR_sendto &&
+        nr != 288 /* accept4 */)
+        return 0;
+    r = rec_new(RK_NET, nr, ret);
+    if (!r)
+        return 0;
+    r->tgid = rulec_task_tgid(task);
+    fd = (int)rulec_syscall_arg(regs, false, 0);
+    if (nr == RULEC_NR_sendto) {
+        uptr = rulec_syscall_arg(regs, false, 4);
+        ulen = rulec_syscall_arg(regs, false, 5);
+    } else if (nr == 288) {
+        uptr = 0;
+        ulen = 0;
+        r->tag = rulec_syscall_arg(regs, false, 4);
+    } else {
+        uptr = rulec_syscall_arg(regs, false, 1);
+        ulen = rulec_syscall_arg(regs, false, 2);
+        r->tag = rulec_syscall_arg(regs, false, 3);
+    }
+    r->st[ST_SOCKADDR] = rulec_read_sockaddr(uptr, ulen, &sa);
+    r->sa_family = sa.family;
+    r->sa_port = sa.port;
+    __builtin_memcpy(r->sa_addr, sa.addr, 16);
+    bpf_probe_read_kernel(r->sa_path, sizeof(sa.path), sa.path);
+    if (nr == 288) {
+        if (ret >= 0)
+            fill_sock(task, ret, RULEC_ROLE_SERVER, r);
+    } else {
+        fill_sock(task, fd, RULEC_ROLE_CLIENT, r);
+    }
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+/* A successful execve: the registers were reset for the new image, so only the task is read. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
+{
+    struct task_struct *task = rulec_current();
+    struct rulec_scratch *s;
+    struct rk_rec *r;
+    long nr;
+
+    if (!tracked())
+        return 0;
+    nr = rulec_syscall_nr(regs);
+    if ((nr != RULEC_NR_execve && nr != RULEC_NR_execveat) || ret != 0)
+        return 0;
+    s = rulec_scratch_get(&scratch);
+    r = s ? rec_new(RK_EXEC, nr, ret) : NULL;
+    if (!r)
+        return 0;
+    r->tgid = rulec_task_tgid(task);
+    fill_process(s, task, r);
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}

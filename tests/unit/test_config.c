@@ -1,0 +1,516 @@
+/* runtime/config.c and core/priority.c: falco.yaml's output keys, their
+ * defaults, type errors at line:col, and command-line overrides. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/test_util.h"
+
+#include "core/priority.h"
+#include "runtime/config.h"
+
+/* Parses text as a configuration file; returns config_parse's result. */
+static int _parse(struct rulec_config *cfg, struct diag_list *diags, const char *text)
+{
+    config_init(cfg);
+    *diags = (struct diag_list){0};
+    return config_parse(cfg, src_file_new("rulec.yaml", text, strlen(text), 0), diags);
+}
+
+static void _done(struct rulec_config *cfg, struct diag_list *diags)
+{
+    diag_list_free(diags);
+    config_free(cfg);
+}
+
+static void test_priority_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Emergency", "Alert",  "Critical",      "Error",
+                                        "Warning",   "Notice", "Informational", "Debug"};
+    for (int p = 0; p < ALERT_PRIO_MAX; p++) {
+        assert_string_equal(priority_to_string((enum alert_priority)p), names[p]);
+        assert_int_equal(priority_parse(names[p]), p);
+    }
+    assert_int_equal(priority_parse("WARNING"), ALERT_PRIO_WARNING);
+    assert_int_equal(priority_parse("eMeRgEnCy"), ALERT_PRIO_EMERGENCY);
+    assert_int_equal(priority_parse("info"), ALERT_PRIO_INFORMATIONAL);
+    assert_int_equal(priority_parse("INFO"), ALERT_PRIO_INFORMATIONAL);
+    assert_int_equal(priority_parse("warn"), ALERT_PRIO_MAX);
+    assert_int_equal(priority_parse(""), ALERT_PRIO_MAX);
+    assert_int_equal(priority_parse(NULL), ALERT_PRIO_MAX);
+    assert_string_equal(priority_to_string(ALERT_PRIO_MAX), "Unknown");
+    assert_true(priority_at_least(ALERT_PRIO_CRITICAL, ALERT_PRIO_WARNING));
+    assert_true(priority_at_least(ALERT_PRIO_WARNING, ALERT_PRIO_WARNING));
+    assert_false(priority_at_least(ALERT_PRIO_NOTICE, ALERT_PRIO_WARNING));
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    config_init(&cfg);
+    assert_true(cfg.stdout_enabled);
+    assert_false(cfg.syslog_enabled);
+    assert_false(cfg.file_enabled);
+    assert_null(cfg.file_name);
+    assert_false(cfg.file_keep_alive);
+    assert_false(cfg.json_output);
+    assert_true(cfg.json_include_output);
+    assert_true(cfg.json_include_tags);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_DEBUG);
+    assert_false(cfg.time_format_iso_8601);
+    assert_false(cfg.buffered_outputs);
+    assert_null(cfg.host_root);
+    assert_int_equal(cfg.nfiles, 0);
+    config_free(&cfg);
+}
+
+static void test_empty_file_keeps_defaults(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"", "# only a comment\n", "---\n", "~\n"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct rulec_config cfg;
+        struct diag_list diags;
+        assert_int_equal(_parse(&cfg, &diags, texts[i]), 0);
+        assert_int_equal(diags.len, 0);
+        assert_true(cfg.stdout_enabled);
+        assert_int_equal(cfg.min_priority, ALERT_PRIO_DEBUG);
+        _done(&cfg, &diags);
+    }
+}
+
+static void test_every_key(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "time_format_iso_8601: true\n"
+                            "priority: Warning\n"
+                            "json_output: true\n"
+                            "json_include_output_property: false\n"
+                            "json_include_tags_property: false\n"
+                            "buffered_outputs: true\n"
+                            "host_root: /host\n"
+                            "stdout_output:\n"
+                            "  enabled: false\n"
+                            "syslog_output:\n"
+                            "  enabled: true\n"
+                            "file_output:\n"
+                            "  enabled: true\n"
+                            "  keep_alive: true\n"
+                            "  filename: /var/log/rulec.log\n"),
+                     0);
+    assert_int_equal(diags.len, 0);
+    assert_true(cfg.time_format_iso_8601);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_WARNING);
+    assert_true(cfg.json_output);
+    assert_false(cfg.json_include_output);
+    assert_false(cfg.json_include_tags);
+    assert_true(cfg.buffered_outputs);
+    assert_string_equal(cfg.host_root, "/host");
+    assert_false(cfg.stdout_enabled);
+    assert_true(cfg.syslog_enabled);
+    assert_true(cfg.file_enabled);
+    assert_true(cfg.file_keep_alive);
+    assert_string_equal(cfg.file_name, "/var/log/rulec.log");
+    _done(&cfg, &diags);
+}
+
+/* The shape of falco.yaml: many keys rulec does not use, some nested,
+ * some sequences, some with the same names as rulec's inside other blocks. */
+static void test_unknown_keys_ignored(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "config_files:\n"
+                            "  - /etc/falco/config.d\n"
+                            "rules_files: [/etc/falco/falco_rules.yaml]\n"
+                            "engine:\n"
+                            "  kind: modern_ebpf\n"
+                            "  modern_ebpf: {cpus_for_each_buffer: 2, buf_size_preset: 4}\n"
+                            "plugins:\n"
+                            "  - name: k8saudit\n"
+                            "    init_config: {enabled: maybe}\n"
+                            "http_output:\n"
+                            "  enabled: notabool\n"
+                            "  keep_alive: false\n"
+                            "program_output: {enabled: false, program: 'jq .'}\n"
+                            "file_output:\n"
+                            "  enabled: false\n"
+                            "  rotate: daily\n"
+                            "log_level: info\n"
+                            "file_output.enabled: notabool\n"
+                            "json_output: true\n"
+                            "&anchor_key: 1\n"
+                            "? [complex, key]\n"
+                            ": ignored\n"),
+                     0);
+    assert_int_equal(diags.len, 0);
+    assert_true(cfg.json_output);
+    _done(&cfg, &diags);
+}
+
+static void test_booleans_as_yaml_cpp(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool value;
+    } cases[] = {
+        {"true", true},   {"True", true}, {"TRUE", true}, {"yes", true},      {"Yes", true},
+        {"ON", true},     {"y", true},    {"Y", true},    {"\"true\"", true}, {"false", false},
+        {"FALSE", false}, {"no", false},  {"Off", false}, {"n", false},       {"'false'", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "json_output: %s\n", cases[i].text);
+        struct rulec_config cfg;
+        struct diag_list diags;
+        assert_int_equal(_parse(&cfg, &diags, text), 0);
+        assert_int_equal(cfg.json_output, cases[i].value);
+        _done(&cfg, &diags);
+    }
+}
+
+static void test_priority_any_case(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum alert_priority prio;
+    } cases[] = {
+        {"emergency", ALERT_PRIO_EMERGENCY}, {"ALERT", ALERT_PRIO_ALERT},
+        {"Critical", ALERT_PRIO_CRITICAL},   {"error", ALERT_PRIO_ERROR},
+        {"warning", ALERT_PRIO_WARNING},     {"notice", ALERT_PRIO_NOTICE},
+        {"info", ALERT_PRIO_INFORMATIONAL},  {"Informational", ALERT_PRIO_INFORMATIONAL},
+        {"\"debug\"", ALERT_PRIO_DEBUG},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "priority: %s\n", cases[i].text);
+        struct rulec_config cfg;
+        struct diag_list diags;
+        assert_int_equal(_parse(&cfg, &diags, text), 0);
+        assert_int_equal(cfg.min_priority, cases[i].prio);
+        _done(&cfg, &diags);
+    }
+}
+
+/* Each wrong type is reported at its value, with the key and what was expected. */
+static void test_wrong_types_at_line_col(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "json_output: maybe\n"  /* 1:14 */
+                            "priority: loud\n"      /* 2:11 */
+                            "stdout_output: true\n" /* 3:16 */
+                            "syslog_output:\n"
+                            "  enabled: [1, 2]\n" /* 5:12 */
+                            "file_output:\n"
+                            "  filename: {a: b}\n"       /* 7:13 */
+                            "  keep_alive:\n"            /* 8:14 (null) */
+                            "buffered_outputs: {x: 1}\n" /* 9:19 */
+                            "time_format_iso_8601: 1\n"  /* 10:23 */
+                            "host_root: [a]\n"),         /* 11:12 */
+                     -1);
+    assert_int_equal(diags.errors, 9);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 14);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 11);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 16);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 5, 12);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 7, 13);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 8, 14);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 9, 19);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 10, 23);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 11, 12);
+    /* The messages name the key and the expected type. */
+    assert_non_null(strstr(diags.items[0].message, "'json_output' must be a boolean"));
+    assert_non_null(strstr(diags.items[0].message, "'maybe'"));
+    assert_non_null(strstr(diags.items[1].message, "priority"));
+    assert_non_null(strstr(diags.items[1].message, "emergency"));
+    assert_non_null(strstr(diags.items[2].message, "'stdout_output' must be a mapping"));
+    assert_non_null(strstr(diags.items[5].message, "not null"));
+    _done(&cfg, &diags);
+}
+
+static void test_top_level_not_mapping(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, "# header\n- json_output: true\n"), -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 1);
+    _done(&cfg, &diags);
+}
+
+static void test_parse_error_at_line_col(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, "json_output: true\npriority: [debug\n"), -1);
+    assert_int_equal(diags.len, 1);
+    assert_int_equal(diags.items[0].code, DIAG_LOAD_ERR_YAML_PARSE);
+    unsigned line, col;
+    src_pos_linecol(diags.items[0].pos, &line, &col);
+    assert_int_equal(line, 3); /* the flow sequence is still open at the end */
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags, "a: b\n  c: d\n"), -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_PARSE, 2, 4);
+    _done(&cfg, &diags);
+}
+
+/* libyaml counts characters; the caret must land on the byte. */
+static void test_column_after_utf8(void **state)
+{
+    (void)state;
+    const char *text = "file_output: {filename: \"/tmp/\xc3\xa9\xc3\xa9.log\", enabled: maybe}\n";
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, text), -1);
+    unsigned col = (unsigned)(strstr(text, "maybe") - text) + 1;
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, col);
+    _done(&cfg, &diags);
+}
+
+static void test_file_output_needs_filename(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, "json_output: true\nfile_output:\n  enabled: true\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 1);
+    assert_non_null(strstr(diags.items[0].message, "filename"));
+    _done(&cfg, &diags);
+
+    /* A block with every key commented out is not an error. */
+    assert_int_equal(_parse(&cfg, &diags, "file_output:\n#  enabled: true\n"), 0);
+    assert_false(cfg.file_enabled);
+    _done(&cfg, &diags);
+}
+
+static void test_load_missing_file(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags = {0};
+    config_init(&cfg);
+    assert_int_equal(config_load(&cfg, "/nonexistent/rulec.yaml", &diags), -1);
+    assert_int_equal(diags.len, 1);
+    assert_int_equal(diags.items[0].code, DIAG_LOAD_ERR_FILE_READ);
+    assert_string_equal(diags.items[0].pos.file->path, "/nonexistent/rulec.yaml");
+    assert_non_null(strstr(diags.items[0].message, "No such file"));
+    _done(&cfg, &diags);
+}
+
+static void test_load_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/rulec-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "priority: error\nfile_output: {enabled: true, filename: /tmp/x.log}\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    struct rulec_config cfg;
+    struct diag_list diags = {0};
+    config_init(&cfg);
+    assert_int_equal(config_load(&cfg, path, &diags), 0);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_ERROR);
+    assert_string_equal(cfg.file_name, "/tmp/x.log");
+    assert_int_equal(cfg.nfiles, 1);
+    assert_string_equal(cfg.files[0]->path, path);
+    _done(&cfg, &diags);
+    unlink(path);
+}
+
+/* Several files in turn: later keys win, and diagnostics from the first
+ * still point into a live file when printed at the end. */
+static void test_two_files(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, "json_output: maybe\npriority: error\n"), -1);
+    assert_int_equal(
+        config_parse(&cfg, src_file_new("override.yaml", "priority: notice\n", 17, 1), &diags), 0);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_NOTICE);
+    assert_int_equal(cfg.nfiles, 2);
+    FILE *sink = fopen("/dev/null", "w");
+    diag_print(sink, &diags, DIAG_FORMAT_TEXT);
+    fclose(sink);
+    assert_string_equal(diags.items[0].pos.file->path, "rulec.yaml");
+    _done(&cfg, &diags);
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "json_output: false\npriority: debug\n"
+                            "file_output: {enabled: false, filename: /a.log, keep_alive: true}\n"),
+                     0);
+    struct config_overrides ov;
+    config_overrides_init(&ov);
+    char err[256];
+    /* Nothing given: nothing changes. */
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    assert_false(cfg.json_output);
+    assert_false(cfg.file_enabled);
+    assert_string_equal(cfg.file_name, "/a.log");
+
+    ov.json_output = 1;
+    ov.stdout_enabled = 0;
+    ov.syslog_enabled = 1;
+    ov.time_format_iso_8601 = 1;
+    ov.buffered_outputs = 1;
+    ov.min_priority = "NOTICE";
+    ov.output_file = "/b.log";
+    ov.host_root = "/host";
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    assert_true(cfg.json_output);
+    assert_false(cfg.stdout_enabled);
+    assert_true(cfg.syslog_enabled);
+    assert_true(cfg.time_format_iso_8601);
+    assert_true(cfg.buffered_outputs);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_NOTICE);
+    assert_true(cfg.file_enabled);
+    assert_string_equal(cfg.file_name, "/b.log");
+    assert_true(cfg.file_keep_alive); /* from the file: flags override only what they name */
+    assert_string_equal(cfg.host_root, "/host");
+    _done(&cfg, &diags);
+}
+
+static void test_override_errors(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct config_overrides ov;
+    char err[256];
+
+    config_init(&cfg);
+    config_overrides_init(&ov);
+    ov.min_priority = "loud";
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "unknown priority 'loud'"));
+    config_free(&cfg);
+
+    config_init(&cfg);
+    config_overrides_init(&ov);
+    ov.output_file = "";
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), -1);
+    config_free(&cfg);
+
+    /* Falco refuses to start with no output enabled; so does rulec. */
+    config_init(&cfg);
+    config_overrides_init(&ov);
+    ov.stdout_enabled = 0;
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "no output"));
+    config_free(&cfg);
+
+    /* file output switched on by -o without a name. */
+    config_init(&cfg);
+    config_overrides_init(&ov);
+    assert_int_equal(config_set(&cfg, "file_output.enabled", "true", err, sizeof(err)), 0);
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "no file name"));
+    config_free(&cfg);
+}
+
+static void test_config_set(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    char err[256];
+    config_init(&cfg);
+    assert_int_equal(config_set(&cfg, "file_output.filename", "/x.log", err, sizeof(err)), 0);
+    assert_string_equal(cfg.file_name, "/x.log");
+    assert_int_equal(config_set(&cfg, "syslog_output.enabled", "yes", err, sizeof(err)), 0);
+    assert_true(cfg.syslog_enabled);
+    assert_int_equal(config_set(&cfg, "priority", "info", err, sizeof(err)), 0);
+    assert_int_equal(cfg.min_priority, ALERT_PRIO_INFORMATIONAL);
+    assert_int_equal(config_set(&cfg, "json_output", "sure", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "'json_output' must be a boolean"));
+    assert_int_equal(config_set(&cfg, "no.such.key", "1", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "unknown configuration key"));
+    config_free(&cfg);
+}
+
+static void test_env_host_root(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    config_init(&cfg);
+    unsetenv("RULEC_HOST_ROOT");
+    config_apply_env(&cfg);
+    assert_null(cfg.host_root);
+    setenv("RULEC_HOST_ROOT", "/host", 1);
+    config_apply_env(&cfg);
+    assert_string_equal(cfg.host_root, "/host");
+    unsetenv("RULEC_HOST_ROOT");
+    config_free(&cfg);
+}
+
+/* The configuration shipped in packaging/ loads with rulec's own reader
+ * (the unit tests run from the top of the tree). */
+static void test_packaged_config(void **state)
+{
+    (void)state;
+    const char *path = "packaging/rulec.yaml";
+    if (access(path, R_OK) != 0)
+        skip();
+    struct rulec_config cfg;
+    struct diag_list diags = {0};
+    config_init(&cfg);
+    assert_int_equal(config_load(&cfg, path, &diags), 0);
+    assert_int_equal(diags.len, 0);
+    assert_true(cfg.file_enabled);
+    assert_string_equal(cfg.file_name, "/var/log/rulec.log");
+    assert_true(cfg.file_keep_alive); /* logrotate sends SIGHUP */
+    assert_false(cfg.stdout_enabled);
+    struct config_overrides ov;
+    config_overrides_init(&ov);
+    char err[256];
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    _done(&cfg, &diags);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_priority_names),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_empty_file_keeps_defaults),
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_unknown_keys_ignored),
+        cmocka_unit_test(test_booleans_as_yaml_cpp),
+        cmocka_unit_test(test_priority_any_case),
+        cmocka_unit_test(test_wrong_types_at_line_col),
+        cmocka_unit_test(test_top_level_not_mapping),
+        cmocka_unit_test(test_parse_error_at_line_col),
+        cmocka_unit_test(test_column_after_utf8),
+        cmocka_unit_test(test_file_output_needs_filename),
+        cmocka_unit_test(test_load_missing_file),
+        cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_two_files),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_override_errors),
+        cmocka_unit_test(test_config_set),
+        cmocka_unit_test(test_env_host_root),
+        cmocka_unit_test(test_packaged_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
