@@ -14,7 +14,7 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
-        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace
+        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
@@ -112,7 +112,10 @@ unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 fuzz: $(FUZZ_BIN)
 	@sh tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san
+$(BUILD)/rulec-actor: tests/e2e/actor.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor
 	@sh tests/e2e/run.sh $(BUILD)
 
 test: deps

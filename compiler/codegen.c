@@ -152,8 +152,9 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
     char data[32];
     snprintf(data, sizeof(data), "e->s%zu.d", si);
     const struct ast_rhs *rhs = &n->cmp.rhs;
-    strbuf_printf(sb, "({ struct rulec_slot_hdr *h_ = rulec_slot%zu(e, cx); ", si);
-    strbuf_puts(sb, "h_->status == RULEC_SLOT_OK ? (int)(");
+    strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); struct rulec_slot_hdr *h_ = &e->s%zu.h; ",
+                  si, si);
+    strbuf_puts(sb, "st_ == RULEC_SLOT_OK ? (int)(");
     switch (n->cmp.op) {
     case OP_EXISTS:
         strbuf_puts(sb, "1");
@@ -206,7 +207,7 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         strbuf_puts(sb, "2");
         break;
     }
-    strbuf_puts(sb, ") : h_->status == RULEC_SLOT_NONE ? 0 : 2; })");
+    strbuf_puts(sb, ") : st_ == RULEC_SLOT_NONE ? 0 : 2; })");
 }
 
 static const char *_num_cmp_op(enum ast_op op)
@@ -239,9 +240,7 @@ static void _num_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
     else
         snprintf(value, sizeof(value), "(*(%s *)e->s%zu.d)", type, _slot_index(g, slot));
     if (slot)
-        strbuf_printf(sb,
-                      "({ struct rulec_slot_hdr *h_ = rulec_slot%zu(e, cx); "
-                      "h_->status == RULEC_SLOT_OK ? (int)(",
+        strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? (int)(",
                       _slot_index(g, slot));
     else
         strbuf_puts(sb, "((int)(");
@@ -260,7 +259,7 @@ static void _num_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         check_parse_num(n->cmp.lhs.def, rhs->values[0].text, &v);
         strbuf_printf(sb, "%s %s (%s)%lldLL", value, _num_cmp_op(n->cmp.op), type, v);
     }
-    strbuf_puts(sb, slot ? ") : h_->status == RULEC_SLOT_NONE ? 0 : 2; })" : "))");
+    strbuf_puts(sb, slot ? ") : st_ == RULEC_SLOT_NONE ? 0 : 2; })" : "))");
 }
 
 static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
@@ -272,7 +271,7 @@ static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
         const struct evttype *t = evttype_lookup(n->cmp.rhs.values[i].text);
         if (!t || t->nr < 0)
             continue; /* no syscall number: never this event in the kernel */
-        strbuf_printf(sb, "%scx->id == %d", any ? " || " : "", t->nr);
+        strbuf_printf(sb, "%se->hdr.evt_id == %d", any ? " || " : "", t->nr);
         any = true;
     }
     if (!any)
@@ -429,17 +428,27 @@ static void _emit_header(struct cg *g)
     strbuf_puts(c, "\n");
 }
 
+/* Slot fillers and rules are global BPF functions: the verifier checks
+ * each once, not once per call site, so verification grows with the
+ * number of rules instead of exploding with their combinations. They find
+ * the event in the per-CPU scratch map. */
+#define CG_EVENT_LOOKUP                                                                            \
+    "    __u32 zero = 0;\n"                                                                        \
+    "    struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, &zero);\n"
+
 static void _emit_slots(struct cg *g)
 {
     for (size_t i = 0; i < g->nslots; i++) {
         const struct cg_slot *s = &g->slots[i];
         strbuf_printf(&g->c,
-                      "static __noinline struct rulec_slot_hdr *rulec_slot%zu(struct rulec_event *e, "
-                      "struct rulec_cx *cx)\n{\n"
+                      "__noinline int rulec_slot%zu(void)\n{\n" CG_EVENT_LOOKUP
+                      "    if (!e)\n        return RULEC_SLOT_ERROR;\n"
                       "    if (!(e->hdr.have[%zu] & (1ULL << %zu))) {\n"
-                      "        rulec_fill_%s(cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);\n"
+                      "        struct rulec_cx cx;\n"
+                      "        rulec_cx_load(&cx, &e->hdr);\n"
+                      "        rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);\n"
                       "        e->hdr.have[%zu] |= 1ULL << %zu;\n    }\n"
-                      "    return &e->s%zu.h;\n}\n\n",
+                      "    return e->s%zu.h.status;\n}\n\n",
                       i, i / 64, i % 64, s->kf->fill, i, i, i,
                       s->kf->takes_index && s->arg ? s->arg : "0", i / 64, i % 64, i);
     }
@@ -463,16 +472,16 @@ static void _emit_sets(struct cg *g)
 
 static void _emit_comment(struct strbuf *c, const char *text)
 {
-    /* Keep generated comments well-formed whatever the rule text holds. */
-    for (const char *p = text; *p; p++) {
-        if (p[0] == '*' && p[1] == '/')
-            strbuf_puts(c, "* /");
-        else if (*p == '\n')
+    /* Keep generated comments well-formed whatever the rule text holds: a
+     * slash next to a star gets a space between them. */
+    char prev = 0;
+    for (const char *p = text; *p; prev = *p++) {
+        if ((prev == '/' && *p == '*') || (prev == '*' && *p == '/'))
+            strbuf_puts(c, " ");
+        if (*p == '\n')
             strbuf_puts(c, "\n *   ");
         else
             strbuf_append(c, p, 1);
-        if (p[0] == '*' && p[1] == '/')
-            p++;
     }
 }
 
@@ -488,8 +497,8 @@ static void _emit_rules(struct cg *g)
                       r->split.exact ? "decided in the kernel"
                                      : "partly in userspace (atoms marked 2 are maybe here)");
         strbuf_printf(&g->c,
-                      "static __always_inline int rulec_rule%zu(struct rulec_event *e, struct "
-                      "rulec_cx *cx)\n{\n    return ",
+                      "__noinline int rulec_rule%zu(void)\n{\n" CG_EVENT_LOOKUP
+                      "    if (!e)\n        return 2;\n    return ",
                       i);
         _expr(g, &g->c, r->rule->lowered);
         strbuf_puts(&g->c, ";\n}\n\n");
@@ -559,7 +568,7 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
                       gi);
         for (size_t i = 0; i < g->nrules; i++)
             if (grp->rules[i / 64] & (1ULL << (i % 64)))
-                strbuf_printf(&g->c, "    v = rulec_rule%zu(e, &cx);\n"
+                strbuf_printf(&g->c, "    v = rulec_rule%zu();\n"
                                      "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
                               i, i);
         strbuf_puts(&g->c, "    if (!rulec_any(e))\n        return 0;\n");
@@ -569,7 +578,7 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
                 continue;
             strbuf_printf(&g->c, "    if (e->mask[%zu] & (1ULL << %zu)) {\n", i / 64, i % 64);
             for (size_t s = 0; s < r->slots.len; s++)
-                strbuf_printf(&g->c, "        rulec_slot%zu(e, &cx);\n",
+                strbuf_printf(&g->c, "        rulec_slot%zu();\n",
                               _slot_index(g, r->slots.items[s]));
             strbuf_puts(&g->c, "    }\n");
         }

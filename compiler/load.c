@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compiler/merge.h"
 #include "compiler/yaml_tree.h"
@@ -929,7 +930,10 @@ int ruleset_load_files(struct ruleset *rs, const char *const *paths, size_t npat
     for (size_t i = 0; i < npaths; i++) {
         struct src_file *f = src_file_read(paths[i], (unsigned)rs->nfiles);
         if (!f) {
+            struct stat st;
             int err = errno;
+            if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+                err = EISDIR; /* fopen opens a directory; reading it fails with EIO */
             f = _add_file(rs, src_file_new(paths[i], "", 0, (unsigned)rs->nfiles));
             diag_report(diags, DIAG_LOAD_ERR_FILE_READ, src_pos_at(f, 0), NULL,
                         "cannot read rules file '%s': %s", paths[i], strerror(err));

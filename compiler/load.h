@@ -11,6 +11,9 @@
  * still returned, holding what could be loaded, so lint can go on). */
 int ruleset_load_files(struct ruleset *rs, const char *const *paths, size_t npaths,
                        struct diag_list *diags);
-/* The same for one in-memory document (tests and fuzzing). */
+/* The same for one in-memory document (tests and fuzzing). Either call may
+ * be repeated on one ruleset: what it loads merges with what earlier calls
+ * loaded, and rs->lists, rs->macros and rs->rules are rebuilt from all of it
+ * (LOAD_UNUSED_LIST then reflects the files loaded so far). */
 int ruleset_load_buffer(struct ruleset *rs, const char *name, const char *text, size_t len,
                         struct diag_list *diags);

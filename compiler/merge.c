@@ -106,12 +106,12 @@ struct m_macro {
     size_t visibility;
 };
 
+/* Rules are ordered by definition; Falco's index and visibility do not
+ * matter for them (a rule sees every macro). */
 struct m_rule {
     struct mrule_info v; /* every key set */
     struct src_pos cond_anchor;
     struct src_pos output_anchor;
-    size_t index;
-    size_t visibility;
 };
 
 struct merge {
@@ -326,54 +326,67 @@ static struct mtext _trim_comp(struct mtext t)
 
 static int _exception_error(struct merge *m, const struct mrule_info *r,
                             const struct mexception *ex, struct src_pos pos,
-                            struct diag_list *diags, const char *fmt, struct mtext arg)
+                            struct diag_list *diags, const char *msg)
 {
     diag_report(diags, DIAG_LOAD_ERR_VALIDATE, pos.file ? pos : ex->pos, _item(m, "rule", r->name),
-                fmt, (int)arg.len, arg.s);
+                "%s", msg);
     return -1;
 }
 
-static int _validate_exception(struct merge *m, const struct mrule_info *r, struct mexception *ex,
-                               struct diag_list *diags)
+/* fields: [a, b]: comps default to "=" each, one per field, each an operator. */
+static int _validate_fields_list(struct merge *m, const struct mrule_info *r, struct mexception *ex,
+                                 struct diag_list *diags)
 {
     struct arena *a = m->rs->arena;
-    uint64_t org = _pos_org(ex->pos);
-    struct mtext none = {.s = "", .len = 0};
-    if (ex->fields.is_list) {
-        if (!mentry_valid(&ex->comps)) {
-            struct mentry *eq = arena_alloc(a, (ex->fields.nitems + 1) * sizeof(*eq));
-            for (size_t i = 0; i < ex->fields.nitems; i++)
-                eq[i] = (struct mentry){.item = _mtext_const(a, "=", org), .pos = ex->pos};
-            ex->comps = (struct mentry){
-                .is_list = true, .items = eq, .nitems = ex->fields.nitems, .pos = ex->pos};
-        }
-        if (ex->fields.nitems != ex->comps.nitems)
-            return _exception_error(m, r, ex, ex->comps.pos, diags,
-                                    "Fields and comps lists must have equal length%.*s", none);
-        for (size_t i = 0; i < ex->comps.nitems; i++) {
-            struct mentry *c = &ex->comps.items[i];
-            c->item = _trim_comp(c->item);
-            if (!_IN(c->item.s, c->item.len, _operators) && !_is_modifier_op(c->item))
-                return _exception_error(m, r, ex, c->pos, diags,
-                                        "'%.*s' is not a supported comparison operator", c->item);
-        }
-        return 0;
+    if (!mentry_valid(&ex->comps)) {
+        uint64_t org = _pos_org(ex->pos);
+        struct mentry *eq = arena_alloc(a, (ex->fields.nitems + 1) * sizeof(*eq));
+        for (size_t i = 0; i < ex->fields.nitems; i++)
+            eq[i] = (struct mentry){.item = _mtext_const(a, "=", org), .pos = ex->pos};
+        ex->comps = (struct mentry){
+            .is_list = true, .items = eq, .nitems = ex->fields.nitems, .pos = ex->pos};
     }
+    if (ex->fields.nitems != ex->comps.nitems)
+        return _exception_error(m, r, ex, ex->comps.pos, diags,
+                                "Fields and comps lists must have equal length");
+    for (size_t i = 0; i < ex->comps.nitems; i++) {
+        struct mentry *c = &ex->comps.items[i];
+        c->item = _trim_comp(c->item);
+        if (!_IN(c->item.s, c->item.len, _operators) && !_is_modifier_op(c->item))
+            return _exception_error(m, r, ex, c->pos, diags,
+                                    arena_printf(a, "'%.*s' is not a supported comparison operator",
+                                                 (int)c->item.len, c->item.s));
+    }
+    return 0;
+}
+
+/* fields: a: comps defaults to "in" and must be a list operator. */
+static int _validate_field(struct merge *m, const struct mrule_info *r, struct mexception *ex,
+                           struct diag_list *diags)
+{
     if (!mentry_valid(&ex->comps))
-        ex->comps = (struct mentry){.item = _mtext_const(a, "in", _pos_org(ex->fields.pos)),
-                                    .pos = ex->fields.pos};
+        ex->comps =
+            (struct mentry){.item = _mtext_const(m->rs->arena, "in", _pos_org(ex->fields.pos)),
+                            .pos = ex->fields.pos};
     if (ex->comps.is_list)
         return _exception_error(m, r, ex, ex->comps.pos, diags,
-                                "Fields and comps must both be strings%.*s", none);
+                                "Fields and comps must both be strings");
     ex->comps.item = _trim_comp(ex->comps.item);
     struct mtext c = ex->comps.item;
     if (!_mtext_is(c, "in") && !_mtext_is(c, "pmatch") && !_mtext_is(c, "intersects") &&
         !_is_modifier_op(c))
         return _exception_error(m, r, ex, ex->comps.pos, diags,
                                 "When fields is a single value, comps must be one of (in, pmatch, "
-                                "intersects) or a modifier operator (e.g. startswith oneof)%.*s",
-                                none);
+                                "intersects) or a modifier operator (e.g. startswith oneof)");
     return 0;
+}
+
+/* validate_exception_info, minus the field names (resolve.c checks those). */
+static int _validate_exception(struct merge *m, const struct mrule_info *r, struct mexception *ex,
+                               struct diag_list *diags)
+{
+    return ex->fields.is_list ? _validate_fields_list(m, r, ex, diags)
+                              : _validate_field(m, r, ex, diags);
 }
 
 /* Validates a copy of each exception (validation fills in default comps). */
@@ -420,12 +433,8 @@ int merge_define_rule(struct merge *m, const struct mrule_info *info, struct dia
     if (!ex)
         return -1;
     struct m_rule *r = prev ? prev : arena_alloc(m->rs->arena, sizeof(*r));
-    size_t index = prev ? prev->index : m->cur_index;
-    *r = (struct m_rule){.v = *info,
-                         .cond_anchor = info->pos,
-                         .output_anchor = info->pos,
-                         .index = index,
-                         .visibility = m->cur_index++};
+    *r = (struct m_rule){.v = *info, .cond_anchor = info->pos, .output_anchor = info->pos};
+    m->cur_index++;
     r->v.exceptions = ex;
     if (!prev) {
         _name_put(m->rs->arena, &m->rule_names, r->v.name, m->rules.len);
@@ -552,7 +561,7 @@ int merge_append_rule(struct merge *m, const struct mrule_info *info, struct dia
         prev->v.desc = arena_printf(a, "%s %s", prev->v.desc, info->desc);
     if (info->has & MR_TAGS)
         _tags_union(a, &prev->v, info->tags, info->ntags);
-    prev->visibility = m->cur_index++;
+    m->cur_index++;
     return 0;
 }
 
@@ -615,7 +624,7 @@ int merge_replace_rule(struct merge *m, const struct mrule_info *info, struct di
     if ((info->has & MR_EXCEPTIONS) && !(ex = _checked_exceptions(m, info, diags)))
         return -1;
     _replace_fields(prev, info, ex);
-    prev->visibility = m->cur_index++;
+    m->cur_index++;
     return 0;
 }
 
@@ -676,10 +685,7 @@ static void _tb_str(struct tbuf *tb, const char *s, uint64_t org)
 
 static void _tb_text(struct tbuf *tb, struct mtext t)
 {
-    if (t.org)
-        _tb_add(tb, t.s, t.len, t.org, 0);
-    else
-        _tb_add(tb, t.s, t.len, NULL, 0);
+    _tb_add(tb, t.s, t.len, t.org, 0);
 }
 
 /* Replaces [start, end) with n bytes of s, all of origin org. */
@@ -1110,6 +1116,32 @@ static void _build_macros(struct build *b)
     }
 }
 
+static struct src_pos _org_pos(const struct ruleset *rs, uint64_t org)
+{
+    size_t fi = (size_t)(org >> 32);
+    return src_pos_at(fi < rs->nfiles ? rs->files[fi] : NULL, (uint32_t)org);
+}
+
+/* Falco no longer expands %container.info (the container plugin adds its
+ * fields to every alert): the compiler drops it from outputs, with a
+ * warning. */
+static void _drop_container_info(struct build *b, struct tbuf *tb, const struct rs_rule *r)
+{
+    static const char token[] = "%container.info";
+    size_t n = sizeof(token) - 1;
+    bool warned = false;
+    for (size_t at = _find_at(tb, token, n, 0); at != SIZE_MAX; at = _find_at(tb, token, n, at)) {
+        if (!warned)
+            diag_report(b->diags, DIAG_LOAD_DEPRECATED_ITEM, _org_pos(b->m->rs, tb->org[at]),
+                        _item(b->m, "rule", r->name),
+                        "%%container.info is deprecated and no more useful, and will be dropped "
+                        "by Falco 1.0.0. The container plugin will automatically add required "
+                        "fields to the output message.");
+        warned = true;
+        _tb_splice(tb, at, at + n, "", 0, 0);
+    }
+}
+
 static void _build_rules(struct build *b)
 {
     struct merge *m = b->m;
@@ -1139,6 +1171,7 @@ static void _build_rules(struct build *b)
         r->condition = _condition(b, v->cond, mr, mr->cond_anchor);
         struct tbuf tb = {0};
         _tb_text(&tb, v->output);
+        _drop_container_info(b, &tb, r);
         r->output = _finish(b, &tb, mr->output_anchor);
         _tb_free(&tb);
         r->exceptions = arena_alloc(rs->arena, (v->nexceptions + 1) * sizeof(*r->exceptions));

@@ -138,7 +138,7 @@ static struct ast_node *_macro_body(struct resolver *r, size_t i)
     bool failed = ast == NULL;
     char *item = arena_printf(r->rs->arena, "macro '%s'", m->name);
     if (ast)
-        ast = _expand(r, ast, m->index, item, &failed);
+        ast = _expand(r, ast, m->visibility, item, &failed);
     m->ast = failed ? NULL : ast;
     r->state[i] = failed ? MACRO_FAILED : MACRO_DONE;
     return m->ast;
@@ -244,7 +244,6 @@ int resolve_ruleset(struct ruleset *rs, struct diag_list *diags)
     /* Macros first, in definition order, so every macro is checked even when
      * no rule uses it (Falco parses them all). */
     for (size_t i = 0; i < rs->nmacros; i++) {
-        rs->macros[i]->index = i;
         _macro_body(&r, i);
     }
     for (size_t i = 0; i < rs->nrules; i++)

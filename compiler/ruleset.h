@@ -45,12 +45,12 @@ struct rs_macro {
     const char *name;
     struct cond_text condition; /* lists substituted */
     struct src_pos pos;
-    size_t index;          /* definition order: a macro sees only earlier macros */
+    size_t index; /* definition order: a macro sees only earlier macros */
     /* Falco's visibility: macros[0..visibility) are the ones this macro may
      * use, those defined before its last definition or append (a macro
      * redefined later sees more than its index). Set by merge.c. */
     size_t visibility;
-    struct ast_node *ast;  /* parsed by resolve.c; NULL before or on error */
+    struct ast_node *ast; /* parsed by resolve.c; NULL before or on error */
     bool used;
 };
 

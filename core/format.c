@@ -169,28 +169,28 @@ static int _time_style(const struct ast_field *f)
     }
 }
 
-enum print_format {
-    PF_DEC,
-    PF_PADDED, /* PF_10_PADDED_DEC: %09 */
-    PF_HEX,    /* %X */
+enum format_pf {
+    FORMAT_PF_DEC,
+    FORMAT_PF_PADDED, /* libsinsp PF_10_PADDED_DEC: %09 */
+    FORMAT_PF_HEX,    /* libsinsp PF_HEX: %X */
 };
 
 /* The fields whose libsinsp print format is not plain decimal. */
-static enum print_format _print_format(const struct ast_field *f)
+static enum format_pf _print_format(const struct ast_field *f)
 {
     if (!f->def || f->ntransformers)
-        return PF_DEC;
+        return FORMAT_PF_DEC;
     switch (f->def->id) {
     case FIELD_EVT_RAWTIME_NS:
     case FIELD_EVT_RELTIME:
     case FIELD_EVT_RELTIME_NS:
     case FIELD_EVT_LATENCY_NS:
     case FIELD_EVT_DELTATIME_NS:
-        return PF_PADDED;
+        return FORMAT_PF_PADDED;
     case FIELD_FD_DEV:
-        return PF_HEX;
+        return FORMAT_PF_HEX;
     default:
-        return PF_DEC;
+        return FORMAT_PF_DEC;
     }
 }
 
@@ -237,13 +237,13 @@ static void _number_text(struct strbuf *out, const struct ast_field *f, enum fie
                          bool is_signed, uint64_t u)
 {
     switch (_print_format(f)) {
-    case PF_PADDED:
+    case FORMAT_PF_PADDED:
         strbuf_printf(out, "%09llu", (unsigned long long)u);
         return;
-    case PF_HEX:
+    case FORMAT_PF_HEX:
         strbuf_printf(out, "%X", (unsigned)u);
         return;
-    case PF_DEC:
+    case FORMAT_PF_DEC:
         break;
     }
     if (t == FT_BOOL)
@@ -279,8 +279,8 @@ static void _scalar_text(struct strbuf *out, const struct ast_field *f, enum fie
         if (ts >= 0)
             format_timestamp(out, (uint64_t)v->i, (enum format_time_style)ts);
         else
-            _number_text(out, f, t, t != FT_UINT && t != FT_RELTIME && t != FT_ABSTIME &&
-                                        t != FT_PORT,
+            _number_text(out, f, t,
+                         t != FT_UINT && t != FT_RELTIME && t != FT_ABSTIME && t != FT_PORT,
                          (uint64_t)v->i);
         return;
     case FV_UINT:
@@ -336,8 +336,8 @@ void format_value_text(struct strbuf *out, const struct ast_field *field,
             strbuf_append(&tmp, v->list[i].ptr, strnlen(v->list[i].ptr, v->list[i].len));
     }
     strbuf_append(&tmp, ")", 1);
-    strbuf_append(out, tmp.data, tmp.len < FORMAT_PROPERTY_SIZE ? tmp.len
-                                                                : FORMAT_PROPERTY_SIZE - 1);
+    strbuf_append(out, tmp.data,
+                  tmp.len < FORMAT_PROPERTY_SIZE ? tmp.len : FORMAT_PROPERTY_SIZE - 1);
     strbuf_free(&tmp);
 }
 
@@ -393,10 +393,10 @@ struct json_object *format_value_json(const struct ast_field *field, const struc
         return arr;
     }
     if (t == FT_BOOL && v->kind != FV_STR)
-        return json_object_new_boolean(v->kind == FV_BOOL ? v->b
+        return json_object_new_boolean(v->kind == FV_BOOL  ? v->b
                                        : v->kind == FV_INT ? v->i != 0
                                                            : v->u != 0);
-    if (_numeric(t) && _print_format(field) != PF_HEX) {
+    if (_numeric(t) && _print_format(field) != FORMAT_PF_HEX) {
         /* rawval_to_json: numbers; evt.*.ns and evt.reltime come through
          * extract_as_js as integers too */
         if (v->kind == FV_UINT)
@@ -487,8 +487,12 @@ static size_t _lex_arg(struct parser *p, size_t k, char **arg)
         for (; i < len; i++) {
             if (s[i] == '\\' && i + 1 < len) {
                 char e = s[++i];
-                char c = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r'
-                                                           : e == 't' ? '\t' : e;
+                char c = e == 'b'   ? '\b'
+                         : e == 'f' ? '\f'
+                         : e == 'n' ? '\n'
+                         : e == 'r' ? '\r'
+                         : e == 't' ? '\t'
+                                    : e;
                 strbuf_append(&sb, &c, 1);
                 continue;
             }
@@ -534,8 +538,7 @@ static bool _is_index(const char *s)
 /* The catalogue check libsinsp's exact-name lookup does: the name must be
  * a field, a bracket argument must be one the field takes, and a field
  * that needs an argument must have one. Fills f on success. */
-static bool _bind(struct parser *p, const char *name, size_t nlen, char *arg,
-                  struct ast_field *f)
+static bool _bind(struct parser *p, const char *name, size_t nlen, char *arg, struct ast_field *f)
 {
     char buf[FORMAT_MAX_NAME];
     if (nlen >= sizeof(buf))
@@ -566,7 +569,7 @@ static bool _bind(struct parser *p, const char *name, size_t nlen, char *arg,
 static const char _unknown_field[] = "unknown field";
 
 static const char *const _xf_names[] = {
-    [XF_TOLOWER] = "tolower", [XF_TOUPPER] = "toupper", [XF_B64] = "b64",
+    [XF_TOLOWER] = "tolower",   [XF_TOUPPER] = "toupper", [XF_B64] = "b64",
     [XF_BASENAME] = "basename", [XF_LEN] = "len",
 };
 
@@ -590,8 +593,8 @@ static int _lex_xf(const char *s, size_t len, size_t k, size_t *tlen)
 /* A transformer's argument: a field (exact: no shortening inside
  * parentheses) or another transformer, then blanks and ')'. Returns the
  * end offset or 0 with *why set. */
-static size_t _parse_xf(struct parser *p, size_t k, int xf, struct ast_field *f,
-                        const char **why, unsigned depth)
+static size_t _parse_xf(struct parser *p, size_t k, int xf, struct ast_field *f, const char **why,
+                        unsigned depth)
 {
     const char *s = p->text;
     size_t len = p->len;
@@ -768,8 +771,7 @@ static char *_key(struct arena *arena, const struct ast_field *f)
     return key;
 }
 
-static void _add_field(struct arena *arena, struct format_template *tpl,
-                       const struct ast_field *f)
+static void _add_field(struct arena *arena, struct format_template *tpl, const struct ast_field *f)
 {
     struct ast_field *plain = arena_alloc(arena, sizeof(*plain));
     *plain = *f;
@@ -786,8 +788,11 @@ static void _add_field(struct arena *arena, struct format_template *tpl,
 struct format_template *format_parse(struct arena *arena, const char *text, size_t len,
                                      const struct text_map *map, struct diag_list *diags)
 {
-    struct parser p = {.arena = arena, .text = text ? text : "", .len = text ? len : 0,
-                       .map = map, .diags = diags};
+    struct parser p = {.arena = arena,
+                       .text = text ? text : "",
+                       .len = text ? len : 0,
+                       .map = map,
+                       .diags = diags};
     size_t npct = 0;
     for (size_t i = 0; i < p.len; i++)
         npct += p.text[i] == '%';

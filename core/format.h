@@ -51,8 +51,9 @@ struct format_template *format_parse(struct arena *arena, const char *text, size
                                      const struct text_map *map, struct diag_list *diags);
 
 /* Renders a template for one event into *buf (grown with realloc; *buf may
- * be NULL and *cap 0), NUL-terminated. Missing values print <NA>. Returns 0
- * or a negative errno (from the getter). */
+ * be NULL and *cap 0), NUL-terminated. Missing values, and values the
+ * getter fails to read, print <NA>. Returns 0, or -EINVAL for a NULL
+ * argument. */
 int format_render(const struct format_template *tpl, field_getter get, void *ctx, char **buf,
                   size_t *cap);
 /* The same, appended to a strbuf. */
@@ -79,11 +80,11 @@ struct json_object *format_value_json(const struct ast_field *field,
 
 /* Event time styles, as libsinsp's ts_to_string / ts_to_iso_8601. */
 enum format_time_style {
-    FORMAT_TIME,          /* evt.time: 14:53:31.726060287 (local time) */
-    FORMAT_TIME_S,        /* evt.time.s: 14:53:31 */
-    FORMAT_TIME_ISO8601,  /* evt.time.iso8601: 2024-03-01T13:53:31.726060287+0000 (UTC) */
-    FORMAT_DATETIME,      /* evt.datetime: 2024-03-01 14:53:31.726060287 */
-    FORMAT_DATETIME_S,    /* evt.datetime.s: 2024-03-01 14:53:31 */
+    FORMAT_TIME,         /* evt.time: 14:53:31.726060287 (local time) */
+    FORMAT_TIME_S,       /* evt.time.s: 14:53:31 */
+    FORMAT_TIME_ISO8601, /* evt.time.iso8601: 2024-03-01T13:53:31.726060287+0000 (UTC) */
+    FORMAT_DATETIME,     /* evt.datetime: 2024-03-01 14:53:31.726060287 */
+    FORMAT_DATETIME_S,   /* evt.datetime.s: 2024-03-01 14:53:31 */
     FORMAT_TIME_STYLE_MAX,
 };
 void format_timestamp(struct strbuf *out, uint64_t ns, enum format_time_style style);

@@ -51,8 +51,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,8 +123,8 @@ struct atom {
     enum field_type ftype;
     enum ast_op op;
     enum ast_modifier mod;
-    bool list;        /* FF_LIST semantics: in = subset, intersects = overlap */
-    bool either_end;  /* fd.ip & co: != must hold for both ends */
+    bool list;         /* FF_LIST semantics: in = subset, intersects = overlap */
+    bool either_end;   /* fd.ip & co: != must hold for both ends */
     struct rval *vals; /* constants (RHS_VALUE, RHS_LIST) */
     size_t nvals;
     const struct rval **set; /* CT_STR/CT_BYTES in/intersects: sorted for bsearch */
@@ -474,8 +474,8 @@ static bool _op_supported(enum ctype t, bool list, enum ast_op op)
 static const char *_ctype_name(enum ctype t)
 {
     static const char *const names[] = {
-        [CT_STR] = "string", [CT_BYTES] = "byte buffer", [CT_INT] = "numeric",
-        [CT_UINT] = "numeric", [CT_BOOL] = "boolean",    [CT_IP] = "IP address",
+        [CT_STR] = "string",     [CT_BYTES] = "byte buffer", [CT_INT] = "numeric",
+        [CT_UINT] = "numeric",   [CT_BOOL] = "boolean",      [CT_IP] = "IP address",
         [CT_NET] = "IP network",
     };
     return names[t];
@@ -540,8 +540,8 @@ static const char *_regex_translate(const char *p, size_t len, struct strbuf *ou
                 strbuf_puts(out, "\\x{b}");
             } else if (e == 'a' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
                 strbuf_append(out, p + i - 1, 2);
-            } else if ((unsigned char)e < 0x80 && !((e >= 'a' && e <= 'z') ||
-                                                    (e >= 'A' && e <= 'Z') || _is_digit(e))) {
+            } else if ((unsigned char)e < 0x80 &&
+                       !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || _is_digit(e))) {
                 strbuf_append(out, p + i - 1, 2); /* escaped punctuation is itself */
             } else if (e == 'd' || e == 'D' || e == 's' || e == 'S' || e == 'w' || e == 'W') {
                 return "Perl character classes (\\d, \\s, \\w) are not POSIX syntax; use "
@@ -573,7 +573,8 @@ static const char *_regex_translate(const char *p, size_t len, struct strbuf *ou
             continue;
         }
         if (in_class) {
-            if (c == '[' && i + 1 < len && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+            if (c == '[' && i + 1 < len &&
+                (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
                 char kind = p[i + 1];
                 size_t k = i + 2;
                 while (k + 1 < len && !(p[k] == kind && p[k + 1] == ']'))
@@ -701,8 +702,7 @@ static pcre2_code *_compile_regex(struct interp *it, const struct ast_value *v)
     const char *why = _regex_translate(v->text, v->len, &pat);
     strbuf_puts(&pat, ")\\z");
     if (why) {
-        _error(it, v->pos, "invalid regex '%s': %s (Falco uses RE2's POSIX syntax)", v->text,
-               why);
+        _error(it, v->pos, "invalid regex '%s': %s (Falco uses RE2's POSIX syntax)", v->text, why);
         strbuf_free(&pat);
         return NULL;
     }
@@ -711,10 +711,10 @@ static pcre2_code *_compile_regex(struct interp *it, const struct ast_value *v)
     /* UTF: RE2 works on UTF-8 characters. MULTILINE: RE2::POSIX leaves
      * one_line off, so ^ and $ also match at line breaks; ALT_CIRCUMFLEX
      * lets ^ match after a final newline as RE2's does. */
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)(pat.data ? pat.data : ""), pat.len,
-                                   PCRE2_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX |
-                                       PCRE2_NEVER_BACKSLASH_C,
-                                   &err, &off, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)(pat.data ? pat.data : ""), pat.len,
+                      PCRE2_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C,
+                      &err, &off, NULL);
     strbuf_free(&pat);
     if (!re) {
         PCRE2_UCHAR msg[256];
@@ -771,16 +771,20 @@ static void _split_pattern(struct interp *it, struct rval *r)
 static bool _unhex(struct interp *it, const struct ast_value *v, struct rval *r)
 {
     if (v->len % 2) {
-        _error(it, v->pos, "'%s' is not a hex string: bcontains and bstartswith take bytes as "
-                           "hex digits, e.g. 7f454c46", v->text);
+        _error(it, v->pos,
+               "'%s' is not a hex string: bcontains and bstartswith take bytes as "
+               "hex digits, e.g. 7f454c46",
+               v->text);
         return false;
     }
     char *out = arena_alloc(it->arena, v->len / 2 + 1);
     for (size_t i = 0; i < v->len; i += 2) {
         int hi = _hexval(v->text[i]), lo = _hexval(v->text[i + 1]);
         if (hi < 0 || lo < 0) {
-            _error(it, v->pos, "'%s' is not a hex string: bcontains and bstartswith take bytes "
-                               "as hex digits, e.g. 7f454c46", v->text);
+            _error(it, v->pos,
+                   "'%s' is not a hex string: bcontains and bstartswith take bytes "
+                   "as hex digits, e.g. 7f454c46",
+                   v->text);
             return false;
         }
         out[i / 2] = (char)(hi << 4 | lo);
@@ -847,8 +851,8 @@ static int _rval_cmp(const void *x, const void *y)
 
 static bool _either_end(const struct field_def *def)
 {
-    return def && (def->id == FIELD_FD_IP || def->id == FIELD_FD_NET ||
-                   def->id == FIELD_FD_PORT || def->id == FIELD_FD_PROTO);
+    return def && (def->id == FIELD_FD_IP || def->id == FIELD_FD_NET || def->id == FIELD_FD_PORT ||
+                   def->id == FIELD_FD_PROTO);
 }
 
 static void _add_atom(struct interp *it, struct atom *a)
@@ -897,11 +901,10 @@ static struct atom *_compile_atom(struct interp *it, const struct ast_node *n)
     }
     if (rhs->kind == RHS_FIELD) {
         if (a->op == OP_PMATCH || a->op == OP_REGEX)
-            _error(it, rhs->field.pos, "operator '%s' does not take a field on its right-hand "
-                                       "side", ast_op_name(a->op));
+            _error(it, rhs->field.pos, "operator '%s' does not take a field on its right",
+                   ast_op_name(a->op));
         if (a->type == CT_NET)
-            _error(it, rhs->field.pos, "IP network fields do not take a field on their "
-                                       "right-hand side");
+            _error(it, rhs->field.pos, "IP network fields do not take a field on their right");
         return a;
     }
     a->nvals = rhs->values ? rhs->nvalues : 0;
@@ -910,8 +913,8 @@ static struct atom *_compile_atom(struct interp *it, const struct ast_node *n)
     a->vals = arena_alloc(it->arena, (a->nvals ? a->nvals : 1) * sizeof(*a->vals));
     for (size_t i = 0; i < a->nvals; i++)
         _parse_value(it, a, &rhs->values[i], &a->vals[i]);
-    if ((a->op == OP_IN || a->op == OP_INTERSECTS) &&
-        (a->type == CT_STR || a->type == CT_BYTES) && a->nvals) {
+    if ((a->op == OP_IN || a->op == OP_INTERSECTS) && (a->type == CT_STR || a->type == CT_BYTES) &&
+        a->nvals) {
         a->set = arena_alloc(it->arena, a->nvals * sizeof(*a->set));
         for (size_t i = 0; i < a->nvals; i++)
             a->set[i] = &a->vals[i];
@@ -1029,18 +1032,16 @@ void interp_free(struct interp **interp)
 
 /* ---- transformers ------------------------------------------------------ */
 
-static const signed char *_b64_table(void)
+/* The base64 alphabet's value of c, or -1. */
+static int _b64_val(unsigned char c)
 {
-    static signed char t[256];
-    static bool init;
-    if (!init) {
-        memset(t, -1, sizeof(t));
-        const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < 64; i++)
-            t[(unsigned char)alpha[i]] = (signed char)i;
-        init = true;
-    }
-    return t;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 /* Base64::decodeWithoutPadding: at most two '=' at the end, no other
@@ -1050,7 +1051,6 @@ static long _b64_decode(char *s, size_t len)
 {
     if (len == 0)
         return 0;
-    const signed char *t = _b64_table();
     size_t n = len;
     if (s[n - 1] == '=') {
         n--;
@@ -1063,7 +1063,7 @@ static long _b64_decode(char *s, size_t len)
     uint32_t acc = 0;
     unsigned bits = 0;
     for (size_t i = 0; i < n; i++) {
-        signed char v = t[(unsigned char)s[i]];
+        int v = _b64_val((unsigned char)s[i]);
         if (v < 0)
             return -1;
         acc = (acc << 6) | (uint32_t)v;
@@ -1112,13 +1112,12 @@ static bool _xf_string(enum ast_transformer xf, struct fv_str *s, bool *trunc)
         if (*trunc) {
             /* decode the whole quads of the prefix; an invalid character
              * there fails the real value too */
-            const signed char *t = _b64_table();
             for (size_t i = 0; i < s->len; i++) {
                 if (p[i] == '=') {
                     s->len = 0; /* padding inside a prefix: undecidable */
                     return true;
                 }
-                if (t[(unsigned char)p[i]] < 0)
+                if (_b64_val((unsigned char)p[i]) < 0)
                     return false;
             }
             s->len -= s->len % 4;
@@ -1835,8 +1834,7 @@ static enum interp_result _rhs_field(struct interp *it, const struct atom *a, fi
         memset(&dyn[k], 0, sizeof(dyn[k]));
         enum interp_result r;
         if (v.kind == FV_LIST)
-            r = _coerce_elem(a->type, a->ftype, &v.list[i], v.truncated && i + 1 == n,
-                             &dyn[k].c);
+            r = _coerce_elem(a->type, a->ftype, &v.list[i], v.truncated && i + 1 == n, &dyn[k].c);
         else
             r = _coerce(a->type, a->ftype, &v, &dyn[k].c);
         if (r == INTERP_TRUE)
@@ -1886,8 +1884,8 @@ static enum interp_result _eval_atom(struct interp *it, const struct atom *a, fi
             res = _list(it, a, &v, &rs);
         } else {
             struct fv_str one = v.str;
-            struct field_value lv = {.kind = FV_LIST, .truncated = v.truncated, .list = &one,
-                                     .nlist = 1};
+            struct field_value lv = {
+                .kind = FV_LIST, .truncated = v.truncated, .list = &one, .nlist = 1};
             if (v.kind != FV_STR)
                 return INTERP_FALSE;
             res = _list(it, a, &lv, &rs);

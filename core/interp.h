@@ -41,8 +41,11 @@ struct interp *interp_compile(const struct ast_node *cond, struct diag_list *dia
 void interp_free(struct interp **interp);
 
 /* Returns true when the condition matches (INTERP_MAYBE counts as a match).
- * Field values come from get(). An interp holds scratch buffers: use one
- * interp from one thread at a time. */
+ * Field values come from get(); a value must stay valid while the atom
+ * that asked for it is evaluated, which may read a second field (val(),
+ * a transformer's right-hand side). A getter error makes that atom
+ * INTERP_MAYBE. An interp holds scratch buffers: use one interp from one
+ * thread at a time. */
 bool interp_eval(struct interp *interp, field_getter get, void *ctx);
 /* The three-valued result behind interp_eval. */
 enum interp_result interp_eval_result(struct interp *interp, field_getter get, void *ctx);
@@ -56,7 +59,7 @@ enum interp_result interp_eval_atom(struct interp *interp, const struct ast_node
 /* Applies a field's transformers (tolower, toupper, b64, basename, len) to a
  * value in place; scratch holds any new string until the next call. A b64
  * that does not decode leaves FV_NONE (libsinsp fails the extraction).
- * Returns 0, or -EINVAL for a NULL argument. */
+ * Returns 0, -EINVAL for a NULL argument, -ENOMEM. */
 int interp_apply_transformers(const struct ast_field *field, struct field_value *value,
                               char **scratch, size_t *scratch_cap);
 /* The type a field reference yields: the catalogue type for its argument

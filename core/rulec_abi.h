@@ -49,6 +49,7 @@ struct rulec_record_hdr {
     __u32 uid;
     __u32 gid;
     __u32 loginuid;
+    __u64 args[6]; /* the syscall's arguments, as passed */
     /* Slot i holds a value of this event when bit i is set; slots are
      * filled lazily, and this mask is all that is reset per event. */
     __u64 have[RULEC_HAVE_WORDS];

@@ -23,15 +23,16 @@ enum {
     RULEC_NR_GETSOCKOPT = 55, RULEC_NR_FCNTL = 72, RULEC_NR_FLOCK = 73, RULEC_NR_FSYNC = 74,
     RULEC_NR_FTRUNCATE = 77, RULEC_NR_FCHDIR = 81, RULEC_NR_CREAT = 85, RULEC_NR_FCHMOD = 91,
     RULEC_NR_FCHOWN = 93, RULEC_NR_OPENAT = 257, RULEC_NR_ACCEPT4 = 288, RULEC_NR_DUP3 = 292,
-    RULEC_NR_OPENAT2 = 437,
+    RULEC_NR_OPENAT2 = 437, RULEC_NR_EXECVE = 59, RULEC_NR_EXECVEAT = 322,
 };
 
-/* What one program invocation knows about its event. */
+/* What a filler knows about its event. Rules and fillers are global BPF
+ * functions (each verified once, whatever the number of rules calling
+ * them), so they rebuild this from the per-CPU event, not from registers. */
 struct rulec_cx {
-    struct pt_regs *regs;
     long ret;
     __u32 id; /* syscall number (evt.type) */
-    bool ia32;
+    __u64 args[6];
     struct task_struct *task;
     struct rulec_scratch *s; /* path and cgroup assembly space */
 };
@@ -60,24 +61,31 @@ struct {
     __type(value, struct rulec_lpm_key256);
 } rulec_lpm_scratch SEC(".maps");
 
-static __always_inline void rulec_cx_init(struct rulec_cx *cx, struct pt_regs *regs, long ret)
+/* Returns -1 for events rulec does not evaluate: ia32 (compat) syscalls,
+ * whose numbers and registers differ. */
+static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *regs, long ret)
 {
-    cx->regs = regs;
     cx->ret = ret;
     cx->task = rulec_current();
-    cx->ia32 = rulec_in_ia32_syscall(cx->task);
+    if (rulec_in_ia32_syscall(cx->task))
+        return -1;
     cx->id = (__u32)rulec_syscall_nr(regs);
-    cx->s = rulec_scratch_get(&rulec_kscratch);
+    cx->s = 0;
+    return 0;
 }
 
-/* The fields every record carries, cheap to read: ids of the task. */
-static __always_inline void rulec_fill_header(struct rulec_cx *cx, struct rulec_record_hdr *h)
+/* The fields every record carries, cheap to read: ids of the task and
+ * the syscall's arguments. */
+static __always_inline void rulec_fill_header(struct rulec_cx *cx, struct pt_regs *regs,
+                                              struct rulec_record_hdr *h)
 {
     __u64 pid_tgid = bpf_get_current_pid_tgid();
     __u32 v = 0;
 
     h->evt_id = cx->id;
     h->ret = cx->ret;
+    for (int i = 0; i < 6; i++)
+        h->args[i] = rulec_syscall_arg(regs, false, i);
     h->pid = pid_tgid >> 32;
     h->tid = (__u32)pid_tgid;
     long ppid = rulec_task_ppid(cx->task);
@@ -110,18 +118,64 @@ static __always_inline void rulec_slot_num(struct rulec_slot_hdr *h, __u8 *d, lo
     }
 }
 
+static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rulec_record_hdr *h)
+{
+    cx->ret = h->ret;
+    cx->id = h->evt_id;
+    for (int i = 0; i < 6; i++)
+        cx->args[i] = h->args[i];
+    cx->task = rulec_current();
+    cx->s = rulec_scratch_get(&rulec_kscratch);
+}
+
+/* The open family's arguments (x86_64), from the saved registers. */
+static __always_inline long rulec_cx_open_args(struct rulec_cx *cx, struct rulec_open_args *out)
+{
+    struct rulec_open_how how = {};
+
+    __builtin_memset(out, 0, sizeof(*out));
+    out->dirfd = RULEC_AT_FDCWD;
+    switch (cx->id) {
+    case RULEC_NR_OPEN:
+        out->path = cx->args[0];
+        out->flags = cx->args[1];
+        out->mode = cx->args[2];
+        return 0;
+    case RULEC_NR_CREAT:
+        out->path = cx->args[0];
+        out->mode = cx->args[1];
+        out->creat = true;
+        return 0;
+    case RULEC_NR_OPENAT:
+        out->dirfd = (int)cx->args[0];
+        out->path = cx->args[1];
+        out->flags = cx->args[2];
+        out->mode = cx->args[3];
+        return 0;
+    case RULEC_NR_OPENAT2:
+        out->dirfd = (int)cx->args[0];
+        out->path = cx->args[1];
+        if (bpf_probe_read_user(&how, sizeof(how), (const void *)cx->args[2]))
+            return RULEC_E_FAULT;
+        out->flags = how.flags;
+        out->mode = how.mode;
+        return 0;
+    }
+    return RULEC_E_INVAL;
+}
+
 /* ---- the string predicates ------------------------------------------------- */
 
 /* startswith / pmatch over a set: a longest-prefix lookup of the value. */
-#define rulec_prefix_match(map, data, len, size)                                                 \
+#define rulec_prefix_match(map_, value_, len_, size_)                                            \
     ({                                                                                             \
         __u32 zero_ = 0;                                                                           \
         struct rulec_lpm_key256 *k_ = bpf_map_lookup_elem(&rulec_lpm_scratch, &zero_);             \
         int r_ = 2;                                                                                \
         if (k_) {                                                                                  \
-            __builtin_memcpy(k_->data, (data), (size));                                            \
-            k_->prefixlen = (__u32)(len) * 8;                                                      \
-            r_ = bpf_map_lookup_elem((map), k_) != 0;                                              \
+            __builtin_memcpy(k_->data, (value_), (size_));                                         \
+            k_->prefixlen = (__u32)(len_) * 8;                                                     \
+            r_ = bpf_map_lookup_elem((map_), k_) != 0;                                             \
         }                                                                                          \
         r_;                                                                                        \
     })
@@ -278,9 +332,9 @@ static __always_inline long rulec__event_fd(struct rulec_cx *cx)
     case RULEC_NR_FCHDIR:
     case RULEC_NR_FCHMOD:
     case RULEC_NR_FCHOWN:
-        return (long)(int)rulec_syscall_arg(cx->regs, cx->ia32, 0);
+        return (long)(int)cx->args[0];
     case RULEC_NR_MMAP:
-        return (long)(int)rulec_syscall_arg(cx->regs, cx->ia32, 4);
+        return (long)(int)cx->args[4];
     default:
         return -1;
     }
@@ -302,7 +356,7 @@ static __always_inline long rulec__fd_name(struct rulec_cx *cx, char *out)
         return RULEC_E_FAULT;
     if (rulec__is_open(cx->id) && cx->ret < 0) {
         struct rulec_open_args a;
-        rulec_open_args(cx->regs, cx->ia32, cx->id, &a);
+        rulec_cx_open_args(cx, &a);
         long raw = rulec_user_str(a.path, cx->s->raw);
         return rulec_open_fd_name(cx->s, cx->task, a.dirfd, raw, out);
     }
@@ -337,67 +391,62 @@ static __always_inline void rulec_fill_fd_nameraw(struct rulec_cx *cx, struct ru
         return;
     }
     struct rulec_open_args a;
-    rulec_open_args(cx->regs, cx->ia32, cx->id, &a);
+    rulec_cx_open_args(cx, &a);
     rulec_slot_status(h, rulec_user_str(a.path, (char *)d));
 }
 
-/* fd.directory and fd.filename split fd.name at its last '/'. */
-static __always_inline long rulec__last_slash(const __u8 *p, long len)
+/* fd.directory and fd.filename: read from the dentry (its parent's path,
+ * its own name) rather than by scanning fd.name, which the verifier would
+ * walk once per possible length. A failed open has no dentry: maybe. */
+static __always_inline struct file *rulec__path_file(struct rulec_cx *cx, long *st)
 {
-    long last = -1;
-    for (long i = 0; i < RULEC_PATH_MAX; i++) {
-        if (i >= len)
-            break;
-        if (p[i] == '/')
-            last = i;
-    }
-    return last;
+    long fd = rulec__is_open(cx->id) && cx->ret < 0 ? -2 : rulec__event_fd(cx);
+    *st = fd == -1 ? RULEC_E_NOENT : RULEC_E_AMBIGUOUS;
+    if (fd < 0 || !cx->s)
+        return NULL;
+    struct file *f = rulec_fd_file(cx->task, fd);
+    if (!f)
+        return NULL;
+    char tc = rulec_file_typechar(f);
+    if (tc != 'f' && tc != 'd')
+        return NULL; /* sockets, pipes...: Falco's fd.name is not a path */
+    *st = 0;
+    return f;
 }
 
 static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx,
                                                     struct rulec_slot_hdr *h, __u8 *d,
                                                     __u32 size, __u32 arg)
 {
+    long st;
+    struct file *f = rulec__path_file(cx, &st);
     __builtin_memset(d, 0, RULEC_PATH_MAX);
-    long st = rulec__fd_name(cx, (char *)d);
-    if (st < 0 || rulec_truncated(st)) {
-        rulec_slot_status(h, st < 0 ? st : RULEC_E_TOOLONG);
+    if (!f) {
+        rulec_slot_status(h, st);
         return;
     }
-    long slash = rulec__last_slash(d, rulec_len(st));
-    long keep = slash <= 0 ? 1 : slash; /* "/etc/passwd" -> "/etc"; "/x" -> "/" */
-    for (long i = 0; i < RULEC_PATH_MAX; i++)
-        if (i >= keep)
-            d[i] = 0;
-    rulec_slot_status(h, slash < 0 ? RULEC_E_NOENT : keep);
+    struct path parent = {};
+    BPF_CORE_READ_INTO(&parent.mnt, f, f_path.mnt);
+    BPF_CORE_READ_INTO(&parent.dentry, f, f_path.dentry, d_parent);
+    rulec_slot_status(h, rulec_path_str(cx->s, &parent, (char *)d));
 }
 
 static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx,
                                                    struct rulec_slot_hdr *h, __u8 *d, __u32 size,
                                                    __u32 arg)
 {
+    long st;
+    struct file *f = rulec__path_file(cx, &st);
     __builtin_memset(d, 0, RULEC_PATH_MAX);
-    if (!cx->s) {
-        rulec_slot_status(h, RULEC_E_FAULT);
+    if (!f) {
+        rulec_slot_status(h, st);
         return;
     }
-    char *tmp = cx->s->path;
-    long st = rulec__fd_name(cx, tmp);
-    if (st < 0 || rulec_truncated(st)) {
-        rulec_slot_status(h, st < 0 ? st : RULEC_E_TOOLONG);
-        return;
-    }
-    long len = rulec_len(st);
-    long slash = rulec__last_slash((const __u8 *)tmp, len);
-    long n = 0;
-    for (long i = 0; i < RULEC_PATH_MAX - 1; i++) {
-        long src = slash + 1 + i;
-        if (src >= len)
-            break;
-        d[i] = tmp[src & (2 * RULEC_PATH_MAX - 1)];
-        n++;
-    }
-    rulec_slot_status(h, slash < 0 ? RULEC_E_NOENT : n);
+    const unsigned char *name = NULL;
+    BPF_CORE_READ_INTO(&name, f, f_path.dentry, d_name.name);
+    long n = bpf_probe_read_kernel_str(d, RULEC_PATH_MAX, name);
+    rulec_slot_status(h, n <= 0 ? RULEC_E_FAULT : n == RULEC_PATH_MAX ? (n - 1) | RULEC_TRUNCATED
+                                                                      : n - 1);
 }
 
 static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long *st)
@@ -523,7 +572,7 @@ RULEC_FILL_PORT(rulec_fill_fd_rport, rport)
             rulec_slot_num(h, d, RULEC_E_NOENT, 0);                                                \
             return;                                                                                \
         }                                                                                          \
-        rulec_open_args(cx->regs, cx->ia32, cx->id, &a);                                           \
+        rulec_cx_open_args(cx, &a);                                                                \
         rulec_slot_num(h, d, 0, (test));                                                           \
     }
 

@@ -20,7 +20,44 @@
  *
  * Loops are bounded for loops (kernel 5.3+); loop-carried state that depends on data lives in
  * the scratch map through RULEC_MEM() so the verifier sees one state per iteration instead of
- * one per path taken through earlier iterations.
+ * one per path taken through earlier iterations. For the same reason a caller should not keep
+ * values that differ between paths (a syscall argument tested against constants, the return
+ * value after a "ret < 0" branch) live in registers across a costly extractor: the verifier
+ * walks the extractor once per variant. Keep them in map memory (the event record) instead.
+ *
+ * Index (Falco field: function; verifier cost as instructions processed on 6.18, alone):
+ *   evt.type number             rulec_syscall_nr; arguments rulec_syscall_arg, ia32 aware
+ *   proc.name                   rulec_task_comm                                       < 100
+ *   proc.pid / thread.tid       rulec_task_tgid / rulec_task_tid
+ *   proc.ppid, proc.apid[n]     rulec_task_ppid, rulec_task_apid (rulec_task_ancestor) < 200
+ *   proc.pname, proc.aname[n]   rulec_task_pname, rulec_task_aname                    < 200
+ *   user.uid, group.gid         rulec_task_euid, rulec_task_egid (effective ids)
+ *   user.loginuid               rulec_task_loginuid
+ *   thread.cap_*                rulec_task_caps
+ *   proc.tty                    rulec_task_tty
+ *   proc.vpid, thread.vtid      rulec_task_vpid, rulec_task_vtid
+ *   (pid namespace)             rulec_task_pidns_inum, _level, rulec_task_in_child_pidns
+ *   container.id                rulec_task_container_id                            ~250k
+ *   proc.exe                    rulec_proc_exe                                        < 100
+ *   proc.args, proc.cmdline     rulec_proc_args, rulec_proc_cmdline               ~10k, ~19k
+ *   proc.exepath, proc.cwd      rulec_proc_exepath, rulec_proc_cwd                 ~9.5k each
+ *   (struct file of an fd)      rulec_fd_file
+ *   fd.name (existing fd)       rulec_fd_path, rulec_file_path, rulec_path_str         ~9.5k
+ *   fd.typechar                 rulec_file_typechar; rulec_open_typechar for opens     < 1k
+ *   fd.l4proto, endpoints       rulec_fd_sockinfo, rulec_file_sockinfo
+ *   fd.sip/cip/sport/cport/lport/rport   rulec_sock_falco_tuple
+ *   open family arguments       rulec_open_args; evt.arg.name/fd.nameraw rulec_user_str
+ *   fd.name of an open          rulec_open_fd_name (joined, normalised)               ~58k
+ *   evt.is_open_read/write/exec/create   rulec_open_is_read/_write/_exec/_create
+ *   evt.rawarg.flags            rulec_open_flags_to_ppm (+ rulec_open_fmode_created)
+ *   connect/bind/sendto address rulec_read_sockaddr
+ *   predicates                  rulec_str_eq/_prefix, rulec_tri_eq/_prefix, rulec_make_key
+ *
+ * Falco captures the process fields (proc.name, exe, args, cmdline, exepath, container.id) at
+ * clone/execve. Reading them here at each syscall gives the live value, which differs after
+ * prctl(PR_SET_NAME), setproctitle() or a cgroup move; reading them at sched_process_exec and
+ * sched_process_fork into per-process state reproduces Falco, and pays for container.id once
+ * per process instead of once per event.
  */
 #pragma once
 
@@ -29,7 +66,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
-/* ---- sizes ------------------------------------------------------------------------------------
+/* ---- sizes --------------------------------------------------------------------------------------
  *
  * RULEC_PATH_MAX (256, also args, cmdline and exe): paths are built with masked offsets into a
  * 2*RULEC_PATH_MAX scratch area, so it must be a power of two. 256 covers nearly every path and
@@ -98,7 +135,7 @@ static __always_inline bool rulec_exact(long st)
  * rejects the unmasked register. */
 #define RULEC_OPAQUE(x) asm volatile("" : "+r"(x))
 
-/* ---- scratch space ----------------------------------------------------------------------------- */
+/* ---- scratch space --------------------------------------------------------------------------- */
 
 #define RULEC__CG_NCAND 9
 
@@ -110,11 +147,11 @@ struct rulec_cgroup_scan {
     __u32 hash[8]; /* component hashes, to compare components cheaply */
     __u8 name[8];  /* component is a valid containerd namespace name */
     __s32 cand_start[RULEC__CG_NCAND], cand_end[RULEC__CG_NCAND];
-    __s32 sub[5];  /* the subsystem ids, Falco's order */
-    __u32 n;       /* path length */
-    __u32 k;       /* number of components */
-    __u64 prev;    /* the previous subsystem's cgroup */
-    __u64 kns[8];  /* the distinct cgroups' kernfs nodes, Falco's order */
+    __s32 sub[5]; /* the subsystem ids, Falco's order */
+    __u32 n;      /* path length */
+    __u32 k;      /* number of components */
+    __u64 prev;   /* the previous subsystem's cgroup */
+    __u64 kns[8]; /* the distinct cgroups' kernfs nodes, Falco's order */
     __u32 nkn;
     /* byte-scan state */
     __u64 w, nonhex, has_other, ci, h, v;
@@ -123,12 +160,13 @@ struct rulec_cgroup_scan {
 };
 
 struct rulec_scratch {
-    char path[2 * RULEC_PATH_MAX];  /* path assembly: masked offsets stay in bounds */
-    char raw[2 * RULEC_PATH_MAX];   /* a path argument read from user memory */
-    __u16 slash[RULEC_PATH_MAX];    /* positions of '/' during normalisation */
+    char path[2 * RULEC_PATH_MAX];      /* path assembly: masked offsets stay in bounds */
+    char raw[2 * RULEC_PATH_MAX];       /* a path argument read from user memory */
+    __u16 slash[RULEC_PATH_MAX];        /* positions of '/' during normalisation */
     __u16 bound[RULEC_NORM_COMPONENTS]; /* ends of the path argument's components */
-    __u32 tc, pc, sp, nb;           /* normalisation state */
-    __u32 pos;                      /* path assembly position */
+    __u32 tc, pc, sp, nb;               /* normalisation state */
+    __u32 pos;                          /* path assembly position */
+    __s64 arg0, arg1;                   /* arguments laundered through memory */
     struct rulec_cgroup_scan cg;
 };
 
@@ -147,7 +185,7 @@ static __always_inline struct rulec_scratch *rulec_scratch_get(void *map)
     return bpf_map_lookup_elem(map, &zero);
 }
 
-/* ---- syscall arguments ------------------------------------------------------------------------- */
+/* ---- syscall arguments ----------------------------------------------------------------------- */
 
 static __always_inline struct task_struct *rulec_current(void)
 {
@@ -181,27 +219,51 @@ static __always_inline unsigned long rulec_syscall_arg(struct pt_regs *regs, boo
 
     if (ia32) {
         switch (idx) {
-        case 0: BPF_CORE_READ_INTO(&v, regs, bx); break;
-        case 1: BPF_CORE_READ_INTO(&v, regs, cx); break;
-        case 2: BPF_CORE_READ_INTO(&v, regs, dx); break;
-        case 3: BPF_CORE_READ_INTO(&v, regs, si); break;
-        case 4: BPF_CORE_READ_INTO(&v, regs, di); break;
-        case 5: BPF_CORE_READ_INTO(&v, regs, bp); break;
+        case 0:
+            BPF_CORE_READ_INTO(&v, regs, bx);
+            break;
+        case 1:
+            BPF_CORE_READ_INTO(&v, regs, cx);
+            break;
+        case 2:
+            BPF_CORE_READ_INTO(&v, regs, dx);
+            break;
+        case 3:
+            BPF_CORE_READ_INTO(&v, regs, si);
+            break;
+        case 4:
+            BPF_CORE_READ_INTO(&v, regs, di);
+            break;
+        case 5:
+            BPF_CORE_READ_INTO(&v, regs, bp);
+            break;
         }
         return (unsigned int)v;
     }
     switch (idx) {
-    case 0: BPF_CORE_READ_INTO(&v, regs, di); break;
-    case 1: BPF_CORE_READ_INTO(&v, regs, si); break;
-    case 2: BPF_CORE_READ_INTO(&v, regs, dx); break;
-    case 3: BPF_CORE_READ_INTO(&v, regs, r10); break;
-    case 4: BPF_CORE_READ_INTO(&v, regs, r8); break;
-    case 5: BPF_CORE_READ_INTO(&v, regs, r9); break;
+    case 0:
+        BPF_CORE_READ_INTO(&v, regs, di);
+        break;
+    case 1:
+        BPF_CORE_READ_INTO(&v, regs, si);
+        break;
+    case 2:
+        BPF_CORE_READ_INTO(&v, regs, dx);
+        break;
+    case 3:
+        BPF_CORE_READ_INTO(&v, regs, r10);
+        break;
+    case 4:
+        BPF_CORE_READ_INTO(&v, regs, r8);
+        break;
+    case 5:
+        BPF_CORE_READ_INTO(&v, regs, r9);
+        break;
     }
     return v;
 }
 
-/* ---- task: identity ------------------------------------------------------------------------------ */
+/* ---- task: identity -------------------------------------------------------------------------- */
 
 /* proc.name: the task's comm (at most 15 characters). This is the live value; Falco keeps the
  * comm it saw at the last clone/execve, so a prctl(PR_SET_NAME) after that is visible here but
@@ -303,7 +365,7 @@ static __always_inline long rulec_task_pname(struct task_struct *task, char out[
     return rulec_task_aname(task, 1, out);
 }
 
-/* ---- task: credentials ----------------------------------------------------------------------------- */
+/* ---- task: credentials ----------------------------------------------------------------------- */
 
 /* user.uid: Falco's user.uid is the EFFECTIVE uid (libs reads cred->euid at clone/execve and
  * tracks setuid-family calls), read from the task's subjective credentials. */
@@ -358,9 +420,15 @@ static __always_inline long rulec_task_caps(struct task_struct *task, enum rulec
         return RULEC_E_FAULT;
     /* kernel_cap_t is 8 bytes before and after 6.3 (see rulec_types.h): read it whole. */
     switch (set) {
-    case RULEC_CAP_INHERITABLE: err = bpf_core_read(out, 8, &cred->cap_inheritable); break;
-    case RULEC_CAP_PERMITTED: err = bpf_core_read(out, 8, &cred->cap_permitted); break;
-    default: err = bpf_core_read(out, 8, &cred->cap_effective); break;
+    case RULEC_CAP_INHERITABLE:
+        err = bpf_core_read(out, 8, &cred->cap_inheritable);
+        break;
+    case RULEC_CAP_PERMITTED:
+        err = bpf_core_read(out, 8, &cred->cap_permitted);
+        break;
+    default:
+        err = bpf_core_read(out, 8, &cred->cap_effective);
+        break;
     }
     *out &= (2ULL << RULEC_CAP_LAST_CAP) - 1;
     return err ? RULEC_E_FAULT : 0;
@@ -391,7 +459,7 @@ static __always_inline long rulec_task_tty(struct task_struct *task, __u32 *out)
     return 0;
 }
 
-/* ---- task: pid namespace --------------------------------------------------------------------------- */
+/* ---- task: pid namespace --------------------------------------------------------------------- */
 
 /* The level of the task's pid namespace: 0 for the host, > 0 inside a (container) pid namespace. */
 static __always_inline long rulec_task_pidns_level(struct task_struct *task)
@@ -457,7 +525,7 @@ static __always_inline long rulec_task_pidns_inum(struct task_struct *task, __u3
     return BPF_CORE_READ_INTO(out, ns, ns.inum) ? RULEC_E_FAULT : 0;
 }
 
-/* ---- paths --------------------------------------------------------------------------------------- */
+/* ---- paths ----------------------------------------------------------------------------------- */
 
 static __always_inline struct mount *rulec__real_mount(struct vfsmount *vfsmnt)
 {
@@ -517,8 +585,8 @@ static __always_inline long rulec_path_str(struct rulec_scratch *s, const struct
             return RULEC_E_TOOLONG;
         pos -= len;
         RULEC_OPAQUE(len);
-        if (bpf_probe_read_kernel(&s->path[pos & (RULEC_PATH_MAX - 1)],
-                                  len & (RULEC_PATH_MAX - 1), name))
+        if (bpf_probe_read_kernel(&s->path[pos & (RULEC_PATH_MAX - 1)], len & (RULEC_PATH_MAX - 1),
+                                  name))
             return RULEC_E_FAULT;
         pos -= 1;
         s->path[pos & (RULEC_PATH_MAX - 1)] = '/';
@@ -597,7 +665,7 @@ static __always_inline long rulec_proc_cwd(struct rulec_scratch *s, struct task_
     return rulec__add_slash(out, rulec__cwd(s, task, out));
 }
 
-/* ---- process memory (the CURRENT task only: bpf_probe_read_user reads current's mm) -------------- */
+/* ---- process memory (the CURRENT task only: bpf_probe_read_user reads current's mm) ---------- */
 
 /* proc.exe: argv[0] as the process received it (not a path lookup). */
 static __always_inline long rulec_proc_exe(struct task_struct *task, char out[RULEC_PATH_MAX])
@@ -619,8 +687,7 @@ static __always_inline long rulec_proc_exe(struct task_struct *task, char out[RU
     if (n < RULEC_PATH_MAX)
         return n - 1;
     /* The buffer filled up: complete only if the string ends exactly there. */
-    if (bpf_probe_read_user(&next, 1, (const void *)(start + RULEC_PATH_MAX - 1)) == 0 &&
-        next == 0)
+    if (bpf_probe_read_user(&next, 1, (const void *)(start + RULEC_PATH_MAX - 1)) == 0 && next == 0)
         return n - 1;
     return (n - 1) | RULEC_TRUNCATED;
 }
@@ -722,7 +789,7 @@ static __always_inline long rulec_proc_cmdline(struct rulec_scratch *s, struct t
     return rulec__join_args(out, RULEC_CMDLINE_MAX, clen + 1, RULEC_COMM_LEN, astart, alen);
 }
 
-/* ---- file descriptors --------------------------------------------------------------------------- */
+/* ---- file descriptors ------------------------------------------------------------------------ */
 
 /* The struct file behind fd in the task's table (task->files->fdt->fd[fd]); NULL if not open. */
 static __always_inline struct file *rulec_fd_file(struct task_struct *task, long fd)
@@ -755,8 +822,8 @@ static __always_inline long rulec_file_path(struct rulec_scratch *s, struct file
     return rulec_path_str(s, &f->f_path, out);
 }
 
-static __always_inline long rulec_fd_path(struct rulec_scratch *s, struct task_struct *task, long fd,
-                                          char out[RULEC_PATH_MAX])
+static __always_inline long rulec_fd_path(struct rulec_scratch *s, struct task_struct *task,
+                                          long fd, char out[RULEC_PATH_MAX])
 {
     return rulec_file_path(s, rulec_fd_file(task, fd), out);
 }
@@ -898,6 +965,7 @@ struct rulec_sockinfo {
     __u8 typechar; /* fd.typechar */
     __u16 lport;   /* local port */
     __u16 rport;   /* remote (peer) port, 0 if unconnected */
+    __u8 ipv4;     /* addresses are IPv4 (first 4 bytes), also for v4-mapped IPv6 */
     __u8 laddr[16];
     __u8 raddr[16];
 };
@@ -909,12 +977,32 @@ static __always_inline __u8 rulec__l4proto(__u16 type, __u16 proto)
     bool raw = type == RULEC_SOCK_RAW;
 
     switch (proto) {
-    case RULEC_IPPROTO_TCP: return raw ? RULEC_L4_RAW : RULEC_L4_TCP;
-    case RULEC_IPPROTO_UDP: return raw ? RULEC_L4_RAW : RULEC_L4_UDP;
-    case RULEC_IPPROTO_ICMP: return raw ? RULEC_L4_RAW : RULEC_L4_ICMP;
-    case RULEC_IPPROTO_RAW: return RULEC_L4_RAW;
+    case RULEC_IPPROTO_TCP:
+        return raw ? RULEC_L4_RAW : RULEC_L4_TCP;
+    case RULEC_IPPROTO_UDP:
+        return raw ? RULEC_L4_RAW : RULEC_L4_UDP;
+    case RULEC_IPPROTO_ICMP:
+        return raw ? RULEC_L4_RAW : RULEC_L4_ICMP;
+    case RULEC_IPPROTO_RAW:
+        return RULEC_L4_RAW;
     }
     return RULEC_L4_UNKNOWN;
+}
+
+static __always_inline bool rulec__v6zero(const __u8 *a)
+{
+    for (int i = 0; i < 16; i++)
+        if (a[i])
+            return false;
+    return true;
+}
+
+static __always_inline bool rulec__v4mapped(const __u8 *a)
+{
+    for (int i = 0; i < 10; i++)
+        if (a[i])
+            return false;
+    return a[10] == 0xff && a[11] == 0xff;
 }
 
 /* The endpoints, family and protocol of a socket file (fd.l4proto, and the raw material of
@@ -935,8 +1023,8 @@ static __always_inline long rulec_file_sockinfo(struct file *f, struct rulec_soc
         return RULEC_E_FAULT;
     if ((mode & RULEC_S_IFMT) != RULEC_S_IFSOCK || magic != RULEC_SOCKFS_MAGIC)
         return RULEC_E_INVAL;
-    if (BPF_CORE_READ_INTO(&sock, f, private_data) || !sock ||
-        BPF_CORE_READ_INTO(&sk, sock, sk) || !sk)
+    if (BPF_CORE_READ_INTO(&sock, f, private_data) || !sock || BPF_CORE_READ_INTO(&sk, sock, sk) ||
+        !sk)
         return RULEC_E_FAULT;
     BPF_CORE_READ_INTO(&out->family, sk, __sk_common.skc_family);
     BPF_CORE_READ_INTO(&type, sk, sk_type);
@@ -953,9 +1041,21 @@ static __always_inline long rulec_file_sockinfo(struct file *f, struct rulec_soc
     if (out->family == RULEC_AF_INET) {
         BPF_CORE_READ_INTO((__be32 *)out->laddr, sk, __sk_common.skc_rcv_saddr);
         BPF_CORE_READ_INTO((__be32 *)out->raddr, sk, __sk_common.skc_daddr);
-    } else {
-        bpf_core_read(out->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-        bpf_core_read(out->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+        out->ipv4 = 1;
+        return 0;
+    }
+    bpf_core_read(out->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+    bpf_core_read(out->raddr, 16, &sk->__sk_common.skc_v6_daddr);
+    /* Falco turns a connection between IPv4-mapped addresses (::ffff:a.b.c.d; for libsinsp
+     * the all-zero address counts too) into an IPv4 one: fd.typechar '4', IPv4 fd.sip... */
+    if (rulec__v4mapped(out->raddr) && (rulec__v4mapped(out->laddr) || rulec__v6zero(out->laddr)) &&
+        !rulec__v6zero(out->raddr)) {
+        __builtin_memcpy(out->laddr, &out->laddr[12], 4);
+        __builtin_memcpy(out->raddr, &out->raddr[12], 4);
+        __builtin_memset(&out->laddr[4], 0, 12);
+        __builtin_memset(&out->raddr[4], 0, 12);
+        out->ipv4 = 1;
+        out->typechar = RULEC_FD_IPV4_SOCK;
     }
     return 0;
 }
@@ -999,7 +1099,7 @@ static __always_inline bool rulec__addr_eq(const __u8 *a, const __u8 *b)
 
 static __always_inline bool rulec__is_loopback(const struct rulec_sockinfo *si, const __u8 *a)
 {
-    if (si->family == RULEC_AF_INET)
+    if (si->ipv4)
         return a[0] == 127;
     for (int i = 0; i < 15; i++)
         if (a[i])
@@ -1032,15 +1132,14 @@ static __always_inline long rulec_sock_falco_tuple(const struct rulec_sockinfo *
         __builtin_memcpy(t->sip, si->laddr, 16);
         t->cport = si->rport;
         t->sport = si->lport;
-        client_local =
-            rulec__is_loopback(si, si->raddr) || rulec__addr_eq(si->raddr, si->laddr);
+        client_local = rulec__is_loopback(si, si->raddr) || rulec__addr_eq(si->raddr, si->laddr);
     }
     t->lport = client_local ? t->cport : t->sport;
     t->rport = client_local ? t->sport : t->cport;
     return (role == RULEC_ROLE_SERVER && !client_local) ? RULEC_E_AMBIGUOUS : 0;
 }
 
-/* ---- open family --------------------------------------------------------------------------------- */
+/* ---- open family ----------------------------------------------------------------------------- */
 
 /* The arguments of open, openat, openat2 and creat, decoded from the registers at sys_exit. */
 struct rulec_open_args {
@@ -1062,11 +1161,20 @@ static __always_inline long rulec_open_args(struct pt_regs *regs, bool ia32, lon
     out->dirfd = RULEC_AT_FDCWD;
     if (ia32) {
         switch (nr) {
-        case RULEC_NR_IA32_open: nr = RULEC_NR_open; break;
-        case RULEC_NR_IA32_creat: nr = RULEC_NR_creat; break;
-        case RULEC_NR_IA32_openat: nr = RULEC_NR_openat; break;
-        case RULEC_NR_IA32_openat2: nr = RULEC_NR_openat2; break;
-        default: return RULEC_E_INVAL;
+        case RULEC_NR_IA32_open:
+            nr = RULEC_NR_open;
+            break;
+        case RULEC_NR_IA32_creat:
+            nr = RULEC_NR_creat;
+            break;
+        case RULEC_NR_IA32_openat:
+            nr = RULEC_NR_openat;
+            break;
+        case RULEC_NR_IA32_openat2:
+            nr = RULEC_NR_openat2;
+            break;
+        default:
+            return RULEC_E_INVAL;
         }
     }
     switch (nr) {
@@ -1145,23 +1253,31 @@ static __always_inline bool rulec_open_is_exec(const struct rulec_open_args *a)
     return a->mode & RULEC_S_IXUGO;
 }
 
+/* PPM_O_F_CREATED: the open created the file (FMODE_CREATED on the new fd). */
+static __always_inline bool rulec_open_fmode_created(struct task_struct *task, long ret)
+{
+    struct file *f;
+    unsigned int fmode = 0;
+
+    if (ret < 0)
+        return false;
+    f = rulec_fd_file(task, ret);
+    if (!f || BPF_CORE_READ_INTO(&fmode, f, f_mode))
+        return false;
+    return fmode & RULEC_FMODE_CREATED;
+}
+
 /* evt.is_open_create: the open created the file (FMODE_CREATED on the new fd), or it used
  * O_TMPFILE's mask (again including plain O_DIRECTORY, as Falco does) and succeeded. False for
  * creat, as in Falco. */
 static __always_inline bool rulec_open_is_create(struct task_struct *task,
                                                  const struct rulec_open_args *a, long ret)
 {
-    struct file *f;
-    unsigned int fmode = 0;
-
     if (a->creat || ret < 0)
         return false;
     if (a->flags & RULEC_O_TMPFILE)
         return true;
-    f = rulec_fd_file(task, ret);
-    if (!f || BPF_CORE_READ_INTO(&fmode, f, f_mode))
-        return false;
-    return fmode & RULEC_FMODE_CREATED;
+    return rulec_open_fmode_created(task, ret);
 }
 
 /* fd.typechar of an fd the open family created: Falco types it from the flags alone. */
@@ -1172,7 +1288,7 @@ static __always_inline char rulec_open_typechar(const struct rulec_open_args *a)
 
 /* evt.rawarg.flags in Falco's encoding (PPM_O_*), for open/openat/openat2. Mirrors libs'
  * open_flags_to_scap(), quirks included (any O_SYNC bit, any O_TMPFILE bit). PPM_O_F_CREATED is
- * added when the open created the file. */
+ * added when created (pass rulec_open_fmode_created()). */
 static __always_inline __u32 rulec_open_flags_to_ppm(const struct rulec_open_args *a, bool created)
 {
     __u32 f = a->flags, r = 0;
@@ -1180,9 +1296,15 @@ static __always_inline __u32 rulec_open_flags_to_ppm(const struct rulec_open_arg
     if (a->creat)
         return 0; /* Falco's creat event has no flags */
     switch (f & RULEC_O_ACCMODE) {
-    case RULEC_O_WRONLY: r |= 1U << 1; break;
-    case RULEC_O_RDWR: r |= (1U << 0) | (1U << 1); break;
-    default: r |= 1U << 0; break;
+    case RULEC_O_WRONLY:
+        r |= 1U << 1;
+        break;
+    case RULEC_O_RDWR:
+        r |= (1U << 0) | (1U << 1);
+        break;
+    default:
+        r |= 1U << 0;
+        break;
     }
     if (f & RULEC_O_CREAT)
         r |= 1U << 2;
@@ -1260,9 +1382,16 @@ static __always_inline int rulec__norm_component(struct rulec_scratch *s, __u32 
 static __always_inline long rulec_open_fd_name(struct rulec_scratch *s, struct task_struct *task,
                                                long dirfd, long rawst, char out[RULEC_PATH_MAX])
 {
-    long rawlen = rulec_len(rawst), blen;
+    long rawlen, blen;
     __u32 tc;
 
+    /* Through memory: callers reach here with dirfd a constant (open, creat) or not (openat),
+     * and the verifier would walk everything below once for each. */
+    RULEC_MEM(s->arg0) = dirfd;
+    RULEC_MEM(s->arg1) = rawst;
+    dirfd = RULEC_MEM(s->arg0);
+    rawst = RULEC_MEM(s->arg1);
+    rawlen = rulec_len(rawst);
     out[0] = 0;
     if (rawst < 0)
         return rawst;
@@ -1347,12 +1476,12 @@ static __always_inline long rulec_open_fd_name(struct rulec_scratch *s, struct t
     return tc;
 }
 
-/* ---- sockaddr arguments (connect, bind, sendto) --------------------------------------------------- */
+/* ---- sockaddr arguments (connect, bind, sendto) ---------------------------------------------- */
 
 struct rulec_sockaddr {
-    __u16 family;   /* AF_*; 0 if there was no address */
-    __u16 port;     /* host byte order (AF_INET, AF_INET6) */
-    __u8 addr[16];  /* network byte order; IPv4 in the first 4 bytes */
+    __u16 family;                       /* AF_*; 0 if there was no address */
+    __u16 port;                         /* host byte order (AF_INET, AF_INET6) */
+    __u8 addr[16];                      /* network byte order; IPv4 in the first 4 bytes */
     char path[RULEC_UNIX_PATH_MAX + 1]; /* AF_UNIX sun_path, NUL-terminated; abstract names
                                          * start with '\0' as in the kernel */
 };
@@ -1379,7 +1508,8 @@ static __always_inline long rulec_read_sockaddr(unsigned long uptr, long addrlen
         __builtin_memcpy(out->addr, &in4.sin_addr, 4);
         return 0;
     case RULEC_AF_INET6:
-        if (addrlen < (long)sizeof(in6) || bpf_probe_read_user(&in6, sizeof(in6), (void *)uptr))
+        /* 24 bytes (SIN6_LEN_RFC2133, without sin6_scope_id) is a valid length */
+        if (addrlen < 24 || bpf_probe_read_user(&in6, 24, (void *)uptr))
             return RULEC_E_FAULT;
         out->port = __builtin_bswap16(in6.sin6_port);
         __builtin_memcpy(out->addr, in6.sin6_addr, 16);
@@ -1396,7 +1526,7 @@ static __always_inline long rulec_read_sockaddr(unsigned long uptr, long addrlen
     return 0;
 }
 
-/* ---- container.id ---------------------------------------------------------------------------------
+/* ---- container.id -------------------------------------------------------------------------------
  *
  * Falco (the container plugin) computes container.id once per process, at clone/execve, from the
  * paths of the cgroup subsystems cpuset, cpu, cpuacct, io and memory in that order, as libs'
@@ -1418,16 +1548,17 @@ static __always_inline long rulec_read_sockaddr(unsigned long uptr, long addrlen
  * RULEC_E_AMBIGUOUS: the predicate treats those as "maybe".
  */
 
-#define RULEC__W(a, b, c, d, e, f, g, h)                                                            \
-    (((__u64)(a) << 56) | ((__u64)(b) << 48) | ((__u64)(c) << 40) | ((__u64)(d) << 32) |         \
+#define RULEC__W(a, b, c, d, e, f, g, h)                                                           \
+    (((__u64)(a) << 56) | ((__u64)(b) << 48) | ((__u64)(c) << 40) | ((__u64)(d) << 32) |           \
      ((__u64)(e) << 24) | ((__u64)(f) << 16) | ((__u64)(g) << 8) | (__u64)(h))
 
 /* Character classes for the cgroup scan: 1 hex digit, 2 alphanumeric, 4 one of "._-". */
 #define RULEC__C(ch)                                                                               \
-    ((((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'f') || ((ch) >= 'A' && (ch) <= 'F')  \
+    ((((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'f') || ((ch) >= 'A' && (ch) <= 'F') \
           ? 1                                                                                      \
           : 0) |                                                                                   \
-     ((((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'z') || ((ch) >= 'A' && (ch) <= 'Z')) \
+     ((((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'z') ||                             \
+       ((ch) >= 'A' && (ch) <= 'Z'))                                                               \
           ? 2                                                                                      \
           : 0) |                                                                                   \
      (((ch) == '.' || (ch) == '_' || (ch) == '-') ? 4 : 0))
@@ -1537,8 +1668,9 @@ static __always_inline void rulec__cg_scan_byte(struct rulec_cgroup_scan *c, __u
     RULEC_MEM(c->last_ontainer) = rulec__sel(x, i - 7, RULEC_MEM(c->last_ontainer));
     x = rulec__is0(w ^ RULEC__W('t', 'a', 'i', 'n', 'e', 'r', 'd', ':'));
     RULEC_MEM(c->last_tainerd) = rulec__sel(x, i - 7, RULEC_MEM(c->last_tainerd));
-    RULEC_MEM(c->has_other) |= rulec__is0((w & 0xffffff) ^ RULEC__W(0, 0, 0, 0, 0, 'l', 'x', 'c')) |
-                                rulec__is0((w & 0xffffffff) ^ RULEC__W(0, 0, 0, 0, 'b', 'p', 'm', '-'));
+    RULEC_MEM(c->has_other) |=
+        rulec__is0((w & 0xffffff) ^ RULEC__W(0, 0, 0, 0, 0, 'l', 'x', 'c')) |
+        rulec__is0((w & 0xffffffff) ^ RULEC__W(0, 0, 0, 0, 'b', 'p', 'm', '-'));
     if (i < 64)
         RULEC_MEM(c->nonhex) |= ((cls & 1) ^ 1) << i;
 
@@ -1548,8 +1680,9 @@ static __always_inline void rulec__cg_scan_byte(struct rulec_cgroup_scan *c, __u
     RULEC_MEM(c->ci) = ci;
     RULEC_MEM(c->h) = rulec__sel(slash, 5381, RULEC_MEM(c->h) * 33 + ch);
     /* Name validity: 0 start, 1 after an alnum, 2 after a separator, 3 invalid; the input
-     * class is 0 other, 1 alnum, 2 separator, and the next state is 2 bits of NEXT. */
-#define RULEC__NEXT 0xffff7fb7fb7ULL /* [v][cls]: v0 {3,1,3,3} v1 {3,1,2,3} v2 {3,1,3,3} v3 all 3 */
+     * class is 0 other, 1 alnum, 2 separator. The next state is the 2 bits at 2 * (4v + class)
+     * of NEXT: from 0 {3,1,3,3}, from 1 {3,1,2,3}, from 2 {3,1,3,3}, from 3 {3,3,3,3}. */
+#define RULEC__NEXT 0xfff7e7f7ULL
     v = (RULEC__NEXT >> (2 * ((RULEC_MEM(c->v) & 3) * 4 + ((cls >> 1) & 3)))) & 3;
     v = rulec__sel(slash, 0, v);
     RULEC_MEM(c->v) = v;
@@ -1708,7 +1841,10 @@ static __always_inline long rulec__cg_match(struct rulec_cgroup_scan *c,
     start = crio >= 0 ? c->off[crio & 7] + 5 : -1;
     rulec__cg_cand(c, 7, start, scope); /* /crio-<id>.scope */
     start = rulec__cg_rfind16(c, RULEC_MEM(c->last_tainerd), ":cri-containerd:");
-    rulec__cg_cand(c, 8, start == -2 ? 0 : start >= 0 ? start + 16 : -1,
+    rulec__cg_cand(c, 8,
+                   start == -2  ? 0
+                   : start >= 0 ? start + 16
+                                : -1,
                    start == -2 ? -2 : (long)n); /* :cri-containerd:<id> */
     for (__u32 i = 0; i < RULEC__CG_NCAND; i++) {
         start = c->cand_start[i];
@@ -1763,8 +1899,8 @@ static __always_inline long rulec_task_container_id(struct rulec_scratch *s,
     out[0] = 0;
     if (BPF_CORE_READ_INTO(&cset, task, cgroups) || !cset)
         return RULEC_E_FAULT;
-    /* Falco's subsystem order; -1 for a subsystem this kernel does not have. */
-#define RULEC__CG_SUB(i, id)                                                                        \
+        /* Falco's subsystem order; -1 for a subsystem this kernel does not have. */
+#define RULEC__CG_SUB(i, id)                                                                       \
     c->sub[i] = bpf_core_enum_value_exists(enum cgroup_subsys_id, id)                              \
                     ? (__s32)bpf_core_enum_value(enum cgroup_subsys_id, id)                        \
                     : -1
@@ -1821,7 +1957,7 @@ static __always_inline long rulec_task_container_id(struct rulec_scratch *s,
     return 4;
 }
 
-/* ---- helpers for generated predicates ------------------------------------------------------------ */
+/* ---- helpers for generated predicates -------------------------------------------------------- */
 
 /* Exact equality of a value (s, slen bytes) with a literal; litlen is a compile-time constant in
  * generated code, so the loop unrolls to litlen byte compares. */

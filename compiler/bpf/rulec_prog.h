@@ -65,14 +65,20 @@ static __always_inline struct rulec_event *rulec_begin(struct rulec_cx *cx, stru
     struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, &zero);
     if (!e)
         return 0;
-    rulec_cx_init(cx, regs, ret);
+    if (rulec_cx_init(cx, regs, ret) < 0)
+        return 0;
+    /* Falco's event model: an exec is seen when it succeeded, with the new
+     * image's process fields; a failed exec (every PATH probe of execvp) is
+     * no event. */
+    if ((cx->id == RULEC_NR_EXECVE || cx->id == RULEC_NR_EXECVEAT) && ret < 0)
+        return 0;
     for (int i = 0; i < RULEC_HAVE_WORDS; i++)
         e->hdr.have[i] = 0;
     for (int i = 0; i < RULEC_MASK_WORDS; i++) {
         e->mask[i] = 0;
         e->maybe[i] = 0;
     }
-    rulec_fill_header(cx, &e->hdr);
+    rulec_fill_header(cx, regs, &e->hdr);
     rulec_count(RULEC_CNT_EVENTS);
     return e;
 }

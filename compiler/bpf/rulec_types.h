@@ -25,7 +25,7 @@
 
 #define RULEC_CORE __attribute__((preserve_access_index))
 
-/* ---- basic integer types (what <linux/types.h> would give) -------------------------------- */
+/* ---- basic integer types (what <linux/types.h> would give) ----------------------------------- */
 
 typedef unsigned char __u8;
 typedef unsigned short __u16;
@@ -43,7 +43,7 @@ typedef __u32 __wsum;
 #include <stdbool.h>
 #include <stddef.h>
 
-/* ---- the uapi subset of <linux/bpf.h> used by map definitions ------------------------------ */
+/* ---- the uapi subset of <linux/bpf.h> used by map definitions -------------------------------- */
 
 enum bpf_map_type {
     BPF_MAP_TYPE_HASH = 1,
@@ -298,7 +298,7 @@ struct socket {
     struct sock *sk;
 } RULEC_CORE;
 
-/* ---- user-memory ABI structs (fixed by the syscall ABI, not CO-RE) ------------------------- */
+/* ---- user-memory ABI structs (fixed by the syscall ABI, not CO-RE) --------------------------- */
 
 struct rulec_open_how {
     __u64 flags;
@@ -322,7 +322,7 @@ struct rulec_sockaddr_in6 {
 
 #define RULEC_UNIX_PATH_MAX 108
 
-/* ---- constants -------------------------------------------------------------------------------- */
+/* ---- constants ------------------------------------------------------------------------------- */
 
 /* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
 #define RULEC_NR_open 2
@@ -347,7 +347,7 @@ struct rulec_sockaddr_in6 {
 #define RULEC_NR_IA32_execveat 358
 #define RULEC_NR_IA32_openat2 437
 
-#define RULEC_TS_COMPAT 0x0002   /* arch/x86/include/asm/thread_info.h */
+#define RULEC_TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
 #define RULEC_PF_KTHREAD 0x00200000
 
 /* open(2) flags, x86_64 values (include/uapi/asm-generic/fcntl.h). */

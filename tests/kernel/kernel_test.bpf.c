@@ -114,6 +114,15 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
     r->child_pidns = r->st[ST_CHILD_PIDNS] = rulec_task_in_child_pidns(task);
     fill_process(s, task, r);
     r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
+
+    /* The predicate helpers on the comm (the driver knows its exact value). */
+    r->helper[0] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-root", 7);
+    r->helper[1] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-roo", 6);
+    r->helper[2] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-", 3);
+    r->helper[3] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-rootx", 8);
+    r->helper[4] = rulec_make_key(r->key, 16, r->comm, r->st[ST_COMM]);
+    r->helper[5] = rulec_make_key(&r->key[16], 4, r->comm, r->st[ST_COMM]);
+    r->helper[6] = rulec_tri_eq(RULEC_E_FAULT, r->comm, "rk-root", 7);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -141,9 +150,15 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
         return 0;
     /* The tag rides in the first argument register the call does not use. */
     switch (nr) {
-    case RULEC_NR_open: r->tag = rulec_syscall_arg(regs, ia32, 3); break;
-    case RULEC_NR_creat: r->tag = rulec_syscall_arg(regs, ia32, 2); break;
-    default: r->tag = rulec_syscall_arg(regs, ia32, 4); break;
+    case RULEC_NR_open:
+        r->tag = rulec_syscall_arg(regs, ia32, 3);
+        break;
+    case RULEC_NR_creat:
+        r->tag = rulec_syscall_arg(regs, ia32, 2);
+        break;
+    default:
+        r->tag = rulec_syscall_arg(regs, ia32, 4);
+        break;
     }
     r->tgid = rulec_task_tgid(task);
     r->st[ST_OPENARGS] = rulec_open_args(regs, ia32, nr, &a);
@@ -154,19 +169,20 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     r->is_read = rulec_open_is_read(&a);
     r->is_write = rulec_open_is_write(&a);
     r->is_exec = rulec_open_is_exec(&a);
-    r->is_create = rulec_open_is_create(task, &a, ret);
-    r->ppm_flags = rulec_open_flags_to_ppm(&a, r->is_create);
     r->open_typechar = rulec_open_typechar(&a);
+    /* The path extractors come before anything that branches on ret or the flags, and later
+     * code reads those back from the record: values that differ between paths and stay live
+     * across a costly extractor make the verifier walk it once per variant. */
     st = rulec_user_str(a.path, s->raw);
     r->st[ST_NAMERAW] = st;
     bpf_probe_read_kernel(r->nameraw, sizeof(r->nameraw), s->raw);
     r->st[ST_FDNAME] = rulec_open_fd_name(s, task, a.dirfd, st, r->fdname);
-    if (ret >= 0) {
-        r->st[ST_FDPATH] = rulec_fd_path(s, task, ret, r->fdpath);
-        r->fd_typechar = rulec_file_typechar(rulec_fd_file(task, ret));
-    } else {
-        r->st[ST_FDPATH] = RULEC_E_NOENT;
-    }
+    r->st[ST_FDPATH] = rulec_fd_path(s, task, r->ret, r->fdpath);
+    r->fd_typechar = rulec_file_typechar(rulec_fd_file(task, r->ret));
+    a.flags = r->flags;
+    a.creat = r->creat;
+    r->is_create = rulec_open_is_create(task, &a, r->ret);
+    r->ppm_flags = rulec_open_flags_to_ppm(&a, rulec_open_fmode_created(task, r->ret));
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -243,6 +259,10 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
     return 0;
 }
 
+#define A10 "AAAAAAAAAA"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+#define A300 A100 A100 A100 /* inline: clang 14 emits bad BTF for a const array of a literal */
+
 /* A successful execve: the registers were reset for the new image, so only the task is read. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
@@ -263,6 +283,36 @@ int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
         return 0;
     r->tgid = rulec_task_tgid(task);
     fill_process(s, task, r);
+
+    /* The predicate helpers on proc.args, truncated for the driver's long argument. */
+    r->helper[0] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAAA", 4);
+    r->helper[1] = rulec_tri_eq(r->st[ST_ARGS], r->args, "AAAA", 4);
+    r->helper[2] = rulec_tri_eq(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
+    r->helper[3] = rulec_tri_prefix(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
+    r->helper[4] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAB", 3);
+    r->helper[5] = rulec_make_key(r->key, 32, r->args, r->st[ST_ARGS]);
+    r->helper[6] = rulec_tri_eq(r->st[ST_ARGS], r->args, "a b  c", 6);
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+/* The same fields from sched_process_exec, where generated code captures per-process state. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(rk_sched_exec, struct task_struct *p, int old_pid, void *bprm)
+{
+    struct task_struct *task = rulec_current();
+    struct rulec_scratch *s;
+    struct rk_rec *r;
+
+    if (!tracked())
+        return 0;
+    s = rulec_scratch_get(&scratch);
+    r = s ? rec_new(RK_SCHED_EXEC, 0, 0) : NULL;
+    if (!r)
+        return 0;
+    r->tgid = rulec_task_tgid(task);
+    fill_process(s, task, r);
+    r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }

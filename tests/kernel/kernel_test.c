@@ -71,8 +71,7 @@ static void check(bool ok, int line, const char *fmt, ...)
 
 /* snprintf() that truncates silently: the tests truncate on purpose (values longer than the
  * kernel buffers) and GCC's -Wformat-truncation cannot tell. */
-__attribute__((format(printf, 3, 4))) static void sfmt(char *buf, size_t size, const char *fmt,
-                                                       ...)
+__attribute__((format(printf, 3, 4))) static void sfmt(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
 
@@ -87,7 +86,8 @@ static void die(const char *what)
     exit(1);
 }
 
-/* ---- small /proc helpers ---------------------------------------------------------------------- */
+/* ---- small /proc helpers ----------------------------------------------------------------------
+ */
 
 static int read_file(const char *path, char *buf, size_t size)
 {
@@ -221,8 +221,10 @@ static bool is_name(const char *s, size_t n)
     return alnum;
 }
 
-/* Falco's engines, in the plugin's order. Returns true and the id on a match. */
-static bool falco_match(const char *cg, char id[32])
+/* Falco's engines, in the plugin's order. Returns true and the id on a match; *maybe tells
+ * that the kernel is not expected to decide it (lxc, libvirt_lxc and bpm engines, or a
+ * containerd namespace that occurs twice). */
+static bool falco_match(const char *cg, char id[32], bool *maybe)
 {
     static const char *const podman[][2] = {
         {"/libpod-", ".scope"}, {"/libpod-", ".scope/container"}, {"/libpod-", ""}, {0, 0}};
@@ -249,26 +251,30 @@ static bool falco_match(const char *cg, char id[32])
         if (!is_name(p + 1, q - p - 1) || q - p + 1 >= (long)sizeof(prefix))
             continue;
         sfmt(prefix, sizeof(prefix), "%.*s", (int)(q - p + 1), p);
-        if (runc_one(cg, prefix, "", id, true))
+        if (runc_one(cg, prefix, "", id, true)) {
+            *maybe = rfind(cg, prefix) != p - cg;
             return true;
+        }
         break;
     }
     for (size_t i = 0; i < sizeof(lxc) / sizeof(lxc[0]); i++) {
         if ((p = strstr(cg, lxc[i])) != NULL) {
             p += strlen(lxc[i]);
             sfmt(id, 32, "%.*s", (int)strcspn(p, "/"), p);
+            *maybe = true;
             return true;
         }
     }
-    if (strstr(cg, "lxc") || strstr(cg, "bpm-"))
-    {
-        sfmt(id, 32, "(libvirt-lxc/bpm)"); /* not needed exactly here */
+    if (strstr(cg, "lxc") || strstr(cg, "bpm-")) {
+        sfmt(id, 32, "(libvirt-lxc/bpm)"); /* not computed exactly here */
+        *maybe = true;
         return true;
     }
     return false;
 }
 
-/* ---- cgroup paths as Falco sees them ------------------------------------------------------------ */
+/* ---- cgroup paths as Falco sees them ------------------------------------------------------------
+ */
 
 static const char *const falco_subsys[5] = {"cpuset", "cpu", "cpuacct", "io", "memory"};
 
@@ -290,8 +296,8 @@ static void falco_trim(char *path)
 }
 
 struct cgmount {
-    char dir[256];   /* mount point */
-    char opts[256];  /* super options: the v1 controllers */
+    char dir[256];  /* mount point */
+    char opts[256]; /* super options: the v1 controllers */
     bool v2;
 };
 
@@ -403,17 +409,19 @@ static bool falco_subsys_path(pid_t pid, const char *subsys, char out[512])
 }
 
 /* container.id as Falco computes it for pid: "host" when no engine matches. */
-static void falco_container_id(pid_t pid, char id[32])
+static void falco_container_id(pid_t pid, char id[32], bool *maybe)
 {
     char cg[512];
 
+    *maybe = false;
     for (int i = 0; i < 5; i++)
-        if (falco_subsys_path(pid, falco_subsys[i], cg) && falco_match(cg, id))
+        if (falco_subsys_path(pid, falco_subsys[i], cg) && falco_match(cg, id, maybe))
             return;
     strcpy(id, "host");
 }
 
-/* ---- ground truth shared with the scenario processes ------------------------------------------- */
+/* ---- ground truth shared with the scenario processes -------------------------------------------
+ */
 
 struct task_truth {
     int valid, tag;
@@ -425,7 +433,7 @@ struct task_truth {
     char comm[RK_COMM], pname[RK_COMM], aname[RK_NANC][RK_COMM];
     char exe[RK_STR], args[1024], cmdline[1024], exepath[RK_STR], cwd[RK_STR];
     char cid[32];
-    bool cid_maybe; /* a path Falco decides with lxc/libvirt/bpm: "maybe" is the answer */
+    bool cid_maybe; /* Falco decides it in a way the kernel does not: "maybe" expected */
 };
 
 struct open_truth {
@@ -436,6 +444,7 @@ struct open_truth {
     bool nameraw_trunc;
     int is_read, is_write, is_exec, is_create;
     char open_tc, fd_tc;
+    uint32_t ppm; /* evt.rawarg.flags */
 };
 
 struct net_truth {
@@ -446,18 +455,20 @@ struct net_truth {
     uint8_t laddr[16], raddr[16], sa_addr[16];
     char sa_path[112];
     long tuple_st;
+    bool v4mapped;
 };
 
 struct exec_truth {
     int valid;
     pid_t pid;
     char comm[RK_COMM], exe[RK_STR], args[1024], cmdline[1024], exepath[RK_STR], cwd[RK_STR];
-    bool args_trunc;
+    char cid[32];
+    bool cid_maybe, args_trunc;
 };
 
-#define NTASK 40
+#define NTASK 56
 #define NOPEN 24
-#define NNET 8
+#define NNET 10
 #define NEXEC 4
 
 struct truth {
@@ -466,6 +477,7 @@ struct truth {
     struct net_truth net[NNET];
     struct exec_truth exec[NEXEC];
     char tmpdir[RK_STR];
+    char host_dirs[5][600]; /* extra v1 cgroups of the "host" case, made by a child */
     int ntask, nopen, nnet, nexec;
 };
 
@@ -528,12 +540,12 @@ static void task_truth_fill(struct task_truth *t)
         strcat(t->args, buf + i);
     }
     sfmt(t->cmdline, sizeof(t->cmdline), "%s%s%s", t->comm, n > (int)strlen(buf) + 1 ? " " : "",
-             t->args);
+         t->args);
     n = (int)readlink("/proc/self/exe", t->exepath, RK_STR - 1);
     t->exepath[n > 0 ? n : 0] = 0;
     if (getcwd(t->cwd, RK_STR - 1) && strcmp(t->cwd, "/") != 0)
         strcat(t->cwd, "/");
-    falco_container_id(t->tgid, t->cid);
+    falco_container_id(t->tgid, t->cid, &t->cid_maybe);
     t->valid = 1;
 }
 
@@ -548,28 +560,25 @@ static void trigger(int tag)
     syscall(SYS_getppid, (long)tag);
 }
 
-/* ---- cgroups for the container.id cases --------------------------------------------------------- */
-
-static const char H[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+/* ---- cgroups for the container.id cases ---------------------------------------------------------
+ */
 
 struct cg_case {
     char leaf[512]; /* below the hierarchy root */
-    bool maybe;     /* Falco decides it with an engine the kernel does not reproduce */
 };
 
-static struct cg_case cg_cases[16];
+static struct cg_case cg_cases[32];
 static int ncg;
 static struct cgmount *cg_mnt; /* the hierarchy the cases live in */
-static char host_dirs[5][600]; /* extra v1 cgroups for the "host" case */
 
-static void add_case(bool maybe, const char *fmt, ...)
+static void add_case(const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(cg_cases[ncg].leaf, sizeof(cg_cases[0].leaf), fmt, ap);
     va_end(ap);
-    cg_cases[ncg++].maybe = maybe;
+    ncg++;
 }
 
 static int write_str(const char *path, const char *s)
@@ -614,36 +623,67 @@ static void rmdirs(const char *root, const char *rel)
         *p = 0;
 }
 
+/* A 64-hex id per case, so that each case's expected id is its own. */
+static const char *hexid(int i)
+{
+    static char ids[32][65];
+    static const char digits[] = "0123456789abcdef";
+
+    for (int j = 0; j < 64; j++)
+        ids[i][j] = digits[(i * 5 + j * 7 + j / 16) % 16];
+    ids[i][64] = 0;
+    return ids[i];
+}
+
 static bool setup_cgroups(void)
 {
-    char z[65];
+    char z[65], up[65], p50[51];
 
     find_cgroup_mounts();
-    cg_mnt = v1_mount("cpu");
+    /* RK_CGROUP=v2 puts the cases in the cgroup2 hierarchy even when v1 "cpu" is mounted */
+    cg_mnt = getenv("RK_CGROUP") && strcmp(getenv("RK_CGROUP"), "v2") == 0 ? NULL : v1_mount("cpu");
     if (!cg_mnt)
         cg_mnt = v2_mount();
     if (!cg_mnt)
         return false;
     memset(z, 'z', 64);
     z[64] = 0;
-    add_case(false, "rulec-test.slice/cri-containerd-%s.scope", H);
-    add_case(false, "rulec-test.slice/docker-%.60s1111.scope", H);
-    add_case(false, "rulec-test.slice/crio-%.60s2222.scope", H);
-    add_case(false, "rulec-test.slice/libpod-%.60s3333.scope", H);
-    add_case(false, "rulec-test.slice/docker/%.60s4444", H);
-    add_case(false, "rulec-test.slice/kubepods/burstable/pod0b1c2d3e-1111-2222-3333-44445555/%.60s5555", H);
-    add_case(false, "rulec-test.slice/ns1/ctr-abc");
-    add_case(false, "rulec-test.slice/%s", z);
-    add_case(true, "rulec-test.slice/lxc/c1.scope");
-    add_case(false, "rulec-test.slice/a/b/c/d/e/f/%.60s6666", H);
-    add_case(false, "rulec-test.slice/docker-%.60s7777.scope.x", H);
-    add_case(false, "rulec-test.slice/podman.slice/libpod-%.60s8888.scope/container", H);
-    add_case(false, "rulec-test.slice/system.slice:cri-containerd:%.60s9999", H);
-    add_case(false, "rulec-test.slice/host.scope");
+    memset(p50, 'p', 50);
+    p50[50] = 0;
+    for (int j = 0; j < 64; j++)
+        up[j] = "0123456789ABCDEF"[(j * 3) % 16];
+    up[64] = 0;
+    add_case("rulec-test.slice/cri-containerd-%s.scope", hexid(0));
+    add_case("rulec-test.slice/docker-%s.scope", hexid(1));
+    add_case("rulec-test.slice/crio-%s.scope", hexid(2));
+    add_case("rulec-test.slice/libpod-%s.scope", hexid(3));
+    add_case("rulec-test.slice/docker/%s", hexid(4));
+    add_case("rulec-test.slice/kubepods/burstable/pod0b1c2d3e-1111-2222-3333-44445555/%s",
+             hexid(5));
+    add_case("rulec-test.slice/ns1/ctr-abc");
+    add_case("rulec-test.slice/%s", z);
+    add_case("rulec-test.slice/lxc/c1.scope");
+    add_case("rulec-test.slice/a/b/c/d/e/f/%s", hexid(6));
+    add_case("rulec-test.slice/docker-%s.scope.x", hexid(7));
+    add_case("rulec-test.slice/podman.slice/libpod-%s.scope/container", hexid(8));
+    add_case("rulec-test.slice/system.slice:cri-containerd:%s", hexid(9));
+    add_case("rulec-test.slice/libpod-%s.scope/%s", hexid(10), hexid(11));
+    add_case("rulec-test.slice/crio-%s", up);
+    /* the hex check only looks below position 64: a non-hex id further right matches */
+    add_case("rulec-test.slice/%s/docker-%.30sz%.33s.scope", p50, hexid(12), hexid(13));
+    add_case("rulec-test.slice/x/rulec-test.slice/y");
+    /* containerd namespaces must be [A-Za-z0-9]+ joined by single [._-]: these first
+     * components are not, so the namespace is the second one */
+    add_case("rulec@kt/ns2/ctr-x");
+    add_case("rulec..kt/ns3/ctr-y");
+    add_case("rulec-kt-/ns4/ctr-z");
+    add_case("_rulec/ns5/c");
+    add_case("rulec-test.slice/host.scope"); /* last: the "host" case */
     for (int i = 0; i < ncg; i++) {
         if (mkdirs(cg_mnt->dir, cg_cases[i].leaf)) {
-            fprintf(stderr, "kernel_test: cannot create cgroup %s/%s (%s): skipping the "
-                            "container.id cases\n",
+            fprintf(stderr,
+                    "kernel_test: cannot create cgroup %s/%s (%s): skipping the "
+                    "container.id cases\n",
                     cg_mnt->dir, cg_cases[i].leaf, strerror(errno));
             ncg = i;
             return false;
@@ -652,13 +692,18 @@ static bool setup_cgroups(void)
     return true;
 }
 
+static pid_t main_pid;
+
+/* At exit of the driver (not of its children, which inherit the handler). */
 static void cleanup_cgroups(void)
 {
+    if (getpid() != main_pid || !cg_mnt)
+        return;
     for (int i = ncg - 1; i >= 0; i--)
         rmdirs(cg_mnt->dir, cg_cases[i].leaf);
     for (int i = 0; i < 5; i++)
-        if (host_dirs[i][0])
-            rmdir(host_dirs[i]);
+        if (T->host_dirs[i][0])
+            rmdir(T->host_dirs[i]);
 }
 
 /* Moves pid into the case's cgroup; for the last ("host") case also out of any v1 cgroup of
@@ -666,6 +711,7 @@ static void cleanup_cgroups(void)
 static void cg_enter(pid_t pid, int i)
 {
     char path[1100], pidstr[32], cur[512], id[32];
+    bool maybe;
 
     sfmt(pidstr, sizeof(pidstr), "%d", pid);
     sfmt(path, sizeof(path), "%s/%s/cgroup.procs", cg_mnt->dir, cg_cases[i].leaf);
@@ -677,16 +723,17 @@ static void cg_enter(pid_t pid, int i)
         struct cgmount *m = v1_mount(falco_subsys[s]);
 
         if (!m || m == cg_mnt || !falco_subsys_path(pid, falco_subsys[s], cur) ||
-            !falco_match(cur, id))
+            !falco_match(cur, id, &maybe))
             continue;
-        sfmt(host_dirs[s], sizeof(host_dirs[s]), "%s%s/rulec-host.scope", m->dir, cur);
-        mkdir(host_dirs[s], 0755);
-        sfmt(path, sizeof(path), "%s/cgroup.procs", host_dirs[s]);
+        sfmt(T->host_dirs[s], sizeof(T->host_dirs[0]), "%s%s/rulec-host.scope", m->dir, cur);
+        mkdir(T->host_dirs[s], 0755);
+        sfmt(path, sizeof(path), "%s/cgroup.procs", T->host_dirs[s]);
         write_str(path, pidstr);
     }
 }
 
-/* ---- scenarios (run in the marked process and its children) ------------------------------------ */
+/* ---- scenarios (run in the marked process and its children) ------------------------------------
+ */
 
 static void wait_child(pid_t pid)
 {
@@ -845,7 +892,6 @@ static void scenario_cgroups(void)
                 _exit(1);
             struct task_truth *t = new_task_truth(200 + i);
             task_truth_fill(t);
-            t->cid_maybe = cg_cases[i].maybe;
             trigger(200 + i);
             _exit(0);
         }
@@ -866,6 +912,7 @@ static struct open_truth *new_open(int tag, int nr)
     o->valid = 1;
     o->tag = tag;
     o->nr = nr;
+    o->ppm = 1; /* PPM_O_RDONLY */
     return o;
 }
 
@@ -922,6 +969,7 @@ static void scenario_open(void)
     sfmt(o->fdname, RK_STR, "%s/new.txt", d);
     sfmt(o->fdpath, RK_STR, "%s/new.txt", d);
     o->is_write = 1, o->is_create = 1, o->open_tc = 'f', o->fd_tc = 'f';
+    o->ppm = 2 | 4 | 1 << 14; /* WRONLY | CREAT | F_CREATED */
     o->ret = kret(syscall(SYS_openat, AT_FDCWD, o->nameraw, O_WRONLY | O_CREAT, 0644, 303));
 
     /* the same file again: not created this time; read-write */
@@ -930,6 +978,7 @@ static void scenario_open(void)
     sfmt(o->fdname, RK_STR, "%s/new.txt", d);
     sfmt(o->fdpath, RK_STR, "%s/new.txt", d);
     o->is_read = 1, o->is_write = 1, o->open_tc = 'f', o->fd_tc = 'f';
+    o->ppm = 3 | 4; /* RDWR | CREAT */
     o->ret = kret(syscall(SYS_openat, AT_FDCWD, o->nameraw, O_RDWR | O_CREAT, 0600, 304));
 
     /* creat with an exec bit: is_open_exec only (Falco leaves creat out of read/write/create) */
@@ -938,6 +987,7 @@ static void scenario_open(void)
     sfmt(o->fdname, RK_STR, "%s/run.sh", d);
     sfmt(o->fdpath, RK_STR, "%s/run.sh", d);
     o->is_exec = 1, o->open_tc = 'f', o->fd_tc = 'f';
+    o->ppm = 0;
     o->ret = kret(syscall(SYS_creat, o->nameraw, 0755, 0));
 
     /* a failed open: fd.name still joined and normalised */
@@ -980,6 +1030,7 @@ static void scenario_open(void)
     sfmt(o->fdname, RK_STR, "%s/sub", d);
     sfmt(o->fdpath, RK_STR, "%s/sub", d);
     o->is_read = 1, o->is_create = 1, o->open_tc = 'd', o->fd_tc = 'd';
+    o->ppm = 1 | 1 << 10 | 1 << 13; /* RDONLY | DIRECTORY | TMPFILE (Falco's mask) */
     o->ret = kret(syscall(SYS_open, o->nameraw, O_RDONLY | O_DIRECTORY, 0, 309));
     o = new_open(310, SYS_open);
     sfmt(o->nameraw, RK_STR, ".");
@@ -1034,7 +1085,8 @@ static void sockname(int fd, bool peer, uint8_t addr[16], uint16_t *port)
     socklen_t len = sizeof(sa);
 
     memset(&sa, 0, sizeof(sa));
-    if (peer ? getpeername(fd, (struct sockaddr *)&sa, &len) : getsockname(fd, (struct sockaddr *)&sa, &len))
+    if (peer ? getpeername(fd, (struct sockaddr *)&sa, &len)
+             : getsockname(fd, (struct sockaddr *)&sa, &len))
         return;
     if (sa.sin6_family == AF_INET) {
         struct sockaddr_in *in = (struct sockaddr_in *)&sa;
@@ -1120,8 +1172,40 @@ static void scenario_net(void)
         memcpy(n->sa_addr, &a6.sin6_addr, 16);
         sockname(cfd, false, n->laddr, &n->lport);
         sockname(cfd, true, n->raddr, &n->rport);
-        n->t_cport = n->lport, n->t_sport = n->rport, n->t_lport = n->lport,
-        n->t_rport = n->rport;
+        n->t_cport = n->lport, n->t_sport = n->rport, n->t_lport = n->lport, n->t_rport = n->rport;
+    }
+
+    /* IPv6 socket to the IPv4 listener through a v4-mapped address: IPv4 for Falco */
+    cfd = socket(AF_INET6, SOCK_STREAM, 0);
+    a6.sin6_port = a4.sin_port;
+    memset(&a6.sin6_addr, 0, sizeof(a6.sin6_addr));
+    a6.sin6_addr.s6_addr[10] = a6.sin6_addr.s6_addr[11] = 0xff;
+    memcpy(&a6.sin6_addr.s6_addr[12], &a4.sin_addr, 4);
+    {
+        struct sockaddr_in listen4;
+        socklen_t l4 = sizeof(listen4);
+        int lfd4 = socket(AF_INET, SOCK_STREAM, 0);
+
+        listen4.sin_family = AF_INET;
+        listen4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        listen4.sin_port = 0;
+        if (lfd4 >= 0 && bind(lfd4, (struct sockaddr *)&listen4, sizeof(listen4)) == 0 &&
+            listen(lfd4, 1) == 0 && getsockname(lfd4, (struct sockaddr *)&listen4, &l4) == 0) {
+            a6.sin6_port = listen4.sin_port;
+            n = new_net(406, SYS_connect);
+            n->ret = kret(syscall(SYS_connect, cfd, &a6, sizeof(a6), 406));
+            n->family = AF_INET6, n->l4proto = 2, n->typechar = '4', n->v4mapped = true;
+            n->sa_port = ntohs(a6.sin6_port);
+            memcpy(n->sa_addr, &a6.sin6_addr, 16);
+            sockname(cfd, false, n->laddr, &n->lport);
+            sockname(cfd, true, n->raddr, &n->rport);
+            memmove(n->laddr, &n->laddr[12], 4);
+            memset(&n->laddr[4], 0, 12);
+            memmove(n->raddr, &n->raddr[12], 4);
+            memset(&n->raddr[4], 0, 12);
+            n->t_cport = n->lport, n->t_sport = n->rport, n->t_lport = n->lport,
+            n->t_rport = n->rport;
+        }
     }
 
     /* unix stream socket */
@@ -1158,6 +1242,7 @@ static void scenario_exec(void)
             _exit(127);
         }
         e->pid = p;
+        falco_container_id(getpid(), e->cid, &e->cid_maybe); /* the child shares our cgroups */
         sfmt(e->comm, RK_COMM, "true");
         sfmt(e->exe, RK_STR, "true");
         if (k == 0) {
@@ -1191,7 +1276,8 @@ static void scenarios(void)
     scenario_pidns(); /* last: unshare(CLONE_NEWPID) changes where later children go */
 }
 
-/* ---- comparing ----------------------------------------------------------------------------------- */
+/* ---- comparing
+ * ----------------------------------------------------------------------------------- */
 
 static struct rk_rec *recs;
 static size_t nrecs, caprecs;
@@ -1263,25 +1349,27 @@ static void check_task(const struct task_truth *t)
         sfmt(what, sizeof(what), "proc.aname[%d]", i);
         if (i < t->nanc) {
             check_strfield(what, t->tag, r->st[ST_ANAME0 + i], r->aname[i], t->aname[i]);
-            CHECK(r->apid[i] == t->apid[i], "proc.apid[%d] (tag %d): got %lld, want %d", i,
-                  t->tag, (long long)r->apid[i], t->apid[i]);
+            CHECK(r->apid[i] == t->apid[i], "proc.apid[%d] (tag %d): got %lld, want %d", i, t->tag,
+                  (long long)r->apid[i], t->apid[i]);
         } else {
             CHECK(r->st[ST_ANAME0 + i] == E_NOENT && r->st[ST_APID0 + i] == E_NOENT,
-                  "proc.aname/apid[%d] (tag %d): beyond the top of the tree: status %lld/%lld",
-                  i, t->tag, (long long)r->st[ST_ANAME0 + i], (long long)r->st[ST_APID0 + i]);
+                  "proc.aname/apid[%d] (tag %d): beyond the top of the tree: status %lld/%lld", i,
+                  t->tag, (long long)r->st[ST_ANAME0 + i], (long long)r->st[ST_APID0 + i]);
         }
     }
-    CHECK(r->st[ST_EUID] == 0 && r->euid == t->euid, "user.uid (euid) %s: %u want %u", w,
-          r->euid, t->euid);
-    CHECK(r->st[ST_EGID] == 0 && r->egid == t->egid, "group.gid (egid) %s: %u want %u", w,
-          r->egid, t->egid);
+    CHECK(r->st[ST_EUID] == 0 && r->euid == t->euid, "user.uid (euid) %s: %u want %u", w, r->euid,
+          t->euid);
+    CHECK(r->st[ST_EGID] == 0 && r->egid == t->egid, "group.gid (egid) %s: %u want %u", w, r->egid,
+          t->egid);
     CHECK_NUM("real uid", r->ruid, t->ruid);
     CHECK_NUM("real gid", r->rgid, t->rgid);
     CHECK_NUM("user.loginuid", r->loginuid, t->loginuid);
     for (int i = 0; i < 3; i++)
         CHECK(r->caps[i] == t->caps[i], "thread.cap_%s %s: %llx want %llx",
-              i == 0 ? "inheritable" : i == 1 ? "permitted" : "effective", w,
-              (unsigned long long)r->caps[i], (unsigned long long)t->caps[i]);
+              i == 0   ? "inheritable"
+              : i == 1 ? "permitted"
+                       : "effective",
+              w, (unsigned long long)r->caps[i], (unsigned long long)t->caps[i]);
     CHECK(r->st[ST_TTY] == 0 && r->tty == t->tty, "proc.tty %s: %u want %u", w, r->tty, t->tty);
     CHECK_NUM("proc.vpid", r->vpid, t->vpid);
     CHECK_NUM("thread.vtid", r->vtid, t->vtid);
@@ -1294,12 +1382,23 @@ static void check_task(const struct task_truth *t)
     check_strfield("proc.cmdline", t->tag, r->st[ST_CMDLINE], r->cmdline, t->cmdline);
     check_strfield("proc.exepath", t->tag, r->st[ST_EXEPATH], r->exepath, t->exepath);
     check_strfield("proc.cwd", t->tag, r->st[ST_CWD], r->cwd, t->cwd);
+    if (t->tag == 101) {
+        static const char want_key[16] = "rk-root";
+
+        CHECK(r->helper[0] == 1 && r->helper[1] == 0 && r->helper[2] == 1 && r->helper[3] == 0,
+              "rulec_tri_eq/prefix on proc.name: %d %d %d %d, want 1 0 1 0", r->helper[0],
+              r->helper[1], r->helper[2], r->helper[3]);
+        CHECK(r->helper[4] == 0 && memcmp(r->key, want_key, 16) == 0,
+              "rulec_make_key: status %d, key not \"rk-root\" zero-padded", r->helper[4]);
+        CHECK(r->helper[5] == E_TOOLONG, "rulec_make_key into 4 bytes: status %d", r->helper[5]);
+        CHECK(r->helper[6] == 2, "rulec_tri_eq on a failed read: %d, want MAYBE", r->helper[6]);
+    }
     if (getenv("RK_VERBOSE"))
         printf("task %d: pid %d comm %s cid kernel \"%s\" (status %lld) falco \"%s\"\n", t->tag,
                t->tgid, r->comm, r->cid, (long long)r->st[ST_CID], t->cid);
     if (t->cid_maybe)
         CHECK(r->st[ST_CID] == E_AMBIGUOUS,
-              "container.id %s: an lxc path must be \"maybe\", got status %lld \"%s\"", w,
+              "container.id %s: this path must be \"maybe\", got status %lld \"%s\"", w,
               (long long)r->st[ST_CID], r->cid);
     else
         check_strfield("container.id", t->tag, r->st[ST_CID], r->cid, t->cid);
@@ -1333,6 +1432,8 @@ static void check_open(const struct open_truth *o)
         CHECK(r->fd_typechar == o->fd_tc, "fd typechar (tag %d): '%c' want '%c'", o->tag,
               r->fd_typechar, o->fd_tc);
     }
+    CHECK(r->ppm_flags == o->ppm, "evt.rawarg.flags (tag %d): %#x want %#x", o->tag, r->ppm_flags,
+          o->ppm);
     CHECK(r->open_typechar == o->open_tc, "fd.typechar of the open (tag %d): '%c' want '%c'",
           o->tag, r->open_typechar, o->open_tc);
     CHECK(r->is_read == o->is_read && r->is_write == o->is_write && r->is_exec == o->is_exec &&
@@ -1352,8 +1453,8 @@ static void check_net(const struct net_truth *n)
     CHECK(r != NULL, "no net record for tag %d nr %d", n->tag, n->nr);
     if (!r)
         return;
-    CHECK(r->ret == n->ret || (n->ret < 0 && r->ret < 0), "net ret (tag %d): %lld want %ld",
-          n->tag, (long long)r->ret, n->ret);
+    CHECK(r->ret == n->ret || (n->ret < 0 && r->ret < 0), "net ret (tag %d): %lld want %ld", n->tag,
+          (long long)r->ret, n->ret);
     if (n->nr != SYS_accept4) {
         CHECK(r->st[ST_SOCKADDR] == 0 && r->sa_family == n->family,
               "sockaddr family (tag %d): status %lld family %u want %d", n->tag,
@@ -1385,13 +1486,26 @@ static void check_net(const struct net_truth *n)
           (long long)r->st[ST_TUPLE]);
 }
 
-static void check_exec(const struct exec_truth *e)
+static void check_exec(const struct exec_truth *e, __u32 kind)
 {
-    struct rk_rec *r = find_rec(RK_EXEC, 0, -1, e->pid);
+    struct rk_rec *r = find_rec(kind, 0, -1, e->pid);
 
-    CHECK(r != NULL, "no exec record for pid %d", e->pid);
+    CHECK(r != NULL, "no %s record for pid %d", kind == RK_EXEC ? "exec" : "sched_process_exec",
+          e->pid);
     if (!r)
         return;
+    if (kind == RK_SCHED_EXEC) {
+        check_strfield("sched_process_exec proc.args", 0, r->st[ST_ARGS], r->args, e->args);
+        check_strfield("sched_process_exec proc.cmdline", 0, r->st[ST_CMDLINE], r->cmdline,
+                       e->cmdline);
+        check_strfield("sched_process_exec proc.exepath", 0, r->st[ST_EXEPATH], r->exepath,
+                       e->exepath);
+        if (e->cid_maybe)
+            CHECK(r->st[ST_CID] == E_AMBIGUOUS, "sched_process_exec container.id: want maybe");
+        else
+            check_strfield("sched_process_exec container.id", 0, r->st[ST_CID], r->cid, e->cid);
+        return;
+    }
     check_strfield("exec proc.name", 0, r->st[ST_COMM], r->comm, e->comm);
     check_strfield("exec proc.exe", 0, r->st[ST_EXE], r->exe, e->exe);
     check_strfield("exec proc.args", 0, r->st[ST_ARGS], r->args, e->args);
@@ -1399,9 +1513,18 @@ static void check_exec(const struct exec_truth *e)
     check_strfield("exec proc.exepath", 0, r->st[ST_EXEPATH], r->exepath, e->exepath);
     check_strfield("exec proc.cwd", 0, r->st[ST_CWD], r->cwd, e->cwd);
     CHECK(!!(r->st[ST_ARGS] & TRUNCATED) == e->args_trunc, "exec proc.args truncation flag");
+    if (e->args_trunc)
+        CHECK(r->helper[0] == 1 && r->helper[1] == 0 && r->helper[2] == 2 && r->helper[3] == 2 &&
+                  r->helper[4] == 0 && r->helper[5] == E_TOOLONG,
+              "rulec_tri_* on a truncated value: %d %d %d %d %d %d, want 1 0 2 2 0 -3",
+              r->helper[0], r->helper[1], r->helper[2], r->helper[3], r->helper[4], r->helper[5]);
+    else
+        CHECK(r->helper[6] == 1 && r->helper[1] == 0, "rulec_tri_eq on \"a b  c\": %d %d",
+              r->helper[6], r->helper[1]);
 }
 
-/* ---- loading ---------------------------------------------------------------------------------- */
+/* ---- loading ----------------------------------------------------------------------------------
+ */
 
 static char logbuf[8][1 << 16];
 
@@ -1410,7 +1533,8 @@ static void print_verifier_stats(struct bpf_object *obj)
     struct bpf_program *p;
     int i = 0;
 
-    bpf_object__for_each_program(p, obj) {
+    bpf_object__for_each_program(p, obj)
+    {
         struct bpf_prog_info info;
         __u32 len = sizeof(info);
         const char *l = strstr(logbuf[i++], "processed ");
@@ -1451,7 +1575,8 @@ int main(int argc, char **argv)
     obj = bpf_object__open_file(argv[1], NULL);
     if (!obj)
         die("open BPF object");
-    bpf_object__for_each_program(prog, obj) {
+    bpf_object__for_each_program(prog, obj)
+    {
         if (i < 8) {
             bpf_program__set_log_level(prog, 4); /* statistics */
             bpf_program__set_log_buf(prog, logbuf[i], sizeof(logbuf[i]));
@@ -1463,7 +1588,8 @@ int main(int argc, char **argv)
         return 1;
     }
     print_verifier_stats(obj);
-    bpf_object__for_each_program(prog, obj) {
+    bpf_object__for_each_program(prog, obj)
+    {
         if (!bpf_program__attach(prog)) {
             fprintf(stderr, "kernel_test: attach %s: %s\n", bpf_program__name(prog),
                     strerror(errno));
@@ -1474,6 +1600,8 @@ int main(int argc, char **argv)
     rb = ring_buffer__new(bpf_object__find_map_fd_by_name(obj, "events"), on_event, NULL, NULL);
     if (targets < 0 || !rb)
         die("maps");
+    main_pid = getpid();
+    atexit(cleanup_cgroups);
     bool cgroups = setup_cgroups();
 
     /* The scenario process waits until it is marked, so that all it does is seen. */
@@ -1500,8 +1628,8 @@ int main(int argc, char **argv)
     for (int idle = 0; idle < 3;)
         idle = ring_buffer__poll(rb, 100) > 0 ? 0 : idle + 1;
 
-    printf("kernel: %zu records; cgroup cases in %s (%s)\n", nrecs,
-           cgroups ? cg_mnt->dir : "none", cgroups && cg_mnt->v2 ? "v2" : "v1");
+    printf("kernel: %zu records; cgroup cases in %s (%s)\n", nrecs, cgroups ? cg_mnt->dir : "none",
+           cgroups && cg_mnt->v2 ? "v2" : "v1");
     for (int k = 0; k < T->ntask && k < NTASK; k++)
         if (T->task[k].valid)
             check_task(&T->task[k]);
@@ -1513,11 +1641,11 @@ int main(int argc, char **argv)
         if (T->net[k].valid)
             check_net(&T->net[k]);
     for (int k = 0; k < T->nexec && k < NEXEC; k++)
-        if (T->exec[k].valid)
-            check_exec(&T->exec[k]);
+        if (T->exec[k].valid) {
+            check_exec(&T->exec[k], RK_EXEC);
+            check_exec(&T->exec[k], RK_SCHED_EXEC);
+        }
 
-    if (cgroups)
-        cleanup_cgroups();
     {
         char cmd[RK_STR + 16];
 

@@ -9,10 +9,11 @@
 #define RK_NANC 4 /* proc.aname[0..3] */
 
 enum rk_kind {
-    RK_TASK = 1, /* getppid(tag): every task extractor */
-    RK_OPEN = 2, /* open family */
-    RK_NET = 3,  /* connect, bind, sendto, accept4 */
-    RK_EXEC = 4, /* successful execve */
+    RK_TASK = 1,       /* getppid(tag): every task extractor */
+    RK_OPEN = 2,       /* open family */
+    RK_NET = 3,        /* connect, bind, sendto, accept4 */
+    RK_EXEC = 4,       /* successful execve, at sys_exit */
+    RK_SCHED_EXEC = 5, /* the same, from tp_btf/sched_process_exec */
 };
 
 /* Index of each extractor's status in rk_rec.st. */
@@ -96,4 +97,8 @@ struct rk_rec {
     __u8 si_laddr[16], si_raddr[16];
     __u8 t_cip[16], t_sip[16];
     __u16 t_cport, t_sport, t_lport, t_rport;
+
+    /* the predicate helpers on this record's own values */
+    __s32 helper[8];
+    char key[32];
 };

@@ -121,7 +121,8 @@ static void _sensitive(struct env *env)
     v->str = (struct fv_str){"cat /etc/shadow", 15};
 }
 
-#define OUTPUT "Sensitive file opened (file=%fd.name pid=%proc.pid user=%user.name cmd=%proc.cmdline)"
+#define OUTPUT                                                                                     \
+    "Sensitive file opened (file=%fd.name pid=%proc.pid user=%user.name cmd=%proc.cmdline)"
 
 static void test_text(void **state)
 {
@@ -165,8 +166,12 @@ static void test_priorities(void **state)
     struct alert_options opt;
     alert_options_default(&opt);
     for (int p = 0; p < ALERT_PRIO_MAX; p++) {
-        struct alert a = {.rule = "r", .priority = (enum alert_priority)p, .source = "syscall",
-                          .hostname = "h", .time_ns = NS, .output = "m"};
+        struct alert a = {.rule = "r",
+                          .priority = (enum alert_priority)p,
+                          .source = "syscall",
+                          .hostname = "h",
+                          .time_ns = NS,
+                          .output = "m"};
         struct strbuf sb = {0};
         assert_int_equal(alert_text(&sb, &a, &opt), 0);
         char want[64];
@@ -212,12 +217,13 @@ static void test_json_options(void **state)
     opt.time_iso8601 = true;
     /* message is the rule output alone; the prefix field is
      * evt.time.iso8601, still integer nanoseconds */
-    assert_string_equal(_alert("%tolower(proc.name) %proc.name", &env, &opt, NULL, 0),
-                        "{\"hostname\":\"node-1\",\"message\":\"b\\\"a\xef\xbf\xbd b\\\"a\xef\xbf\xbd\","
-                        "\"output_fields\":{\"evt.time.iso8601\":1700000000123456789,"
-                        "\"proc.name\":\"b\\\"a\xef\xbf\xbd\"},"
-                        "\"priority\":\"Warning\",\"rule\":\"Read sensitive file untrusted\","
-                        "\"source\":\"syscall\",\"time\":\"2023-11-14T22:13:20.123456789Z\"}");
+    assert_string_equal(
+        _alert("%tolower(proc.name) %proc.name", &env, &opt, NULL, 0),
+        "{\"hostname\":\"node-1\",\"message\":\"b\\\"a\xef\xbf\xbd b\\\"a\xef\xbf\xbd\","
+        "\"output_fields\":{\"evt.time.iso8601\":1700000000123456789,"
+        "\"proc.name\":\"b\\\"a\xef\xbf\xbd\"},"
+        "\"priority\":\"Warning\",\"rule\":\"Read sensitive file untrusted\","
+        "\"source\":\"syscall\",\"time\":\"2023-11-14T22:13:20.123456789Z\"}");
     opt.json_include_output_fields = false;
     opt.json_include_message = false;
     opt.json_include_tags = true;

@@ -313,7 +313,9 @@ static void test_render_values(void **state)
     v->family = 4;
     v = _put(&env, "evt.buffer", NULL);
     v->kind = FV_STR;
-    v->str = (struct fv_str){"\x7f" "ELF\x01\n", 6};
+    v->str = (struct fv_str){"\x7f"
+                             "ELF\x01\n",
+                             6};
     v = _put(&env, "proc.cmdline", NULL);
     v->kind = FV_STR;
     v->str = (struct fv_str){"ls\0-la", 6};
@@ -426,10 +428,10 @@ static const char *_json(const char *field_text, const struct field_value *v)
 {
     struct format_template *tpl = _parse(field_text);
     struct json_object *o = format_value_json(&tpl->parts[0].field, v);
-    const char *s = arena_strdup(
-        _arena, o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE)
-                  : "null");
+    const char *s =
+        arena_strdup(_arena, o ? json_object_to_json_string_ext(
+                                     o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+                               : "null");
     json_object_put(o);
     return s;
 }
@@ -472,10 +474,16 @@ static void test_utf8(void **state)
     } cases[] = {
         {"plain", 5, "plain"},
         {"\xc3\xa9t\xc3\xa9", 6, "\xc3\xa9t\xc3\xa9"},
-        {"a\x80" "b", 3, "a\xef\xbf\xbd" "b"},         /* lone continuation */
-        {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"},   /* overlong lead */
+        {"a\x80"
+         "b",
+         3,
+         "a\xef\xbf\xbd"
+         "b"},                                       /* lone continuation */
+        {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong lead */
         {"\xe0\x80\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
-        {"\xe2\x82" "x", 3, "\xef\xbf\xbdx"},         /* a maximal subpart: one U+FFFD */
+        {"\xe2\x82"
+         "x",
+         3, "\xef\xbf\xbdx"}, /* a maximal subpart: one U+FFFD */
         {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* a surrogate */
         {"\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
         {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},

@@ -14,9 +14,11 @@
 
 #include "core/arena.h"
 #include "core/ast.h"
+#include "core/bind.h"
 #include "core/diag.h"
 #include "core/fields.h"
 #include "core/interp.h"
+#include "grammar/condition.h"
 
 #define F INTERP_FALSE
 #define T INTERP_TRUE
@@ -116,7 +118,7 @@ static void _ip(struct env *env, const char *name, const char *text)
 }
 
 /* A list value from a NULL-terminated list of strings. */
-static void _list(struct env *env, const char *name, bool trunc, ...)
+static void _list(struct env *env, const char *name, int trunc, ...)
 {
     static size_t which;
     struct fv_str *items = env->lists[which++ % 4];
@@ -130,7 +132,7 @@ static void _list(struct env *env, const char *name, bool trunc, ...)
     v->kind = FV_LIST;
     v->list = items;
     v->nlist = n;
-    v->truncated = trunc;
+    v->truncated = trunc != 0;
 }
 
 static void _broken(struct env *env, const char *name)
@@ -416,7 +418,10 @@ static void test_strings(void **state)
 static void test_bytes(void **state)
 {
     struct env env = {0};
-    _strn(&env, "evt.buffer", "\x7f" "ELF\0\x01zz", 8, false);
+    _strn(&env, "evt.buffer",
+          "\x7f"
+          "ELF\0\x01zz",
+          8, false);
     assert_int_equal(_run(_cmp("evt.buffer", OP_BCONTAINS, "454c46"), &env), T);
     assert_int_equal(_run(_cmp("evt.buffer", OP_BCONTAINS, "00017a"), &env), T);
     assert_int_equal(_run(_cmp("evt.buffer", OP_BCONTAINS, "0002"), &env), F);
@@ -552,12 +557,20 @@ static void test_regex(void **state)
     assert_int_equal(_run(_cmp("proc.cmdline", OP_REGEX, "x$\n^root"), &ml), T);
     /* UTF-8: '.' is one character; invalid bytes become one U+FFFD each */
     struct env u = {0};
-    _str(&u, "proc.name", "a\xc3\xa9" "b");
+    _str(&u, "proc.name",
+         "a\xc3\xa9"
+         "b");
     assert_int_equal(_run(_cmp("proc.name", OP_REGEX, "a.b"), &u), T);
     struct env bad = {0};
-    _str(&bad, "proc.name", "a\xff" "b");
+    _str(&bad, "proc.name",
+         "a\xff"
+         "b");
     assert_int_equal(_run(_cmp("proc.name", OP_REGEX, "a.b"), &bad), T);
-    assert_int_equal(_run(_cmp("proc.name", OP_REGEX, "a\xef\xbf\xbd" "b"), &bad), T);
+    assert_int_equal(_run(_cmp("proc.name", OP_REGEX,
+                               "a\xef\xbf\xbd"
+                               "b"),
+                          &bad),
+                     T);
     /* Perl syntax RE2's POSIX mode refuses */
     _bad(_cmp("proc.name", OP_REGEX, "\\d+"), 100, "Perl character classes");
     _bad(_cmp("proc.name", OP_REGEX, "[\\w]"), 100, "Perl character classes");
@@ -570,6 +583,14 @@ static void test_regex(void **state)
     _bad(_cmp("proc.name", OP_REGEX, "a{1001}"), 100, "1000");
     _bad(_cmp("proc.name", OP_REGEX, "(ab"), 100, "invalid regex");
     _bad(_cmp("proc.name", OP_REGEX, "a\\"), 100, "trailing backslash");
+    _bad(_cmp("proc.name", OP_REGEX, "a)(b"), 100, "')'");
+    _bad(_cmp("proc.name", OP_REGEX, "[ab"), 100, "']'");
+    _bad(_cmp("proc.name", OP_REGEX, "a\\x4"), 100, "hex");
+    /* \v is the vertical tab character, not PCRE2's class */
+    struct env vt = {0};
+    _str(&vt, "proc.name", "a\vb");
+    assert_int_equal(_run(_cmp("proc.name", OP_REGEX, "a\\vb"), &vt), T);
+    assert_int_equal(_run(_cmp("proc.name", OP_REGEX, "a\\x{0b}b"), &vt), T);
     /* a '{' that is no repetition is a literal */
     struct env brace = {0};
     _str(&brace, "proc.name", "a{x}");
@@ -623,10 +644,8 @@ static void test_modifiers(void **state)
     assert_int_equal(_run(_mod("proc.name", OP_NE, MOD_ALLOF, "sh", "bash", NULL), &env), F);
     /* oneof: exactly one value holds */
     assert_int_equal(_run(_mod("proc.name", OP_STARTSWITH, MOD_ONEOF, "b", "x", NULL), &env), T);
-    assert_int_equal(_run(_mod("proc.name", OP_STARTSWITH, MOD_ONEOF, "b", "ba", NULL), &env),
-                     F);
-    assert_int_equal(_run(_mod("proc.name", OP_STARTSWITH, MOD_ALLOF, "b", "ba", NULL), &env),
-                     T);
+    assert_int_equal(_run(_mod("proc.name", OP_STARTSWITH, MOD_ONEOF, "b", "ba", NULL), &env), F);
+    assert_int_equal(_run(_mod("proc.name", OP_STARTSWITH, MOD_ALLOF, "b", "ba", NULL), &env), T);
     assert_int_equal(_run(_mod("proc.name", OP_CONTAINS, MOD_ANYOF, "q", "as", NULL), &env), T);
     assert_int_equal(_run(_mod("proc.name", OP_REGEX, MOD_ONEOF, "b.*", "z.*", NULL), &env), T);
     assert_int_equal(_run(_mod("proc.name", OP_REGEX, MOD_ONEOF, "b.*", ".*h", NULL), &env), F);
@@ -638,16 +657,11 @@ static void test_modifiers(void **state)
     _uint(&num, "proc.pid", 5);
     _ip(&num, "fd.sip", "142.251.111.147");
     assert_int_equal(_run(_mod("proc.pid", OP_EQ, MOD_ANYOF, "4", "5", NULL), &num), T);
-    assert_int_equal(_run(_mod("fd.sip", OP_EQ, MOD_ANYOF, "10.0.0.1", "142.251.111.147",
-                               NULL),
-                          &num),
-                     T);
-    assert_int_equal(_run(_mod("fd.sip", OP_EQ, MOD_ALLOF, "142.251.111.147", "10.0.0.1",
-                               NULL),
-                          &num),
-                     F);
-    assert_int_equal(_run(_mod("fd.sip", OP_NE, MOD_ALLOF, "10.0.0.1", "192.168.0.1", NULL),
-                          &num),
+    assert_int_equal(
+        _run(_mod("fd.sip", OP_EQ, MOD_ANYOF, "10.0.0.1", "142.251.111.147", NULL), &num), T);
+    assert_int_equal(
+        _run(_mod("fd.sip", OP_EQ, MOD_ALLOF, "142.251.111.147", "10.0.0.1", NULL), &num), F);
+    assert_int_equal(_run(_mod("fd.sip", OP_NE, MOD_ALLOF, "10.0.0.1", "192.168.0.1", NULL), &num),
                      T);
 }
 
@@ -676,8 +690,7 @@ static void test_addresses(void **state)
     assert_int_equal(_run(_cmp("fd.cnet", OP_EQ, "2001::0/16"), &env), T);
     assert_int_equal(_run(_cmp("fd.cnet", OP_EQ, "2001:4860:4860::8888/48"), &env), T);
     assert_int_equal(_run(_cmp("fd.cnet", OP_NE, "10.0.0.0/8"), &env), T);
-    assert_int_equal(_run(_in("fd.snet", OP_IN, "10.0.0.0/8", "142.251.0.0/16", NULL), &env),
-                     T);
+    assert_int_equal(_run(_in("fd.snet", OP_IN, "10.0.0.0/8", "142.251.0.0/16", NULL), &env), T);
     assert_int_equal(_run(_cmp("fd.snet", OP_EQ, "0.0.0.0/0"), &env), T);
     /* rulec's extension: an address field against a network */
     assert_int_equal(_run(_in("fd.sip", OP_IN, "10.0.0.0/8", "142.251.0.0/16", NULL), &env), T);
@@ -799,7 +812,10 @@ static void test_transformers(void **state)
     assert_int_equal(lv.u, 5);
     struct ast_field b = _field("b64(proc.cmdline)");
     const char *const decodes[][2] = {
-        {"aGVsbG8=", "hello"}, {"aGVsbG8", "hello"}, {"d29ybGQgIQ==", "world !"}, {"", ""},
+        {"aGVsbG8=", "hello"},
+        {"aGVsbG8", "hello"},
+        {"d29ybGQgIQ==", "world !"},
+        {"", ""},
     };
     for (size_t i = 0; i < 4; i++) {
         struct field_value bv = {.kind = FV_STR, .str = {decodes[i][0], strlen(decodes[i][0])}};
@@ -839,7 +855,7 @@ static void test_rhs_field(void **state)
     /* a missing right-hand value: false, and `not` true */
     assert_int_equal(_run(_rf("proc.name", OP_EQ, "proc.exe"), &env), F);
     assert_int_equal(_run(_not(_rf("proc.name", OP_EQ, "proc.exe")), &env), T);
-    _bad(_rf("proc.name", OP_REGEX, "proc.pname"), 0, "right-hand");
+    _bad(_rf("proc.name", OP_REGEX, "proc.pname"), 0, "on its right");
 }
 
 static void test_getter_error_fails_closed(void **state)
@@ -883,6 +899,8 @@ static void test_truncation(void **state)
     assert_int_equal(_run(_cmp("fd.name", OP_REGEX, "/usr/local/.*"), &env), M);
     assert_int_equal(_run(_cmp("fd.name", OP_REGEX, "/etc/.*"), &env), F);
     assert_int_equal(_run(_cmp("fd.name", OP_REGEX, "/usr/lo"), &env), M);
+    assert_int_equal(_run(_cmp("fd.name", OP_REGEX, "/usr/l"), &env), F); /* too short */
+    assert_int_equal(_run(_cmp("fd.name", OP_REGEX, "/usr/(lo|li)b?"), &env), M);
     /* pmatch: complete components decide */
     assert_int_equal(_run(_in("fd.name", OP_PMATCH, "/usr", NULL), &env), T);
     assert_int_equal(_run(_in("fd.name", OP_PMATCH, "/etc", NULL), &env), F);
@@ -908,22 +926,17 @@ static void test_truncation(void **state)
     struct ast_node *maybe = _cmp("fd.name", OP_EQ, "/usr/local/bin");
     assert_int_equal(_run(_not(maybe), &env), M);
     assert_int_equal(_run(_bin(AST_AND, maybe, _cmp("fd.name", OP_EQ, "/etc")), &env), F);
-    assert_int_equal(_run(_bin(AST_OR, maybe, _cmp("fd.name", OP_STARTSWITH, "/usr")), &env),
-                     T);
-    assert_int_equal(_run(_bin(AST_AND, maybe, _cmp("fd.name", OP_STARTSWITH, "/usr")), &env),
-                     M);
+    assert_int_equal(_run(_bin(AST_OR, maybe, _cmp("fd.name", OP_STARTSWITH, "/usr")), &env), T);
+    assert_int_equal(_run(_bin(AST_AND, maybe, _cmp("fd.name", OP_STARTSWITH, "/usr")), &env), M);
     /* a NUL inside the prefix ends the C string: decided */
     struct env nul = {0};
     _strn(&nul, "proc.name", "ab\0c", 4, true);
     assert_int_equal(_run(_cmp("proc.name", OP_EQ, "ab"), &nul), T);
     /* modifiers count undecided values */
-    assert_int_equal(_run(_mod("fd.name", OP_EQ, MOD_ANYOF, "/etc", "/usr/local", NULL), &env),
-                     M);
-    assert_int_equal(_run(_mod("fd.name", OP_STARTSWITH, MOD_ONEOF, "/usr", "/usr/l", NULL),
-                          &env),
+    assert_int_equal(_run(_mod("fd.name", OP_EQ, MOD_ANYOF, "/etc", "/usr/local", NULL), &env), M);
+    assert_int_equal(_run(_mod("fd.name", OP_STARTSWITH, MOD_ONEOF, "/usr", "/usr/l", NULL), &env),
                      F);
-    assert_int_equal(_run(_mod("fd.name", OP_STARTSWITH, MOD_ONEOF, "/usr", "/etc", NULL),
-                          &env),
+    assert_int_equal(_run(_mod("fd.name", OP_STARTSWITH, MOD_ONEOF, "/usr", "/etc", NULL), &env),
                      T);
     /* lists that may hold more elements */
     struct env list = {0};
@@ -935,7 +948,7 @@ static void test_truncation(void **state)
     struct env anc = {0};
     _list(&anc, "proc.aname", true, "sshd", "ba", NULL);
     assert_int_equal(_run(_cmp("proc.aname", OP_EQ, "sshd"), &anc), T);
-    assert_int_equal(_run(_cmp("proc.aname", OP_EQ, "ba"), &anc), M); /* the last may go on */
+    assert_int_equal(_run(_cmp("proc.aname", OP_EQ, "ba"), &anc), M);  /* the last may go on */
     assert_int_equal(_run(_cmp("proc.aname", OP_EQ, "zsh"), &anc), M); /* more may follow */
     assert_int_equal(_run(_cmp("proc.aname", OP_STARTSWITH, "b"), &anc), T);
     /* b64 of a prefix: whole quads decode, a bad character decides */
@@ -988,6 +1001,50 @@ static void test_eval_atom(void **state)
     assert_false(interp_eval(NULL, _get, &env));
 }
 
+/* Conditions through the real grammar and binder: the AST shapes the
+ * interpreter relies on (transformer order, val(), hex values, modifiers)
+ * are the ones the parser builds. */
+static enum interp_result _parsed(const char *text, struct env *env)
+{
+    struct diag_list diags = {0};
+    struct ast_node *n = condition_parse(_arena, text, strlen(text), NULL, &diags);
+    for (size_t i = 0; i < diags.len; i++)
+        print_error("%s: %s\n", text, diags.items[i].message);
+    diag_list_free(&diags);
+    assert_non_null(n);
+    assert_null(bind_condition(n));
+    return _run(n, env);
+}
+
+static void test_parsed_conditions(void **state)
+{
+    struct env env = {0};
+    _str(&env, "evt.type", "openat");
+    _str(&env, "fd.name", "/etc/shadow");
+    _str(&env, "proc.name", "Bash");
+    _str(&env, "proc.pname", "Bash");
+    _str(&env, "proc.cmdline", "bash -c curl x | sh");
+    _strn(&env, "evt.buffer",
+          "\x7f"
+          "ELF",
+          4, false);
+    _ip(&env, "fd.sip", "142.251.111.147");
+    assert_int_equal(_parsed("evt.type in (open, openat) and fd.name pmatch (/etc) and not "
+                             "proc.name in (sshd, systemd)",
+                             &env),
+                     T);
+    assert_int_equal(_parsed("proc.cmdline contains curl and proc.name = Bash", &env), T);
+    assert_int_equal(_parsed("fd.name glob '/etc/*' and fd.name iglob '/ETC/SH*'", &env), T);
+    assert_int_equal(_parsed("tolower(proc.name) = bash and toupper(proc.name) != bash", &env), T);
+    assert_int_equal(_parsed("proc.name = val(proc.pname)", &env), T);
+    assert_int_equal(_parsed("evt.buffer bcontains 7f454c46", &env), T);
+    assert_int_equal(_parsed("proc.name startswith anyof (ba, Ba)", &env), T);
+    assert_int_equal(_parsed("proc.cmdline regex '.*[|] *sh'", &env), T);
+    assert_int_equal(_parsed("fd.sip in (10.0.0.1, 142.251.111.147)", &env), T);
+    assert_int_equal(_parsed("not proc.pid exists or proc.pid > 100", &env), T);
+    assert_int_equal(_parsed("len(fd.name) = 11 and basename(fd.name) = shadow", &env), T);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1012,6 +1069,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncation, _setup, _teardown),
         cmocka_unit_test_setup_teardown(test_every_string_operator, _setup, _teardown),
         cmocka_unit_test_setup_teardown(test_eval_atom, _setup, _teardown),
+        cmocka_unit_test_setup_teardown(test_parsed_conditions, _setup, _teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

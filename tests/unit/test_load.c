@@ -12,6 +12,7 @@
 
 #include "compiler/load.h"
 #include "compiler/ruleset.h"
+#include "grammar/condition.h"
 
 struct fixture {
     struct ruleset *rs;
@@ -486,6 +487,23 @@ static void test_rule_replace(void **state)
     unsigned l, c;
     src_pos_linecol(r->condition_pos, &l, &c);
     assert_int_equal(l, 13);
+}
+
+static void test_output_container_info(void **state)
+{
+    struct fixture *f = _load(state, "- rule: r\n"
+                                     "  desc: d\n"
+                                     "  condition: c\n"
+                                     "  output: shell %container.info (user=%user.name)\n"
+                                     "  priority: info\n"
+                                     "- rule: r\n"
+                                     "  output: \"%container.info\"\n"
+                                     "  override:\n"
+                                     "    output: append\n");
+    _assert_only(f, DIAG_LOAD_DEPRECATED_ITEM, 4, 17);
+    const struct rs_rule *r = ruleset_find_rule(f->rs, "r");
+    assert_string_equal(r->output.text, "shell  (user=%user.name) ");
+    _assert_text_at(&r->output, "(user", 0, 4, 33);
 }
 
 static void test_rule_redefinition_order(void **state)
@@ -981,6 +999,31 @@ static void test_pos_folded(void **state)
     assert_int_equal(r->condition.map.len, r->condition.len);
 }
 
+/* The condition parser's own error lands inside the block, on the line and
+ * under the token that is wrong. */
+static void test_pos_parser_error_in_block(void **state)
+{
+    struct fixture *f = _load(state, "- macro: m\n"
+                                     "  condition: >\n"
+                                     "    evt.type = open and\n"
+                                     "    proc.name = bash\n"
+                                     "    and fd.name = = x\n");
+    _assert_clean(f);
+    const struct rs_macro *m = ruleset_find_macro(f->rs, "m");
+    struct arena *arena = arena_new();
+    struct diag_list d = {0};
+    assert_null(condition_parse(arena, m->condition.text, m->condition.len, &m->condition.map, &d));
+    assert_int_equal(d.len, 1);
+    assert_int_equal(d.items[0].code, DIAG_LOAD_ERR_COMPILE_CONDITION);
+    assert_ptr_equal(d.items[0].pos.file, f->rs->files[0]);
+    unsigned l, c;
+    src_pos_linecol(d.items[0].pos, &l, &c);
+    assert_int_equal(l, 5);
+    assert_in_range(c, 17, 20); /* the second '=' or what follows it */
+    diag_list_free(&d);
+    arena_free(&arena);
+}
+
 static void test_pos_literal_plain_quoted(void **state)
 {
     struct fixture *f = _load(state, "- macro: lit\n"
@@ -1167,16 +1210,22 @@ static void test_load_files(void **state)
     assert_int_equal(write(fb, tb, strlen(tb)), (ssize_t)strlen(tb));
     close(fa);
     close(fb);
-    const char *paths[] = {a, b, "/nonexistent/rules.yaml"};
-    f->rc = ruleset_load_files(f->rs, paths, 3, &f->d);
+    const char *paths[] = {a, b, "/nonexistent/rules.yaml", "/tmp"};
+    f->rc = ruleset_load_files(f->rs, paths, 4, &f->d);
     unlink(a);
     unlink(b);
-    _assert_only(f, DIAG_LOAD_ERR_FILE_READ, 1, 1);
+    assert_int_equal(_count(&f->d, DIAG_LOAD_ERR_FILE_READ), 2);
+    assert_diag_at(&f->d, DIAG_LOAD_ERR_FILE_READ, 1, 1);
+    assert_int_equal(f->d.len, 2);
     assert_int_equal(f->rc, -1);
     assert_string_equal(f->d.items[0].pos.file->path, "/nonexistent/rules.yaml");
+    assert_string_equal(f->d.items[0].message,
+                        "cannot read rules file '/nonexistent/rules.yaml': No such file or "
+                        "directory");
+    assert_non_null(strstr(f->d.items[1].message, "Is a directory"));
     /* A later file appends to a list an earlier file's rule uses. */
     assert_string_equal(_cond(f, "r"), "proc.name in ( x, y )");
-    assert_int_equal(f->rs->nfiles, 3);
+    assert_int_equal(f->rs->nfiles, 4);
 }
 
 /* Each corpus file starts with "# expect: CODE L:C ..." (or "none"); an
@@ -1277,6 +1326,7 @@ int main(void)
         T(test_macro_errors),
         T(test_rule_append_override),
         T(test_rule_replace),
+        T(test_output_container_info),
         T(test_rule_redefinition_order),
         T(test_rule_enabled_only),
         T(test_rule_enabled_ignored_by_append),
@@ -1298,6 +1348,7 @@ int main(void)
         T(test_engine_version),
         T(test_plugin_versions),
         T(test_pos_folded),
+        T(test_pos_parser_error_in_block),
         T(test_pos_literal_plain_quoted),
         T(test_pos_utf8_columns),
         T(test_pos_substitution),
