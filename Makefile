@@ -48,7 +48,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all test unit fuzz e2e run bench install deps clean format check-format
+.PHONY: all test unit fuzz kernel e2e run bench install deps clean format check-format
 all: $(BUILD)/rulec
 
 # ---- generated sources ------------------------------------------------------
@@ -118,10 +118,18 @@ $(BUILD)/rulec-actor: tests/e2e/actor.c
 e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor
 	@sh tests/e2e/run.sh $(BUILD)
 
+# The kernel extractor test needs root like e2e: a skip (77) fails CI.
+kernel:
+	@sh tests/kernel/run.sh $(BUILD); rc=$$?; \
+	if [ $$rc -eq 77 ]; then \
+	    echo "kernel: SKIPPED: needs root"; [ "$${RULEC_REQUIRE_ROOT_TESTS:-0}" != 1 ]; \
+	else exit $$rc; fi
+
 test: deps
 	$(MAKE) all $(BUILD)/rulec-san
 	$(MAKE) unit
 	$(MAKE) fuzz
+	$(MAKE) kernel
 	$(MAKE) e2e
 
 run: $(BUILD)/rulec

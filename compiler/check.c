@@ -8,6 +8,7 @@
 #include "core/evttypes.h"
 #include "core/fields.h"
 #include "core/format.h"
+#include "core/interp.h"
 
 int check_parse_int(const char *text, long long *out)
 {
@@ -225,8 +226,17 @@ int check_ruleset(struct ruleset *rs, struct diag_list *diags)
         if (rule->skipped)
             continue;
         c.rule = rule;
-        if (rule->ast)
+        if (rule->ast) {
+            size_t errors = diags->errors;
             _check_node(&c, rule->ast);
+            /* What the runtime will compile (regexes, addresses, numbers) is
+             * compiled here too, so a pattern the runtime would refuse fails
+             * the lint, at its position, not the node. */
+            if (diags->errors == errors) {
+                struct interp *in = interp_compile(rule->ast, diags, rule->name);
+                interp_free(&in);
+            }
+        }
         _check_output(&c, rule);
     }
     return diags->errors > errors_before ? -1 : 0;

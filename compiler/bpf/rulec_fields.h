@@ -347,14 +347,15 @@ static __always_inline void rulec_fill_fd_num(struct rulec_cx *cx, struct rulec_
     rulec_slot_num(h, d, fd == -1 ? RULEC_E_NOENT : fd == -2 ? RULEC_E_FAULT : 0, fd);
 }
 
-/* fd.name: the path of the event's fd; for a failed open, the path
- * argument made absolute and normalised, as Falco reports it. Sockets'
- * fd.name (Falco's address tuple) is left to userspace. */
+/* fd.name: for the open family, Falco's text: the path argument joined to
+ * the cwd or dirfd and normalised, symlinks not resolved (failed opens
+ * too); for other fd events the path of the fd. Sockets' fd.name (Falco's
+ * address tuple) is left to userspace. */
 static __always_inline long rulec__fd_name(struct rulec_cx *cx, char *out)
 {
     if (!cx->s)
         return RULEC_E_FAULT;
-    if (rulec__is_open(cx->id) && cx->ret < 0) {
+    if (rulec__is_open(cx->id)) {
         struct rulec_open_args a;
         rulec_cx_open_args(cx, &a);
         long raw = rulec_user_str(a.path, cx->s->raw);
