@@ -4,6 +4,7 @@
  *   actor [-n NAME] open PATH r|w|c       open for reading, writing, or create
  *   actor [-n NAME] cwd-open DIR REL      chdir(DIR), then open REL for reading
  *   actor [-n NAME] connect PORT          listen on 127.0.0.1:PORT and connect to it
+ *   actor [-n NAME] listen PORT           accept one connection on 127.0.0.1:PORT (10 s)
  *   actor [-n NAME] chmod PATH MODE       chmod (octal mode)
  *   actor [-n NAME] chown PATH UID GID    chown
  *   actor [-n NAME] spawn PROG ARG...     fork and exec PROG (the child's parent is NAME)
@@ -71,6 +72,22 @@ static int _connect(int port)
     close(c);
     close(srv);
     return 0;
+}
+
+static int _listen(int port)
+{
+    int srv = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(srv, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(srv, 1) < 0)
+        return _fail("listen");
+    alarm(10);
+    int c = accept(srv, NULL, NULL);
+    if (c >= 0)
+        close(c);
+    close(srv);
+    return c < 0;
 }
 
 static int _write_file(const char *path, const char *text)
@@ -172,6 +189,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(action, "connect") && nargs == 1)
         return _connect(atoi(args[0]));
+    if (!strcmp(action, "listen") && nargs == 1)
+        return _listen(atoi(args[0]));
     if (!strcmp(action, "chmod") && nargs == 2)
         return chmod(args[0], (mode_t)strtol(args[1], NULL, 8)) < 0 ? _fail("chmod") : 0;
     if (!strcmp(action, "chown") && nargs == 3)
