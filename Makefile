@@ -48,7 +48,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all test unit fuzz kernel e2e run bench install deps clean format check-format
+.PHONY: all test unit fuzz kernel e2e upstream run bench install deps clean format check-format
 all: $(BUILD)/rulec
 
 # ---- generated sources ------------------------------------------------------
@@ -115,7 +115,10 @@ fuzz: $(FUZZ_BIN)
 $(BUILD)/rulec-actor: tests/e2e/actor.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor
+$(BUILD)/rulec-load: tests/e2e/load.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load
 	@sh tests/e2e/run.sh $(BUILD)
 
 # The kernel extractor test needs root like e2e: a skip (77) fails CI.
@@ -124,6 +127,10 @@ kernel:
 	if [ $$rc -eq 77 ]; then \
 	    echo "kernel: SKIPPED: needs root"; [ "$${RULEC_REQUIRE_ROOT_TESTS:-0}" != 1 ]; \
 	else exit $$rc; fi
+
+# Needs the upstream Falco rules files (RULEC_UPSTREAM_DIR); not part of CI.
+upstream: $(BUILD)/rulec
+	@sh tests/upstream/run.sh $(BUILD)
 
 test: deps
 	$(MAKE) all $(BUILD)/rulec-san
