@@ -46,6 +46,12 @@ struct cg {
     struct cg_rule *rules;
     size_t nrules;
     unsigned tmp; /* unique names in statement expressions */
+    /* Distinct comparisons: macros inline the same atom into many rules;
+     * each is decided at most once per event (memoised in the event). They
+     * are inlined into the rule functions: a BPF program may have only 256
+     * subprograms, fewer than the atoms of a large ruleset. */
+    struct ptr_vec atom_keys;  /* canonical text */
+    struct ptr_vec atom_nodes; /* const struct ast_node * */
 };
 
 /* ---- slots and sets ------------------------------------------------------ */
@@ -279,7 +285,31 @@ static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
     strbuf_puts(sb, ")");
 }
 
-static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
+/* Slot fillers and rules are global BPF functions: the verifier checks
+ * each once, not once per call site, so verification grows with the
+ * number of rules instead of exploding with their combinations. They find
+ * the event in the per-CPU scratch map. */
+#define CG_EVENT_LOOKUP                                                                            \
+    "    __u32 zero = 0;\n"                                                                        \
+    "    struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, &zero);\n"
+
+static void _emit_comment(struct strbuf *c, const char *text)
+{
+    /* Keep generated comments well-formed whatever the rule text holds: a
+     * slash next to a star gets a space between them. */
+    char prev = 0;
+    for (const char *p = text; *p; prev = *p++) {
+        if ((prev == '/' && *p == '*') || (prev == '*' && *p == '/'))
+            strbuf_puts(c, " ");
+        if (*p == '\n')
+            strbuf_puts(c, "\n *   ");
+        else
+            strbuf_append(c, p, 1);
+    }
+}
+
+/* The code deciding one comparison (0, 1 or 2), inside its atom function. */
+static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n)
 {
     if (!split_atom_in_kernel(n)) {
         strbuf_puts(sb, "2");
@@ -300,6 +330,46 @@ static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
         _num_atom(g, sb, n, kf, slot);
     else
         _str_atom(g, sb, n, slot);
+}
+
+static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
+{
+    if (!split_atom_in_kernel(n)) {
+        strbuf_puts(sb, "2"); /* maybe: no call needed */
+        return;
+    }
+    const char *key = ast_to_string(g->arena, n);
+    size_t i = 0;
+    while (i < g->atom_keys.len && strcmp(g->atom_keys.items[i], key) != 0)
+        i++;
+    if (i == g->atom_keys.len) {
+        ptr_vec_push(g->arena, &g->atom_keys, (void *)key);
+        ptr_vec_push(g->arena, &g->atom_nodes, (void *)n);
+    }
+    strbuf_printf(sb, "rulec_atom%zu()", i);
+}
+
+static void _emit_atoms(struct cg *g, struct strbuf *out)
+{
+    for (size_t i = 0; i < g->atom_nodes.len; i++) {
+        strbuf_printf(out, "/* %zu: ", i);
+        _emit_comment(out, g->atom_keys.items[i]);
+        strbuf_printf(out,
+                      " */\nstatic __always_inline int rulec_atom%zu(void)\n{\n" CG_EVENT_LOOKUP
+                      "    if (!e)\n        return 2;\n"
+                      "    if (e->atom_have[%zu] & (1ULL << %zu))\n"
+                      "        return (e->atom_one[%zu] >> %zu & 1) | (e->atom_two[%zu] >> %zu & 1) "
+                      "<< 1;\n"
+                      "    int r = ",
+                      i, i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
+        _atom_body(g, out, g->atom_nodes.items[i]);
+        strbuf_printf(out,
+                      ";\n    e->atom_have[%zu] |= 1ULL << %zu;\n"
+                      "    e->atom_one[%zu] |= (__u64)(r & 1) << %zu;\n"
+                      "    e->atom_two[%zu] |= (__u64)(r >> 1) << %zu;\n"
+                      "    return r;\n}\n\n",
+                      i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
+    }
 }
 
 static void _expr(struct cg *g, struct strbuf *sb, const struct ast_node *n)
@@ -407,10 +477,17 @@ static void _emit_header(struct cg *g)
                   "#include \"rulec_fields.h\"\n\n",
                   RULEC_VERSION, g->nrules);
     size_t words = g->nrules ? (g->nrules + 63) / 64 : 1;
-    strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n\n", words);
+    size_t atom_words = g->atom_keys.len ? (g->atom_keys.len + 63) / 64 : 1;
+    strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n\n", words,
+                  atom_words);
     strbuf_puts(c, "struct rulec_event {\n    struct rulec_record_hdr hdr;\n"
-                   "    __u64 mask[RULEC_MASK_WORDS];\n    __u64 maybe[RULEC_MASK_WORDS];\n");
-    uint32_t offset = (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * words * 8);
+                   "    __u64 mask[RULEC_MASK_WORDS];\n    __u64 maybe[RULEC_MASK_WORDS];\n"
+                   "    /* atoms decided for this event: have, and the value (one | two << 1) */\n"
+                   "    __u64 atom_have[RULEC_ATOM_WORDS];\n"
+                   "    __u64 atom_one[RULEC_ATOM_WORDS];\n"
+                   "    __u64 atom_two[RULEC_ATOM_WORDS];\n");
+    uint32_t offset =
+        (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * words * 8 + 3 * atom_words * 8);
     for (size_t i = 0; i < g->nslots; i++) {
         struct cg_slot *s = &g->slots[i];
         s->offset = offset;
@@ -427,14 +504,6 @@ static void _emit_header(struct cg *g)
                       i, g->slots[i].offset);
     strbuf_puts(c, "\n");
 }
-
-/* Slot fillers and rules are global BPF functions: the verifier checks
- * each once, not once per call site, so verification grows with the
- * number of rules instead of exploding with their combinations. They find
- * the event in the per-CPU scratch map. */
-#define CG_EVENT_LOOKUP                                                                            \
-    "    __u32 zero = 0;\n"                                                                        \
-    "    struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, &zero);\n"
 
 static void _emit_slots(struct cg *g)
 {
@@ -467,21 +536,6 @@ static void _emit_sets(struct cg *g)
                       prefix ? arena_printf(g->arena, "struct rulec_lpm_key%u", s->key_size)
                              : arena_printf(g->arena, "__u8[%u]", s->key_size),
                       prefix ? "    __uint(map_flags, BPF_F_NO_PREALLOC);\n" : "", i);
-    }
-}
-
-static void _emit_comment(struct strbuf *c, const char *text)
-{
-    /* Keep generated comments well-formed whatever the rule text holds: a
-     * slash next to a star gets a space between them. */
-    char prev = 0;
-    for (const char *p = text; *p; prev = *p++) {
-        if ((prev == '/' && *p == '*') || (prev == '*' && *p == '/'))
-            strbuf_puts(c, " ");
-        if (*p == '\n')
-            strbuf_puts(c, "\n *   ");
-        else
-            strbuf_append(c, p, 1);
     }
 }
 
@@ -730,20 +784,30 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
         _capture_condition(&g, &g.rules[i], g.rules[i].rule->lowered);
         _capture_output(&g, &g.rules[i]);
     }
-    struct strbuf body = {0};
+    /* Rules first: they name the atoms; atoms name the sets; the header
+     * sizes the atom words. Then everything in dependency order. */
     struct strbuf saved = g.c;
-    g.c = body;
-    _emit_slots(&g);
+    g.c = (struct strbuf){0};
     _emit_rules(&g);
+    struct strbuf rules = g.c;
+    struct strbuf atoms = {0};
+    _emit_atoms(&g, &atoms);
+    g.c = (struct strbuf){0};
+    _emit_slots(&g);
+    struct strbuf slots = g.c;
+    g.c = (struct strbuf){0};
     struct cg_group *groups = NULL;
     size_t ngroups = _groups(&g, &groups);
     _emit_programs(&g, groups, ngroups);
-    body = g.c;
+    struct strbuf programs = g.c;
     g.c = saved;
     _emit_header(&g);
     _emit_sets(&g);
-    strbuf_append(&g.c, body.data ? body.data : "", body.len);
-    strbuf_free(&body);
+    struct strbuf *parts[] = {&slots, &atoms, &rules, &programs};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        strbuf_append(&g.c, parts[i]->data ? parts[i]->data : "", parts[i]->len);
+        strbuf_free(parts[i]);
+    }
     strbuf_puts(&g.c, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
     out->c_source = strbuf_take(&g.c);
     out->meta_json = _meta(&g, sources_digest, groups, ngroups);

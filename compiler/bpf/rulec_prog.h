@@ -78,6 +78,11 @@ static __always_inline struct rulec_event *rulec_begin(struct rulec_cx *cx, stru
         e->mask[i] = 0;
         e->maybe[i] = 0;
     }
+    for (int i = 0; i < RULEC_ATOM_WORDS; i++) {
+        e->atom_have[i] = 0;
+        e->atom_one[i] = 0;
+        e->atom_two[i] = 0;
+    }
     rulec_fill_header(cx, regs, &e->hdr);
     rulec_count(RULEC_CNT_EVENTS);
     return e;
