@@ -73,13 +73,7 @@ int cmd_compile(int argc, char **argv)
             emit_c = true;
             break;
         case 'f':
-            if (!strcmp(optarg, "text"))
-                format = DIAG_FORMAT_TEXT;
-            else if (!strcmp(optarg, "json"))
-                format = DIAG_FORMAT_JSON;
-            else if (!strcmp(optarg, "sarif"))
-                format = DIAG_FORMAT_SARIF;
-            else {
+            if (cli_diag_format(optarg, &format) < 0) {
                 fprintf(stderr, "rulec compile: unknown format '%s'\n", optarg);
                 return EXIT_USAGE;
             }

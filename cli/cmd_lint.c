@@ -29,13 +29,7 @@ int cmd_lint(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "f:sh", options, NULL)) != -1) {
         switch (opt) {
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                format = DIAG_FORMAT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                format = DIAG_FORMAT_JSON;
-            else if (strcmp(optarg, "sarif") == 0)
-                format = DIAG_FORMAT_SARIF;
-            else {
+            if (cli_diag_format(optarg, &format) < 0) {
                 fprintf(stderr, "rulec lint: unknown format '%s' (text, json, sarif)\n", optarg);
                 return EXIT_USAGE;
             }
@@ -66,6 +60,24 @@ int cmd_lint(int argc, char **argv)
     diag_list_free(&diags);
     ruleset_free(&rs);
     return status;
+}
+
+int cli_diag_format(const char *name, enum diag_format *out)
+{
+    static const struct {
+        const char *name;
+        enum diag_format format;
+    } formats[] = {
+        {"text", DIAG_FORMAT_TEXT},
+        {"json", DIAG_FORMAT_JSON},
+        {"sarif", DIAG_FORMAT_SARIF},
+    };
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (strcmp(name, formats[i].name) == 0) {
+            *out = formats[i].format;
+            return 0;
+        }
+    return -1;
 }
 
 int cmd_fields(int argc, char **argv)

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "compiler/resolve.h"
 
 #include <ctype.h>
@@ -19,16 +20,6 @@ struct resolver {
     struct diag_list *diags;
     enum macro_state *state;
 };
-
-static bool _is_number(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
-}
 
 /* Fields of another source are unknown to a rule, except the generic ones
  * every source has in Falco (evt.time, evt.num, ...). */
@@ -59,7 +50,7 @@ int resolve_field(struct ast_field *field, const char *source, const char *item,
             return -1;
         }
     } else if (field->arg) {
-        bool index_ok = (def->flags & FF_ARG_INDEX) && _is_number(field->arg);
+        bool index_ok = (def->flags & FF_ARG_INDEX) && text_is_decimal(field->arg);
         bool key_ok = (def->flags & FF_ARG_KEY) != 0;
         if (!index_ok && !key_ok) {
             diag_report(diags, DIAG_LOAD_ERR_COMPILE_CONDITION, field->pos, item,
@@ -80,17 +71,17 @@ int resolve_field(struct ast_field *field, const char *source, const char *item,
 /* Binds every field of an inlined rule condition. Returns the number of
  * unknown fields (for skip-if-unknown-filter) or -1 on other errors. */
 static int _bind_fields(struct resolver *r, struct ast_node *n, const struct rs_rule *rule,
-                        bool *failed)
+                        bool *failed, struct src_pos *first_unknown)
 {
     int unknown = 0;
     switch (n->kind) {
     case AST_AND:
     case AST_OR:
         for (size_t i = 0; i < n->list.nkids; i++)
-            unknown += _bind_fields(r, n->list.kids[i], rule, failed);
+            unknown += _bind_fields(r, n->list.kids[i], rule, failed, first_unknown);
         return unknown;
     case AST_NOT:
-        return _bind_fields(r, n->operand, rule, failed);
+        return _bind_fields(r, n->operand, rule, failed, first_unknown);
     case AST_CMP: {
         struct ast_field *fields[2] = {&n->cmp.lhs,
                                        n->cmp.rhs.kind == RHS_FIELD ? &n->cmp.rhs.field : NULL};
@@ -102,7 +93,8 @@ static int _bind_fields(struct resolver *r, struct ast_node *n, const struct rs_
             const struct field_def *def = field_lookup(f->name, &named_arg);
             bool unknown_field = !def || !_field_in_source(def, rule->source);
             if (unknown_field && rule->skip_if_unknown_filter) {
-                unknown++;
+                if (!unknown++)
+                    *first_unknown = f->pos;
                 continue;
             }
             if (resolve_field(f, rule->source, rule->name, r->diags, true) < 0)
@@ -221,9 +213,10 @@ static void _resolve_rule(struct resolver *r, struct rs_rule *rule)
     ast = _expand(r, ast, r->rs->nmacros, rule->name, &failed);
     if (failed)
         return;
-    int unknown = _bind_fields(r, ast, rule, &failed);
+    struct src_pos first_unknown = rule->condition_pos;
+    int unknown = _bind_fields(r, ast, rule, &failed, &first_unknown);
     if (unknown > 0) {
-        diag_report(r->diags, DIAG_LOAD_UNKNOWN_FILTER, rule->condition_pos, rule->name,
+        diag_report(r->diags, DIAG_LOAD_UNKNOWN_FILTER, first_unknown, rule->name,
                     "rule '%s' uses a field unknown to rulec; skipped (skip-if-unknown-filter)",
                     rule->name);
         rule->skipped = true;

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "compiler/yaml_tree.h"
 
 #include <string.h>
@@ -394,17 +395,6 @@ static size_t _utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-static int _hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the double-quoted escape at p (p[0] == '\\') as libyaml does. */
 static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *esclen)
 {
@@ -433,7 +423,7 @@ static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *
     if (2 + hex > n)
         return false;
     for (size_t i = 0; i < hex; i++) {
-        int v = _hexval(p[2 + i]);
+        int v = text_hexval(p[2 + i]);
         if (v < 0)
             return false;
         cp = (cp << 4) | (uint32_t)v;

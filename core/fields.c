@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "core/fields.h"
 
 #include <ctype.h>
@@ -89,16 +90,6 @@ static int _cmp_key(const void *key, const void *elem)
     return strcmp(key, (*(const struct field_def *const *)elem)->name);
 }
 
-static bool _is_number(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
-}
-
 /* Whether a named-argument suffix is one Falco accepts for this family. */
 static bool _named_arg_ok(const struct field_def *def, const char *arg)
 {
@@ -107,7 +98,7 @@ static bool _named_arg_ok(const struct field_def *def, const char *arg)
     case FIELD_EVT_RAWARG:
         return evtparam_lookup(arg) != NULL;
     case FIELD_EVT_TYPE_IS:
-        return _is_number(arg) || evttype_lookup(arg) != NULL;
+        return text_is_decimal(arg) || evttype_lookup(arg) != NULL;
     default:
         return true;
     }

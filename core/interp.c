@@ -46,6 +46,7 @@
  * Transformers keep prefixes prefixes (tolower, toupper, b64 of whole
  * quads) or make the value unknown (basename). A getter error is MAYBE too. */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "core/text.h"
 #include "core/interp.h"
 
 #include <arpa/inet.h>
@@ -218,17 +219,6 @@ static bool _is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int _hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* strcasestr over lengths, ASCII folding only (libsinsp runs in the C
  * locale, where strcasestr folds ASCII). */
 static bool _imemmem(const char *h, size_t hl, const char *n, size_t nl)
@@ -283,7 +273,7 @@ static bool _parse_num(const char *s, size_t len, bool is_signed, uint64_t *out)
         return false;
     uint64_t v = 0;
     for (; i < len; i++) {
-        int d = _hexval(s[i]);
+        int d = text_hexval(s[i]);
         if (d < 0 || (unsigned)d >= base)
             return false;
         if (v > (UINT64_MAX - (unsigned)d) / base)
@@ -524,14 +514,14 @@ static const char *_regex_translate(const char *p, size_t len, struct strbuf *ou
                 size_t j = i + 1;
                 if (j < len && p[j] == '{') {
                     size_t k = j + 1;
-                    while (k < len && _hexval(p[k]) >= 0)
+                    while (k < len && text_hexval(p[k]) >= 0)
                         k++;
                     if (k == j + 1 || k >= len || p[k] != '}')
                         return "invalid \\x{...} escape";
                     strbuf_append(out, p + i - 1, k + 1 - (i - 1));
                     i = k;
                 } else {
-                    if (j + 1 >= len || _hexval(p[j]) < 0 || _hexval(p[j + 1]) < 0)
+                    if (j + 1 >= len || text_hexval(p[j]) < 0 || text_hexval(p[j + 1]) < 0)
                         return "\\x needs two hex digits";
                     strbuf_append(out, p + i - 1, 4);
                     i = j + 1;
@@ -779,7 +769,7 @@ static bool _unhex(struct interp *it, const struct ast_value *v, struct rval *r)
     }
     char *out = arena_alloc(it->arena, v->len / 2 + 1);
     for (size_t i = 0; i < v->len; i += 2) {
-        int hi = _hexval(v->text[i]), lo = _hexval(v->text[i + 1]);
+        int hi = text_hexval(v->text[i]), lo = text_hexval(v->text[i + 1]);
         if (hi < 0 || lo < 0) {
             _error(it, v->pos,
                    "'%s' is not a hex string: bcontains and bstartswith take bytes "

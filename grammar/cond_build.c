@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "grammar/cond_internal.h"
 
 void cond_fail(struct cond_ctx *ctx, size_t offset, const char *fmt, ...)
@@ -49,17 +50,6 @@ const char *cond_snippet(struct cond_ctx *ctx, struct cond_loc loc)
         o += 3;
     }
     return arena_strndup(ctx->arena, buf, o);
-}
-
-static int _hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Decodes the quoted string text[first, last) (quotes included) the way
@@ -113,8 +103,8 @@ static bool _unquote(struct cond_ctx *ctx, size_t first, size_t last, char **out
             buf[n++] = c;
             break;
         case 'x': {
-            int hi = i + 2 < last - 1 ? _hex(s[i + 2]) : -1;
-            int lo = i + 3 < last - 1 ? _hex(s[i + 3]) : -1;
+            int hi = i + 2 < last - 1 ? text_hexval(s[i + 2]) : -1;
+            int lo = i + 3 < last - 1 ? text_hexval(s[i + 3]) : -1;
             if (hi < 0 || lo < 0) {
                 cond_fail(ctx, i, "invalid escape sequence '\\x': expected two hex digits");
                 return false;

@@ -1,0 +1,86 @@
+#!/bin/bash
+# The rulec command as CI uses it: exit statuses, output formats, standard
+# input, atomic and deterministic compiles, clear failures on bad policies.
+BUILD=${1:-build}
+RULEC=${RULEC:-$BUILD/rulec-san}
+T=$(mktemp -d /tmp/rulec-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0
+check() { # DESCRIPTION EXPECTED-STATUS COMMAND...
+    local desc=$1 want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; local got=$?
+    if [ "$got" -eq "$want" ]; then passed=$((passed + 1)); echo "ok - $desc"
+    else failed=$((failed + 1)); echo "not ok - $desc: exit $got, expected $want"; cat "$T/err"; fi
+}
+expect_file() { # DESCRIPTION TEST-EXPRESSION
+    if eval "$2"; then passed=$((passed + 1)); echo "ok - $1"
+    else failed=$((failed + 1)); echo "not ok - $1"; fi
+}
+
+cat >"$T/good.yaml" <<'Y'
+- rule: Shell
+  desc: a shell
+  condition: evt.type = execve and proc.name = bash
+  output: shell %proc.name
+  priority: WARNING
+Y
+cat >"$T/warn.yaml" <<'Y'
+- macro: unused
+  condition: proc.name = x
+- rule: Shell
+  desc: a shell
+  condition: evt.type = execve and proc.name = bash
+  output: shell %proc.name
+  priority: WARNING
+Y
+cat >"$T/bad.yaml" <<'Y'
+- rule: Shell
+  desc: a shell
+  condition: evt.type = execve and (proc.name = bash
+  output: shell
+  priority: WARNING
+Y
+
+check "lint: clean file exits 0" 0 "$RULEC" lint "$T/good.yaml"
+check "lint: errors exit 1" 1 "$RULEC" lint "$T/bad.yaml"
+expect_file "lint: text diagnostic with file:line:col, code and caret" \
+    "grep -q 'bad.yaml:3:36: error\[LOAD_ERR_COMPILE_CONDITION\]' '$T/err' && grep -q '^ *\^$' '$T/err'"
+check "lint: warnings alone exit 0" 0 "$RULEC" lint "$T/warn.yaml"
+check "lint --strict: warnings exit 1" 1 "$RULEC" lint --strict "$T/warn.yaml"
+check "lint: usage error exits 2" 2 "$RULEC" lint --format xml "$T/good.yaml"
+check "lint: no file exits 2" 2 "$RULEC" lint
+check "lint: missing file exits 1" 1 "$RULEC" lint "$T/nonexistent.yaml"
+check "lint - reads standard input" 1 sh -c "'$RULEC' lint - < '$T/bad.yaml'"
+check "lint --format json" 1 "$RULEC" lint --format json "$T/bad.yaml"
+expect_file "lint JSON parses and names the code and position" \
+    "jq -e '.errors == 1 and .diagnostics[0].code == \"LOAD_ERR_COMPILE_CONDITION\" and .diagnostics[0].line == 3' '$T/out' >/dev/null"
+check "lint --format sarif" 1 "$RULEC" lint --format sarif "$T/bad.yaml"
+expect_file "SARIF 2.1.0 with the result's region" \
+    "jq -e '.version == \"2.1.0\" and .runs[0].results[0].locations[0].physicalLocation.region.startLine == 3' '$T/out' >/dev/null"
+
+check "compile: clean rules" 0 "$RULEC" compile "$T/good.yaml" -o "$T/a.bpf.o"
+check "compile: again" 0 "$RULEC" compile "$T/good.yaml" -o "$T/b.bpf.o"
+expect_file "compile is deterministic (byte-identical objects)" "cmp -s '$T/a.bpf.o' '$T/b.bpf.o'"
+check "compile: errors exit 1" 1 "$RULEC" compile "$T/bad.yaml" -o "$T/c.bpf.o"
+expect_file "compile: nothing written on error" "[ ! -e '$T/c.bpf.o' ] && ! ls '$T'/c.bpf.o.tmp* >/dev/null 2>&1"
+check "compile --emit c" 0 "$RULEC" compile --emit c "$T/good.yaml"
+expect_file "emitted C names the rule" "grep -q 'rule 0: Shell' '$T/out'"
+check "compile: no output path exits 2" 2 "$RULEC" compile "$T/good.yaml"
+check "inspect" 0 "$RULEC" inspect "$T/a.bpf.o"
+expect_file "inspect shows the rule, its hooks and where it is decided" \
+    "grep -q 'rule 0: Shell' '$T/out' && grep -q 'hooks: execve' '$T/out' && grep -q 'kernel:' '$T/out'"
+check "inspect --json" 0 "$RULEC" inspect --json "$T/a.bpf.o"
+expect_file "inspect JSON has the rules" "jq -e '.rules[0].name == \"Shell\"' '$T/out' >/dev/null"
+printf 'garbage' >"$T/garbage.o"
+check "inspect: not a policy exits 1" 1 "$RULEC" inspect "$T/garbage.o"
+check "run: corrupt policy exits 3" 3 "$RULEC" run "$T/garbage.o"
+head -c 2000 "$T/a.bpf.o" >"$T/trunc.o"
+check "run: truncated policy exits 3" 3 "$RULEC" run "$T/trunc.o"
+check "run: usage error exits 2" 2 "$RULEC" run
+check "run: missing policy exits 1" 1 "$RULEC" run "$T/nonexistent.o"
+check "fields" 0 "$RULEC" fields
+expect_file "fields lists proc.name" "grep -q 'proc.name' '$T/out'"
+check "fields --json" 0 "$RULEC" fields --json
+check "unknown command exits 2" 2 "$RULEC" frobnicate
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
