@@ -143,7 +143,8 @@ test: deps
 	$(MAKE) kernel
 	$(MAKE) e2e
 
-run: $(BUILD)/rulec
+run: deps
+	$(MAKE) $(BUILD)/rulec
 	$(BUILD)/rulec compile stdlib-rules/*.yaml -o $(BUILD)/stdlib.bpf.o
 	$(BUILD)/rulec run $(BUILD)/stdlib.bpf.o
 
