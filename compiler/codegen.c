@@ -12,6 +12,7 @@
 #include "core/policy.h"
 #include "core/priority.h"
 #include "core/strbuf.h"
+#include "core/text.h"
 #include "core/version.h"
 
 struct cg_slot {
@@ -157,7 +158,17 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
     size_t si = _slot_index(g, slot);
     char data[32];
     snprintf(data, sizeof(data), "e->s%zu.d", si);
-    const struct ast_rhs *rhs = &n->cmp.rhs;
+    /* The constants the slot can hold (split_value_fits): the others can
+     * match no complete value, and a truncated one is "maybe" already. */
+    size_t extra = n->cmp.op == OP_PMATCH ? 1 : 0;
+    struct ast_value *fit = arena_alloc(g->arena, (n->cmp.rhs.nvalues + 1) * sizeof(*fit));
+    struct ast_rhs filtered = n->cmp.rhs;
+    filtered.values = fit;
+    filtered.nvalues = 0;
+    for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)
+        if (split_value_fits(&n->cmp.rhs.values[i], slot->kf->size, extra))
+            fit[filtered.nvalues++] = n->cmp.rhs.values[i];
+    const struct ast_rhs *rhs = &filtered;
     strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); struct rulec_slot_hdr *h_ = &e->s%zu.h; ",
                   si, si);
     strbuf_puts(sb, "st_ == RULEC_SLOT_OK ? (int)(");
@@ -169,7 +180,10 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
     case OP_NE:
         if (n->cmp.op == OP_NE)
             strbuf_puts(sb, "!");
-        _str_eq(sb, data, &rhs->values[0]);
+        if (rhs->nvalues)
+            _str_eq(sb, data, &rhs->values[0]);
+        else
+            strbuf_puts(sb, "0");
         break;
     case OP_IN:
         if (rhs->nvalues <= 2) {
@@ -185,7 +199,9 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         }
         break;
     case OP_STARTSWITH:
-        if (rhs->kind == RHS_VALUE) {
+        if (!rhs->nvalues) {
+            strbuf_puts(sb, "0");
+        } else if (rhs->kind == RHS_VALUE) {
             strbuf_printf(sb, "h_->len >= %zu && ", rhs->values[0].len);
             _word_compare(sb, data, rhs->values[0].text, rhs->values[0].len, true);
         } else {
@@ -195,11 +211,19 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         }
         break;
     case OP_ENDSWITH:
+        if (!rhs->nvalues) {
+            strbuf_puts(sb, "0");
+            break;
+        }
         strbuf_printf(sb, "rulec_endswith(%s, h_->len, %u, ", data, slot->kf->size);
         _c_string(sb, rhs->values[0].text, rhs->values[0].len);
         strbuf_printf(sb, ", %zu)", rhs->values[0].len);
         break;
     case OP_PMATCH: {
+        if (!rhs->nvalues) {
+            strbuf_puts(sb, "0");
+            break;
+        }
         /* pmatch (/a/b): /a/b itself, or anything below /a/b/. */
         size_t exact = _set(g, "str", slot->kf->size, rhs->values, rhs->nvalues, NULL);
         size_t below = _set(g, "prefix", slot->kf->size, rhs->values, rhs->nvalues, "/");
@@ -308,6 +332,37 @@ static void _emit_comment(struct strbuf *c, const char *text)
     }
 }
 
+/* evt.res is "SUCCESS" or the error's name ("ENOENT", as the runtime
+ * prints it): compared in the kernel as a test on the return value. */
+static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
+{
+    strbuf_puts(sb, n->cmp.op == OP_NE ? "(int)!(" : "(int)(");
+    bool any = false;
+    for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
+        const char *v = n->cmp.rhs.values[i].text;
+        int err = 0;
+        if (strcmp(v, "SUCCESS") == 0) {
+            strbuf_printf(sb, "%se->hdr.ret >= 0", any ? " || " : "");
+            any = true;
+            continue;
+        }
+        for (int e = 1; e < 4096 && !err; e++) {
+            const char *name = strerrorname_np(e);
+            if (name && strcmp(name, v) == 0)
+                err = e;
+        }
+        if (!err && v[0] == 'E' && text_is_decimal(v + 1))
+            err = atoi(v + 1); /* the runtime's name for errors without one */
+        if (err) {
+            strbuf_printf(sb, "%se->hdr.ret == -%d", any ? " || " : "", err);
+            any = true;
+        }
+    }
+    if (!any)
+        strbuf_puts(sb, "0");
+    strbuf_puts(sb, ")");
+}
+
 /* The code deciding one comparison (0, 1 or 2), inside its atom function. */
 static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n)
 {
@@ -318,6 +373,10 @@ static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n
     const struct ast_field *f = &n->cmp.lhs;
     if (f->def->id == FIELD_EVT_TYPE) {
         _evttype_atom(sb, n);
+        return;
+    }
+    if (f->def->id == FIELD_EVT_RES) {
+        _evtres_atom(sb, n);
         return;
     }
     const struct kfield *kf = kfield_for(f->def, f->arg);

@@ -6,13 +6,24 @@
 #include "compiler/kfields.h"
 #include "core/fields.h"
 
+/* Constants longer than the slot need no kernel form: a complete value
+ * (shorter than the slot) can neither equal nor start or end with them, and
+ * a value too long for the slot is "truncated", which is "maybe" anyway. So
+ * codegen drops them (split_value_fits); only NUL bytes, which a C-string
+ * slot cannot hold, keep an atom out of the kernel. */
 static bool _values_fit(const struct ast_node *cmp, uint32_t size, size_t extra)
 {
+    (void)size;
+    (void)extra;
     for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++)
-        if (cmp->cmp.rhs.values[i].len + extra >= size ||
-            memchr(cmp->cmp.rhs.values[i].text, '\0', cmp->cmp.rhs.values[i].len))
+        if (memchr(cmp->cmp.rhs.values[i].text, '\0', cmp->cmp.rhs.values[i].len))
             return false;
     return true;
+}
+
+bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extra)
+{
+    return v->len + extra < slot_size;
 }
 
 static bool _values_numeric(const struct ast_node *cmp)
@@ -32,7 +43,7 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
         cmp->cmp.rhs.kind == RHS_FIELD)
         return false;
     enum ast_op op = cmp->cmp.op;
-    if (f->def->id == FIELD_EVT_TYPE)
+    if (f->def->id == FIELD_EVT_TYPE || f->def->id == FIELD_EVT_RES)
         return op == OP_EQ || op == OP_NE || op == OP_IN;
     const struct kfield *kf = kfield_for(f->def, f->arg);
     if (!kf)

@@ -15,6 +15,11 @@
  * values; truncated or failed reads are still maybe at run time). */
 bool split_atom_in_kernel(const struct ast_node *cmp);
 
+/* Whether a string constant can be compared in a slot of this size (extra:
+ * bytes the kernel form adds, the '/' of a pmatch prefix); codegen leaves
+ * out the ones that cannot, which is sound (see split.c). */
+bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extra);
+
 struct split_rule {
     bool exact;                       /* every atom decided in the kernel */
     bool filters;                     /* some non-evt.type atom decided in the kernel */
