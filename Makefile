@@ -153,6 +153,12 @@ bench: $(BUILD)/rulec
 
 install: $(BUILD)/rulec
 	install -D -m 0755 $(BUILD)/rulec $(DESTDIR)$(PREFIX)/bin/rulec
+	install -D -m 0644 packaging/rulec.1 $(DESTDIR)$(PREFIX)/share/man/man1/rulec.1
+	install -D -m 0644 packaging/rulec.service $(DESTDIR)$(PREFIX)/lib/systemd/system/rulec.service
+	install -D -m 0644 packaging/rulec.yaml $(DESTDIR)/etc/rulec/rulec.yaml.example
+	install -D -m 0644 packaging/rulec.logrotate $(DESTDIR)/etc/logrotate.d/rulec
+	install -d $(DESTDIR)$(PREFIX)/share/rulec/stdlib-rules
+	install -m 0644 stdlib-rules/*.yaml $(DESTDIR)$(PREFIX)/share/rulec/stdlib-rules/
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
