@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rulec_abi.h"
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "compiler/split.h"
@@ -11,6 +10,7 @@
 #include "core/format.h"
 #include "core/policy.h"
 #include "core/priority.h"
+#include "core/rulec_abi.h"
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "core/version.h"
@@ -57,12 +57,29 @@ struct cg {
 
 /* ---- slots and sets ------------------------------------------------------ */
 
+/* container.id comes from a per-process cache kept by its own hooks (rulec_cache.h), present
+ * only in policies that read it. */
+static bool _uses_cid_cache(const struct cg *g)
+{
+    for (size_t i = 0; i < g->nslots; i++)
+        if (g->slots[i].def->id == FIELD_CONTAINER_ID)
+            return true;
+    return false;
+}
+
+/* The programs attached besides the dispatcher, with their sections. */
+static const struct policy_program _cid_programs[] = {
+    {"rulec_cid_exec", "tp_btf/sched_process_exec"},
+    {"rulec_cid_fork", "tp_btf/sched_process_fork"},
+    {"rulec_cid_exit", "tp_btf/sched_process_exit"},
+};
+
 static struct cg_slot *_slot(struct cg *g, const struct field_def *def, const char *arg,
                              const struct kfield *kf)
 {
     for (size_t i = 0; i < g->nslots; i++)
-        if (g->slots[i].def == def &&
-            ((!arg && !g->slots[i].arg) || (arg && g->slots[i].arg && !strcmp(arg, g->slots[i].arg))))
+        if (g->slots[i].def == def && ((!arg && !g->slots[i].arg) ||
+                                       (arg && g->slots[i].arg && !strcmp(arg, g->slots[i].arg))))
             return &g->slots[i];
     if (g->nslots == RULEC_MAX_SLOTS)
         return NULL; /* the runtime falls back to computing it */
@@ -77,8 +94,8 @@ static size_t _slot_index(const struct cg *g, const struct cg_slot *s)
 }
 
 /* A set map for `in`, `startswith` or `pmatch` lists; equal sets share a map. */
-static size_t _set(struct cg *g, const char *kind, uint32_t key_size, const struct ast_value *values,
-                   size_t n, const char *suffix)
+static size_t _set(struct cg *g, const char *kind, uint32_t key_size,
+                   const struct ast_value *values, size_t n, const char *suffix)
 {
     const char **v = arena_alloc(g->arena, (n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++)
@@ -96,7 +113,8 @@ static size_t _set(struct cg *g, const char *kind, uint32_t key_size, const stru
     g->sets = realloc(g->sets, (g->nsets + 1) * sizeof(*g->sets));
     if (!g->sets)
         abort();
-    g->sets[g->nsets] = (struct cg_set){.kind = kind, .key_size = key_size, .values = v, .nvalues = n};
+    g->sets[g->nsets] =
+        (struct cg_set){.kind = kind, .key_size = key_size, .values = v, .nvalues = n};
     return g->nsets++;
 }
 
@@ -120,8 +138,7 @@ static void _c_string(struct strbuf *sb, const char *s, size_t n)
 }
 
 /* Zero-padded string slots compare as 64-bit words against constants. */
-static void _word_compare(struct strbuf *sb, const char *data, const char *s, size_t n,
-                          bool prefix)
+static void _word_compare(struct strbuf *sb, const char *data, const char *s, size_t n, bool prefix)
 {
     size_t words = (n + 7) / 8;
     if (words == 0) {
@@ -169,8 +186,8 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         if (split_value_fits(&n->cmp.rhs.values[i], slot->kf->size, extra))
             fit[filtered.nvalues++] = n->cmp.rhs.values[i];
     const struct ast_rhs *rhs = &filtered;
-    strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); struct rulec_slot_hdr *h_ = &e->s%zu.h; ",
-                  si, si);
+    strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); struct rulec_slot_hdr *h_ = &e->s%zu.h; ", si,
+                  si);
     strbuf_puts(sb, "st_ == RULEC_SLOT_OK ? (int)(");
     switch (n->cmp.op) {
     case OP_EXISTS:
@@ -413,14 +430,15 @@ static void _emit_atoms(struct cg *g, struct strbuf *out)
     for (size_t i = 0; i < g->atom_nodes.len; i++) {
         strbuf_printf(out, "/* %zu: ", i);
         _emit_comment(out, g->atom_keys.items[i]);
-        strbuf_printf(out,
-                      " */\nstatic __always_inline int rulec_atom%zu(void)\n{\n" CG_EVENT_LOOKUP
-                      "    if (!e)\n        return 2;\n"
-                      "    if (e->atom_have[%zu] & (1ULL << %zu))\n"
-                      "        return (e->atom_one[%zu] >> %zu & 1) | (e->atom_two[%zu] >> %zu & 1) "
-                      "<< 1;\n"
-                      "    int r = ",
-                      i, i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
+        strbuf_printf(
+            out,
+            " */\nstatic __always_inline int rulec_atom%zu(void)\n{\n" CG_EVENT_LOOKUP
+            "    if (!e)\n        return 2;\n"
+            "    if (e->atom_have[%zu] & (1ULL << %zu))\n"
+            "        return (e->atom_one[%zu] >> %zu & 1) | (e->atom_two[%zu] >> %zu & 1) "
+            "<< 1;\n"
+            "    int r = ",
+            i, i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
         _atom_body(g, out, g->atom_nodes.items[i]);
         strbuf_printf(out,
                       ";\n    e->atom_have[%zu] |= 1ULL << %zu;\n"
@@ -449,14 +467,14 @@ static void _expr(struct cg *g, struct strbuf *sb, const struct ast_node *n)
     case AST_OR: {
         /* Kleene logic with short circuit: AND stops at a definite 0, OR at a
          * definite 1; a maybe makes the result at best maybe. */
-        bool and = n->kind == AST_AND;
+        bool is_and = n->kind == AST_AND;
         unsigned t = g->tmp++;
-        strbuf_printf(sb, "({ int r%u = %d; do { int v%u; ", t, and ? 1 : 0, t);
+        strbuf_printf(sb, "({ int r%u = %d; do { int v%u; ", t, is_and ? 1 : 0, t);
         for (size_t i = 0; i < n->list.nkids; i++) {
             strbuf_printf(sb, "v%u = ", t);
             _expr(g, sb, n->list.kids[i]);
             strbuf_printf(sb, "; if (v%u == %d) { r%u = %d; break; } if (v%u == 2) r%u = 2; ", t,
-                          and ? 0 : 1, t, and ? 0 : 1, t, t);
+                          is_and ? 0 : 1, t, is_and ? 0 : 1, t, t);
         }
         strbuf_printf(sb, "} while (0); r%u; })", t);
         return;
@@ -533,8 +551,9 @@ static void _emit_header(struct cg *g)
                   "#include \"rulec_types.h\"\n"
                   "#include \"rulec_kernel.h\"\n"
                   "#include \"rulec_abi.h\"\n"
-                  "#include \"rulec_fields.h\"\n\n",
+                  "#include \"rulec_fields.h\"\n",
                   RULEC_VERSION, g->nrules);
+    strbuf_puts(c, _uses_cid_cache(g) ? "#include \"rulec_cache.h\"\n\n" : "\n");
     size_t words = g->nrules ? (g->nrules + 63) / 64 : 1;
     size_t atom_words = g->atom_keys.len ? (g->atom_keys.len + 63) / 64 : 1;
     strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n\n", words,
@@ -550,7 +569,8 @@ static void _emit_header(struct cg *g)
     for (size_t i = 0; i < g->nslots; i++) {
         struct cg_slot *s = &g->slots[i];
         s->offset = offset;
-        strbuf_printf(c, "    struct { struct rulec_slot_hdr h; __u8 d[%u]; } s%zu; /* %s%s%s%s */\n",
+        strbuf_printf(c,
+                      "    struct { struct rulec_slot_hdr h; __u8 d[%u]; } s%zu; /* %s%s%s%s */\n",
                       s->kf->size, i, s->def->name, s->arg ? "[" : "", s->arg ? s->arg : "",
                       s->arg ? "]" : "");
         offset += (uint32_t)sizeof(struct rulec_slot_hdr) + s->kf->size;
@@ -620,7 +640,7 @@ static void _emit_rules(struct cg *g)
 
 /* Hooked syscalls grouped by the exact set of rules they run. */
 struct cg_group {
-    uint64_t *rules; /* bitmask over g->rules */
+    uint64_t *rules;       /* bitmask over g->rules */
     struct ptr_vec events; /* const struct evttype * */
 };
 
@@ -681,8 +701,9 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
                       gi);
         for (size_t i = 0; i < g->nrules; i++)
             if (grp->rules[i / 64] & (1ULL << (i % 64)))
-                strbuf_printf(&g->c, "    v = rulec_rule%zu();\n"
-                                     "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
+                strbuf_printf(&g->c,
+                              "    v = rulec_rule%zu();\n"
+                              "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
                               i, i);
         strbuf_puts(&g->c, "    if (!rulec_any(e))\n        return 0;\n");
         for (size_t i = 0; i < g->nrules; i++) {
@@ -719,8 +740,8 @@ static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, si
                                           .arg = g->slots[i].arg,
                                           .offset = g->slots[i].offset,
                                           .size = g->slots[i].kf->size};
-        m.record_size = g->slots[i].offset + (uint32_t)sizeof(struct rulec_slot_hdr) +
-                        g->slots[i].kf->size;
+        m.record_size =
+            g->slots[i].offset + (uint32_t)sizeof(struct rulec_slot_hdr) + g->slots[i].kf->size;
     }
     m.rules = arena_alloc(g->arena, (g->nrules + 1) * sizeof(*m.rules));
     for (size_t i = 0; i < g->nrules; i++) {
@@ -759,15 +780,19 @@ static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, si
         for (size_t i = 0; i < groups[gi].events.len; i++) {
             const struct evttype *t = groups[gi].events.items[i];
             struct policy_hook *h = arena_alloc(g->arena, sizeof(*h));
-            *h = (struct policy_hook){.event = t->name,
-                                      .nr = t->nr,
-                                      .program = arena_printf(g->arena, "rulec_g%zu", gi)};
+            *h = (struct policy_hook){
+                .event = t->name, .nr = t->nr, .program = arena_printf(g->arena, "rulec_g%zu", gi)};
             ptr_vec_push(g->arena, &hooks, h);
         }
     m.nhooks = hooks.len;
     m.hooks = arena_alloc(g->arena, (hooks.len + 1) * sizeof(*m.hooks));
     for (size_t i = 0; i < hooks.len; i++)
         m.hooks[i] = *(struct policy_hook *)hooks.items[i];
+    if (_uses_cid_cache(g)) {
+        m.programs = (struct policy_program *)_cid_programs;
+        m.nprograms = sizeof(_cid_programs) / sizeof(_cid_programs[0]);
+        m.cid_cache = RULEC_CID_CACHE_MAP;
+    }
     return policy_meta_to_json(&m);
 }
 
@@ -775,9 +800,9 @@ static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, si
  * a flood to userspace. */
 static bool _frequent(const char *name)
 {
-    static const char *const frequent[] = {"open",  "openat", "openat2", "read",   "write",
-                                           "close", "connect", "accept", "accept4", "sendto",
-                                           "recvfrom", "stat", "newfstatat", "mmap", NULL};
+    static const char *const frequent[] = {"open",     "openat",  "openat2",    "read",    "write",
+                                           "close",    "connect", "accept",     "accept4", "sendto",
+                                           "recvfrom", "stat",    "newfstatat", "mmap",    NULL};
     for (const char *const *f = frequent; *f; f++)
         if (!strcmp(*f, name))
             return true;
@@ -830,8 +855,7 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
         }
         if (!hooked) {
             diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
-                        "rule '%s' matches no event type rulec can hook; not compiled",
-                        rule->name);
+                        "rule '%s' matches no event type rulec can hook; not compiled", rule->name);
             g.nrules--;
             continue;
         }

@@ -80,8 +80,17 @@ char *policy_meta_to_json(const struct policy_meta *m)
         json_object_array_add(hooks, o);
     }
     json_object_object_add(root, "hooks", hooks);
-    const char *text = json_object_to_json_string_ext(
-        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    json_object *programs = json_object_new_array();
+    for (size_t i = 0; i < m->nprograms; i++) {
+        json_object *o = json_object_new_object();
+        _add_str(o, "program", m->programs[i].program);
+        _add_str(o, "attach", m->programs[i].attach);
+        json_object_array_add(programs, o);
+    }
+    json_object_object_add(root, "programs", programs);
+    _add_str(root, "cid_cache", m->cid_cache);
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+                                                                JSON_C_TO_STRING_NOSLASHESCAPE);
     char *out = strdup(text);
     json_object_put(root);
     return out;
@@ -152,8 +161,8 @@ static const char **_str_array(struct reader *r, json_object *o, const char *key
     return v;
 }
 
-int policy_meta_from_json(struct arena *arena, const char *json, size_t len,
-                          struct policy_meta *m, char *err, size_t errlen)
+int policy_meta_from_json(struct arena *arena, const char *json, size_t len, struct policy_meta *m,
+                          char *err, size_t errlen)
 {
     memset(m, 0, sizeof(*m));
     json_tokener *tok = json_tokener_new();
@@ -188,8 +197,8 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len,
             .offset = (uint32_t)_int(&r, o, "offset"),
             .size = (uint32_t)_int(&r, o, "size"),
         };
-        if (r.ok && (!m->slots[i].field || m->slots[i].offset + m->slots[i].size + 4 >
-                                               m->record_size)) {
+        if (r.ok &&
+            (!m->slots[i].field || m->slots[i].offset + m->slots[i].size + 4 > m->record_size)) {
             r.ok = false;
             r.what = "slots";
         }
@@ -235,6 +244,24 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len,
             .program = _str(&r, o, "program"),
         };
     }
+    /* Later additions to format 1: absent means none. */
+    if (r.ok && json_object_object_get_ex(root, "programs", NULL)) {
+        m->nprograms = _array(&r, root, "programs", &a);
+        m->programs = arena_alloc(arena, (m->nprograms + 1) * sizeof(*m->programs));
+        for (size_t i = 0; r.ok && i < m->nprograms; i++) {
+            json_object *o = json_object_array_get_idx(a, i);
+            m->programs[i] = (struct policy_program){
+                .program = _str(&r, o, "program"),
+                .attach = _str(&r, o, "attach"),
+            };
+            if (r.ok && (!m->programs[i].program || !m->programs[i].attach)) {
+                r.ok = false;
+                r.what = "programs";
+            }
+        }
+    }
+    if (r.ok && json_object_object_get_ex(root, "cid_cache", NULL))
+        m->cid_cache = _str(&r, root, "cid_cache");
     json_object_put(root);
     if (!r.ok) {
         snprintf(err, errlen, "metadata is malformed (at '%s')", r.what ? r.what : "?");
@@ -274,13 +301,11 @@ enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
             continue;
         Elf_Data *data = elf_getdata(scn, NULL);
         if (!data || !data->d_buf || data->d_size == 0) {
-            snprintf(err, errlen, "%s: empty metadata section (corrupt or truncated policy)",
-                     path);
+            snprintf(err, errlen, "%s: empty metadata section (corrupt or truncated policy)", path);
             goto out;
         }
         char msg[256];
-        int prc = policy_meta_from_json(arena, data->d_buf, data->d_size, meta, msg,
-                                        sizeof(msg));
+        int prc = policy_meta_from_json(arena, data->d_buf, data->d_size, meta, msg, sizeof(msg));
         if (prc == -2) {
             snprintf(err, errlen, "%s: %s", path, msg);
             rc = POLICY_ERR_VERSION;

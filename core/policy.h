@@ -54,6 +54,13 @@ struct policy_hook {
     const char *program;
 };
 
+/* A program the runtime attaches by itself, besides the sys_exit dispatcher: the hooks that
+ * keep per-process state (see compiler/bpf/rulec_cache.h), present only when a rule needs it. */
+struct policy_program {
+    const char *program; /* "rulec_cid_exec" */
+    const char *attach;  /* its section, "tp_btf/sched_process_exec" */
+};
+
 struct policy_meta {
     uint32_t format_version;
     const char *compiler_version;
@@ -68,6 +75,9 @@ struct policy_meta {
     size_t nsets;
     struct policy_hook *hooks;
     size_t nhooks;
+    struct policy_program *programs; /* optional in the JSON: none */
+    size_t nprograms;
+    const char *cid_cache; /* the container.id cache map (RULEC_CID_CACHE_MAP), or NULL */
 };
 
 /* Serialises meta as JSON; returns a malloc'd string. */

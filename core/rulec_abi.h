@@ -57,6 +57,30 @@ struct rulec_record_hdr {
 
 #define RULEC_EVT_PROCEXIT 100000u
 
+/* The per-process container.id cache (compiler/bpf/rulec_cache.h), a hash map keyed by tgid,
+ * in policies that read container.id. The kernel fills it at exec and fork; the runtime seeds it
+ * from /proc for the processes already running and on each miss. */
+#define RULEC_CID_CACHE_MAP "rulec_cid_cache"
+#define RULEC_CID_CACHE_DEFAULT 16384   /* entries; the runtime raises it on a busy node */
+#define RULEC_CID_LEN 16                /* container.id's 12 characters (or "host") and the NUL */
+#define RULEC_CID_NSUBSYS 5             /* cpuset, cpu, cpuacct, io, memory: Falco's order */
+#define RULEC_CID_TRUNCATED (1 << 24)   /* status flag: id holds a prefix of a longer id */
+#define RULEC_CLOCK_TICK_NS 10000000ULL /* USER_HZ 100: /proc/PID/stat's time unit */
+
+struct rulec_cid_entry {
+    /* >= 0: the id's length (RULEC_CID_TRUNCATED ORed in when longer than the buffer);
+     * < 0: the kernel could not decide it (an extractor status): "maybe". */
+    __s32 status;
+    __u32 pad;
+    /* The process's start time, clock ticks since boot (/proc/PID/stat's starttime): an entry
+     * whose start is not the current process's belongs to an earlier user of the tgid. */
+    __u64 start;
+    /* The cgroup ids (cgroup directory inode numbers) the id was computed from, one per
+     * subsystem, 0 when there is none: a child in the same cgroups inherits the entry. */
+    __u64 cgroups[RULEC_CID_NSUBSYS];
+    char id[RULEC_CID_LEN]; /* NUL-terminated */
+};
+
 /* Per-CPU counters, indices into the counters array map. */
 enum rulec_counter {
     RULEC_CNT_EVENTS = 0, /* hook invocations that evaluated rules */

@@ -1,6 +1,5 @@
 #include "runtime/event.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,8 +9,10 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/container_id.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
+#include "runtime/cid_cache.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
@@ -43,6 +44,8 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
     ev->len = len;
     ev->hdr = rec;
     ev->scratch = (char *)arena_new();
+    ev->cid = NULL;
+    ev->cid_done = false;
     return 0;
 }
 
@@ -134,7 +137,8 @@ static int _from_slot(const struct event *ev, const struct ast_field *f, struct 
             return -ENOENT;
         const struct rulec_slot_hdr *h = (const void *)(ev->rec + m->slots[i].offset);
         if (getenv("RULEC_DEBUG_SLOTS"))
-            fprintf(stderr, "slot %zu %s: status %u len %u\n", i, m->slots[i].field, h->status, h->len);
+            fprintf(stderr, "slot %zu %s: status %u len %u\n", i, m->slots[i].field, h->status,
+                    h->len);
         const char *data = (const char *)(h + 1);
         switch (h->status) {
         case RULEC_SLOT_NONE:
@@ -236,45 +240,17 @@ static char *_cmdline(struct event *ev, uint32_t pid, int which)
     return arena_printf(_arena(ev), "%s%s%s", comm ? comm : "", alen ? " " : "", args);
 }
 
-/* The container id Falco derives from a cgroup path: the first 12 hex
- * digits of a 64-digit id in the last component, in the forms docker,
- * containerd/CRI, cri-o and podman name their cgroups. */
-static bool _container_id(const char *path, char out[13])
+/* container.id when the kernel did not decide it: Falco's algorithm on /proc/PID/cgroup
+ * (core/container_id.c), which also completes the kernel's cache for the next events. Once
+ * per event: the residual and the output may both ask. */
+static const char *_proc_container_id(struct event *ev, uint32_t pid)
 {
-    const char *last = strrchr(path, '/');
-    last = last ? last + 1 : path;
-    static const char *const prefixes[] = {"docker-", "cri-containerd-", "crio-", "libpod-", ""};
-    for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
-        size_t pl = strlen(prefixes[p]);
-        if (strncmp(last, prefixes[p], pl) != 0)
-            continue;
-        const char *id = last + pl;
-        size_t i = 0;
-        while (i < 64 && isxdigit((unsigned char)id[i]) && !isupper((unsigned char)id[i]))
-            i++;
-        if (i == 64 && (id[64] == '\0' || strcmp(id + 64, ".scope") == 0)) {
-            memcpy(out, id, 12);
-            out[12] = '\0';
-            return true;
-        }
+    if (!ev->cid_done) {
+        char id[CID_ID_MAX];
+        ev->cid_done = true;
+        ev->cid = cid_cache_resolve(pid, id, sizeof(id)) == 0 ? arena_strdup(_arena(ev), id) : NULL;
     }
-    return false;
-}
-
-static char *_proc_container_id(struct event *ev, uint32_t pid)
-{
-    size_t n;
-    char *cg = _read_proc(ev, pid, "cgroup", &n);
-    if (!cg)
-        return NULL;
-    char id[13];
-    for (char *line = strtok(cg, "\n"); line; line = strtok(NULL, "\n")) {
-        char *path = strchr(line, ':');
-        path = path ? strchr(path + 1, ':') : NULL;
-        if (path && _container_id(path + 1, id))
-            return arena_strdup(_arena(ev), id);
-    }
-    return arena_strdup(_arena(ev), "host");
+    return ev->cid;
 }
 
 static const char *_errno_name(int64_t ret)

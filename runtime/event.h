@@ -37,6 +37,8 @@ struct event {
     char *scratch;
     size_t scratch_len;
     size_t scratch_cap;
+    const char *cid; /* container.id computed for this event (in scratch), once */
+    bool cid_done;
 };
 
 /* Binds ev to a record; returns -1 when the record is shorter than the

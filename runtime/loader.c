@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "core/rulec_abi.h"
+#include "runtime/cid_cache.h"
 
 /* The verifier's log for the program that failed, collected through
  * libbpf's print callback (libbpf 1.1 prints it at warning level). */
@@ -134,6 +135,19 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
     }
     if (ringbuf_bytes)
         bpf_map__set_max_entries(events, (__u32)ringbuf_bytes);
+    struct bpf_map *cid_cache = NULL;
+    if (meta->cid_cache) {
+        cid_cache = bpf_object__find_map_by_name(ld->obj, meta->cid_cache);
+        if (!cid_cache) {
+            snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)",
+                     meta->cid_cache);
+            return LOADER_ERR_CORRUPT;
+        }
+        /* Room for four times the processes running now; LRU beyond that. */
+        size_t want = 4 * cid_cache_count_processes();
+        if (want > bpf_map__max_entries(cid_cache))
+            bpf_map__set_max_entries(cid_cache, (__u32)want);
+    }
     _vlog = verifier_log_path ? fopen(verifier_log_path, "w") : NULL;
     int rc = bpf_object__load(ld->obj);
     if (_vlog) {
@@ -177,20 +191,44 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
             return LOADER_ERR_CORRUPT;
         }
     }
-    /* Only the dispatcher is attached; group programs run by tail call. */
+    /* The dispatcher and the programs keeping per-process state are attached; group programs
+     * run by tail call. */
     struct bpf_program *dispatch = bpf_object__find_program_by_name(ld->obj, "rulec_dispatch");
     if (!dispatch) {
         snprintf(err, errlen, "%s: no dispatcher program", path);
         return LOADER_ERR_CORRUPT;
     }
-    ld->links = calloc(1, sizeof(*ld->links));
+    ld->links = calloc(1 + meta->nprograms, sizeof(*ld->links));
+    if (!ld->links) {
+        snprintf(err, errlen, "out of memory");
+        return LOADER_ERR_CORRUPT;
+    }
+    for (size_t i = 0; i < meta->nprograms; i++) {
+        const struct policy_program *p = &meta->programs[i];
+        struct bpf_program *prog = bpf_object__find_program_by_name(ld->obj, p->program);
+        if (!prog || strcmp(bpf_program__section_name(prog), p->attach) != 0) {
+            snprintf(err, errlen, "policy has no program '%s' on %s", p->program, p->attach);
+            return LOADER_ERR_CORRUPT;
+        }
+        ld->links[ld->nlinks] = bpf_program__attach(prog);
+        if (!ld->links[ld->nlinks]) {
+            snprintf(err, errlen, "attaching %s to %s: %s", p->program, p->attach, strerror(errno));
+            return LOADER_ERR_ATTACH;
+        }
+        ld->nlinks++;
+    }
+    if (cid_cache) {
+        /* After the hooks: what they store from now on is not overwritten. */
+        cid_cache_bind(bpf_map__fd(cid_cache));
+        cid_cache_seed();
+    }
     if (meta->nhooks) {
-        ld->links[0] = bpf_program__attach(dispatch);
-        if (!ld->links[0]) {
+        ld->links[ld->nlinks] = bpf_program__attach(dispatch);
+        if (!ld->links[ld->nlinks]) {
             snprintf(err, errlen, "attaching to sys_exit: %s", strerror(errno));
             return LOADER_ERR_ATTACH;
         }
-        ld->nlinks = 1;
+        ld->nlinks++;
     }
     ld->events_fd = bpf_map__fd(events);
     ld->counters_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters");
@@ -200,6 +238,7 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
 
 void loader_close(struct loader *ld)
 {
+    cid_cache_free();
     for (size_t i = 0; i < ld->nlinks; i++)
         bpf_link__destroy(ld->links[i]);
     free(ld->links);

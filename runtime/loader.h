@@ -1,7 +1,9 @@
 /* Loading a policy object into the kernel: open it with libbpf, set the
  * runtime's own pid, load (the verifier runs here), fill the set maps from
  * the metadata, put each group program into the dispatcher's table and
- * attach only the hooks the policy uses. */
+ * attach only the hooks the policy uses: the sys_exit dispatcher and, for a
+ * policy that reads container.id, the exec, fork and exit programs of its
+ * per-process cache, which is then seeded from /proc (runtime/cid_cache.h). */
 #pragma once
 
 #include <stddef.h>

@@ -238,17 +238,7 @@ static __always_inline void rulec_fill_proc_tty(struct rulec_cx *cx, struct rule
     rulec_slot_num(h, d, st, tty);
 }
 
-static __always_inline void rulec_fill_container_id(struct rulec_cx *cx,
-                                                    struct rulec_slot_hdr *h, __u8 *d,
-                                                    __u32 size, __u32 arg)
-{
-    __builtin_memset(d, 0, RULEC_CONTAINER_ID_MAX);
-    if (!cx->s) {
-        rulec_slot_status(h, RULEC_E_FAULT);
-        return;
-    }
-    rulec_slot_status(h, rulec_task_container_id(cx->s, cx->task, (char *)d));
-}
+/* container.id: rulec_fill_container_id reads the per-process cache, see rulec_cache.h. */
 
 /* ---- process memory and paths ---------------------------------------------------------- */
 

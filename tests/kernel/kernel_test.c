@@ -33,6 +33,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "core/container_id.h"
 #include "kernel_test.h"
 
 /* The library's status codes (rulec_kernel.h is BPF-only, so they are repeated here). */
@@ -141,159 +142,8 @@ static unsigned long long status_hex(const char *key)
     return strtoull(p + strlen(key), NULL, 16);
 }
 
-/* ---- Falco's container engines (the container plugin's matchers), for ground truth ----------- */
-
-static long rfind(const char *s, const char *sub)
-{
-    size_t n = strlen(s), m = strlen(sub);
-
-    if (m > n)
-        return -1;
-    for (size_t i = n - m + 1; i-- > 0;)
-        if (strncmp(s + i, sub, m) == 0)
-            return (long)i;
-    return -1;
-}
-
-static bool ends_with(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-
-    return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
-/* runc.cpp's match_one_container_id(), size_t arithmetic included. */
-static bool runc_one(const char *cg, const char *prefix, const char *suffix, char *id,
-                     bool is_containerd)
-{
-    long sp = rfind(cg, prefix), ep;
-    size_t start, len, first;
-    const char *hex = "0123456789abcdefABCDEF";
-
-    if (sp < 0)
-        return false;
-    start = sp + strlen(prefix);
-    ep = rfind(cg, suffix);
-    if (ep < 0)
-        return false;
-    len = (size_t)ep - start;
-    first = start + strspn(cg + start, hex);
-    if (cg[first] == 0)
-        first = SIZE_MAX; /* npos */
-    if (len == 64 && first >= 64) {
-        sfmt(id, 13, "%.12s", cg + start);
-        return true;
-    }
-    if (len > 64 || len == 0)
-        return false;
-    if (is_containerd && !ends_with(cg, ".service") && !ends_with(cg, ".slice") &&
-        !ends_with(cg, ".scope")) {
-        sfmt(id, 13, "%.*s", (int)(len < 12 ? len : 12), cg + start);
-        return true;
-    }
-    return false;
-}
-
-static bool runc_layouts(const char *cg, const char *const layout[][2], char *id)
-{
-    for (int i = 0; layout[i][0]; i++)
-        if (runc_one(cg, layout[i][0], layout[i][1], id, false))
-            return true;
-    return false;
-}
-
-static bool is_name(const char *s, size_t n)
-{
-    bool alnum = false;
-
-    /* [A-Za-z0-9]+([._-][A-Za-z0-9]+)* */
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool a = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-
-        if (a)
-            alnum = true;
-        else if ((c == '.' || c == '_' || c == '-') && alnum)
-            alnum = false;
-        else
-            return false;
-    }
-    return alnum;
-}
-
-/* Falco's engines, in the plugin's order. Returns true and the id on a match; *maybe tells
- * that the kernel is not expected to decide it (lxc, libvirt_lxc and bpm engines, or a
- * containerd namespace that occurs twice). */
-static bool falco_match(const char *cg, char id[32], bool *maybe)
-{
-    static const char *const podman[][2] = {
-        {"/libpod-", ".scope"}, {"/libpod-", ".scope/container"}, {"/libpod-", ""}, {0, 0}};
-    static const char *const docker[][2] = {{"/", ""}, {"/docker-", ".scope"}, {0, 0}};
-    static const char *const cri[][2] = {{"/", ""},
-                                         {"/crio-", ""},
-                                         {"/cri-containerd-", ".scope"},
-                                         {"/crio-", ".scope"},
-                                         {":cri-containerd:", ""},
-                                         {"/docker-", ".scope"},
-                                         {0, 0}};
-    static const char *const lxc[] = {"/lxc/", "/lxc.payload/", "/lxc.payload."};
-    const char *p;
-
-    if (runc_layouts(cg, podman, id) || runc_layouts(cg, docker, id) || runc_layouts(cg, cri, id))
-        return true;
-    /* containerd: the first "/<name>/" is the namespace prefix */
-    for (p = cg; (p = strchr(p, '/')) != NULL; p++) {
-        const char *q = strchr(p + 1, '/');
-        char prefix[300];
-
-        if (!q)
-            break;
-        if (!is_name(p + 1, q - p - 1) || q - p + 1 >= (long)sizeof(prefix))
-            continue;
-        sfmt(prefix, sizeof(prefix), "%.*s", (int)(q - p + 1), p);
-        if (runc_one(cg, prefix, "", id, true)) {
-            *maybe = rfind(cg, prefix) != p - cg;
-            return true;
-        }
-        break;
-    }
-    for (size_t i = 0; i < sizeof(lxc) / sizeof(lxc[0]); i++) {
-        if ((p = strstr(cg, lxc[i])) != NULL) {
-            p += strlen(lxc[i]);
-            sfmt(id, 32, "%.*s", (int)strcspn(p, "/"), p);
-            *maybe = true;
-            return true;
-        }
-    }
-    if (strstr(cg, "lxc") || strstr(cg, "bpm-")) {
-        sfmt(id, 32, "(libvirt-lxc/bpm)"); /* not computed exactly here */
-        *maybe = true;
-        return true;
-    }
-    return false;
-}
-
-/* ---- cgroup paths as Falco sees them ------------------------------------------------------------
- */
-
-static const char *const falco_subsys[5] = {"cpuset", "cpu", "cpuacct", "io", "memory"};
-
-/* Keeps the 6 deepest components, as libs' modern probe does. */
-static void falco_trim(char *path)
-{
-    int n = 0;
-
-    for (char *p = path; *p; p++)
-        n += *p == '/';
-    if (strcmp(path, "/") == 0 || n <= 6)
-        return;
-    for (char *p = path + 1; *p; p++) {
-        if (*p == '/' && --n == 6) {
-            memmove(path, p, strlen(p) + 1);
-            return;
-        }
-    }
-}
+/* ---- cgroup mounts, for the container.id cases ------------------------------------------------
+ * Falco's container engines and the paths it reads are core/container_id.c's, the runtime's. */
 
 struct cgmount {
     char dir[256];  /* mount point */
@@ -359,65 +209,21 @@ static struct cgmount *v2_mount(void)
     return NULL;
 }
 
-/* The path Falco records for one subsystem of pid, or false if it has none. */
-static bool falco_subsys_path(pid_t pid, const char *subsys, char out[512])
-{
-    char path[64], buf[8192], *save = NULL, v2path[512] = "";
-    bool v1 = false;
-    struct cgmount *m2;
-
-    sfmt(path, sizeof(path), "/proc/%d/cgroup", pid);
-    if (read_file(path, buf, sizeof(buf)) <= 0)
-        return false;
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, ctl[256];
-
-        if (!c2)
-            continue;
-        sfmt(ctl, sizeof(ctl), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-        if (ctl[0] == 0)
-            sfmt(v2path, sizeof(v2path), "%s", c2 + 1);
-        else if (has_word(ctl, v1_name(subsys), ",")) {
-            sfmt(out, 512, "%s", c2 + 1);
-            v1 = true;
-        }
-    }
-    if (v1) {
-        falco_trim(out);
-        return true;
-    }
-    /* cgroup v2: the nearest ancestor-or-self that has the controller enabled. */
-    m2 = v2_mount();
-    if (!m2 || !v2path[0])
-        return false;
-    sfmt(path, sizeof(path), "%s/cgroup.controllers", m2->dir);
-    if (read_file(path, buf, sizeof(buf)) < 0 || !has_word(buf, subsys, " \n"))
-        return false;
-    sfmt(out, 512, "%s", v2path);
-    while (strcmp(out, "/") != 0) {
-        char f[1024];
-
-        sfmt(f, sizeof(f), "%s%s/cgroup.controllers", m2->dir, out);
-        if (read_file(f, buf, sizeof(buf)) >= 0 && has_word(buf, subsys, " \n"))
-            break;
-        *strrchr(out, '/') = 0;
-        if (!out[0])
-            strcpy(out, "/");
-    }
-    falco_trim(out);
-    return true;
-}
-
-/* container.id as Falco computes it for pid: "host" when no engine matches. */
+/* container.id as Falco computes it for pid ("host" when no engine matches), and whether the
+ * kernel is expected to report it undecided (core/container_id.h). */
 static void falco_container_id(pid_t pid, char id[32], bool *maybe)
 {
-    char cg[512];
+    struct cid_ctx *ctx = cid_ctx_new();
+    struct cid_process p;
 
     *maybe = false;
-    for (int i = 0; i < 5; i++)
-        if (falco_subsys_path(pid, falco_subsys[i], cg) && falco_match(cg, id, maybe))
-            return;
-    strcpy(id, "host");
+    if (!ctx || cid_read_process(ctx, "/proc", pid, &p) < 0) {
+        sfmt(id, 32, "(unreadable)");
+    } else {
+        sfmt(id, 32, "%s", p.id);
+        *maybe = p.kernel_maybe;
+    }
+    cid_ctx_free(&ctx);
 }
 
 /* ---- ground truth shared with the scenario processes -------------------------------------------
@@ -710,8 +516,10 @@ static void cleanup_cgroups(void)
  * this sandbox that Falco would read as a container. */
 static void cg_enter(pid_t pid, int i)
 {
-    char path[1100], pidstr[32], cur[512], id[32];
-    bool maybe;
+    char path[1100], pidstr[32], id[32];
+    struct cid_ctx *ctx;
+    struct cid_cgroups *cg;
+    int fd;
 
     sfmt(pidstr, sizeof(pidstr), "%d", pid);
     sfmt(path, sizeof(path), "%s/%s/cgroup.procs", cg_mnt->dir, cg_cases[i].leaf);
@@ -719,17 +527,26 @@ static void cg_enter(pid_t pid, int i)
         fprintf(stderr, "kernel_test: cannot move %d to %s: %s\n", pid, path, strerror(errno));
     if (i != ncg - 1)
         return;
-    for (int s = 0; s < 5; s++) {
-        struct cgmount *m = v1_mount(falco_subsys[s]);
+    sfmt(path, sizeof(path), "/proc/%d", pid);
+    ctx = cid_ctx_new();
+    cg = malloc(sizeof(*cg));
+    fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (!ctx || !cg || fd < 0 || cid_read_cgroups(ctx, fd, cg) < 0)
+        die("reading the cgroups of the host case");
+    close(fd);
+    cid_ctx_free(&ctx);
+    for (int s = 0; s < CID_NSUBSYS; s++) {
+        struct cgmount *m = v1_mount(cid_subsys_names[s]);
 
-        if (!m || m == cg_mnt || !falco_subsys_path(pid, falco_subsys[s], cur) ||
-            !falco_match(cur, id, &maybe))
+        if (!m || m == cg_mnt || !cg->has[s] || !cid_match(cg->path[s], id, sizeof(id), NULL))
             continue;
-        sfmt(T->host_dirs[s], sizeof(T->host_dirs[0]), "%s%s/rulec-host.scope", m->dir, cur);
+        sfmt(T->host_dirs[s], sizeof(T->host_dirs[0]), "%s%s/rulec-host.scope", m->dir,
+             cg->path[s]);
         mkdir(T->host_dirs[s], 0755);
         sfmt(path, sizeof(path), "%s/cgroup.procs", T->host_dirs[s]);
         write_str(path, pidstr);
     }
+    free(cg);
 }
 
 /* ---- scenarios (run in the marked process and its children) ------------------------------------

@@ -17,6 +17,6 @@ WARN="-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow"
 mkdir -p "$out"
 $CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 $WARN -I"$top/compiler/bpf" \
     -c "$here/kernel_test.bpf.c" -o "$out/kernel_test.bpf.o"
-$CC -std=c11 -D_GNU_SOURCE -O2 -g $WARN -Wstrict-prototypes -o "$out/kernel_test" \
-    "$here/kernel_test.c" -lbpf -lelf -lz -pthread
+$CC -std=c11 -D_GNU_SOURCE -O2 -g $WARN -Wstrict-prototypes -I"$top" -o "$out/kernel_test" \
+    "$here/kernel_test.c" "$top/core/container_id.c" -lbpf -lelf -lz -pthread
 exec "$out/kernel_test" "$out/kernel_test.bpf.o"
