@@ -26,6 +26,11 @@ static void _print_text(const char *path, const struct policy_meta *m)
     for (size_t i = 0; i < m->nhooks; i++)
         printf(" %s", m->hooks[i].event);
     printf("\n");
+    if (m->nprograms) {
+        printf("\nper-process state (attached only because the rules need it):\n");
+        for (size_t i = 0; i < m->nprograms; i++)
+            printf("  %s on %s\n", m->programs[i].program, m->programs[i].attach);
+    }
     for (size_t i = 0; i < m->nrules; i++) {
         const struct policy_rule *r = &m->rules[i];
         printf("\nrule %zu: %s\n", i, r->name);
