@@ -12,13 +12,12 @@
 
 static void _compile_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: rulec compile [--format text|json|sarif] [--strict] -o OUT FILE...\n"
-            "       rulec compile --emit c FILE...\n"
-            "  Compiles rules files (loaded in order, as Falco loads them) into one BPF\n"
-            "  policy object. Runs every lint check first; on error nothing is written.\n"
-            "  --emit c prints the generated BPF C instead of compiling it.\n"
-            "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
+    fprintf(out, "usage: rulec compile [--format text|json|sarif] [--strict] -o OUT FILE...\n"
+                 "       rulec compile --emit c FILE...\n"
+                 "  Compiles rules files (loaded in order, as Falco loads them) into one BPF\n"
+                 "  policy object. Runs every lint check first; on error nothing is written.\n"
+                 "  --emit c prints the generated BPF C instead of compiling it.\n"
+                 "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
 }
 
 /* sha256 over the rules files in load order, each prefixed by its length,
@@ -48,12 +47,9 @@ static char *_digest(const struct ruleset *rs)
 int cmd_compile(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"emit", required_argument, NULL, 'e'},
-        {"format", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"output", required_argument, NULL, 'o'}, {"emit", required_argument, NULL, 'e'},
+        {"format", required_argument, NULL, 'f'}, {"strict", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
     const char *out_path = NULL;
     bool emit_c = false, strict = false;

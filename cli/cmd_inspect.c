@@ -47,8 +47,7 @@ static void _print_text(const char *path, const struct policy_meta *m)
                                                    : "over-approximates; userspace decides");
         printf("  condition: %s\n", r->condition);
         if (!r->kernel_exact)
-            printf("  kernel predicate (atoms it cannot decide count as maybe): %s\n",
-                   r->kernel);
+            printf("  kernel predicate (atoms it cannot decide count as maybe): %s\n", r->kernel);
     }
 }
 

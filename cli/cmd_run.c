@@ -44,24 +44,23 @@ static void _on_signal(int sig)
 
 static void _run_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: rulec run [options] POLICY.bpf.o\n"
-            "  --config FILE         YAML configuration in falco.yaml's shape\n"
-            "  --json                JSON alerts (Falco's keys)\n"
-            "  --output-file PATH    append alerts to PATH (reopened on SIGHUP)\n"
-            "  --syslog              also send alerts to syslog\n"
-            "  --no-stdout           do not print alerts on standard output\n"
-            "  --min-priority P      drop alerts below P (emergency ... debug)\n"
-            "  --iso8601             ISO 8601 times in text alerts\n"
-            "  --buffered            buffer outputs\n"
-            "  --host-root DIR       read passwd and group below DIR (DaemonSets)\n"
-            "  -o KEY=VALUE          set a configuration key\n"
-            "  --ringbuf-size BYTES  ring buffer size (power of two, default 8 MiB)\n"
-            "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
-            "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
-            "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
-            "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
-            "7 verifier rejection.\n");
+    fprintf(out, "usage: rulec run [options] POLICY.bpf.o\n"
+                 "  --config FILE         YAML configuration in falco.yaml's shape\n"
+                 "  --json                JSON alerts (Falco's keys)\n"
+                 "  --output-file PATH    append alerts to PATH (reopened on SIGHUP)\n"
+                 "  --syslog              also send alerts to syslog\n"
+                 "  --no-stdout           do not print alerts on standard output\n"
+                 "  --min-priority P      drop alerts below P (emergency ... debug)\n"
+                 "  --iso8601             ISO 8601 times in text alerts\n"
+                 "  --buffered            buffer outputs\n"
+                 "  --host-root DIR       read passwd and group below DIR (DaemonSets)\n"
+                 "  -o KEY=VALUE          set a configuration key\n"
+                 "  --ringbuf-size BYTES  ring buffer size (power of two, default 8 MiB)\n"
+                 "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
+                 "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
+                 "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
+                 "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
+                 "7 verifier rejection.\n");
 }
 
 static void _print_counters(const struct engine *eng, const struct loader *ld)
@@ -242,10 +241,9 @@ int cmd_run(int argc, char **argv)
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
     char vlog_buf[512];
-    enum loader_error lrc =
-        loader_open(&ld, policy_path, engine_meta(eng), ringbuf,
-                    vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err,
-                    sizeof(err));
+    enum loader_error lrc = loader_open(
+        &ld, policy_path, engine_meta(eng), ringbuf,
+        vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err, sizeof(err));
     if (lrc != LOADER_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = lrc == LOADER_ERR_PERM       ? RUN_EXIT_PERM

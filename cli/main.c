@@ -38,8 +38,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         printf("rulec %s (Falco engine version %d.%d.%d)\n", RULEC_VERSION,
-               RULEC_ENGINE_VERSION_MAJOR, RULEC_ENGINE_VERSION_MINOR,
-               RULEC_ENGINE_VERSION_PATCH);
+               RULEC_ENGINE_VERSION_MAJOR, RULEC_ENGINE_VERSION_MINOR, RULEC_ENGINE_VERSION_PATCH);
         return 0;
     }
     for (size_t i = 0; i < sizeof(_commands) / sizeof(_commands[0]); i++)

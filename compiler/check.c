@@ -163,12 +163,11 @@ static void _check_cmp(struct checker *c, const struct ast_node *n)
         t = FT_UINT;
     if (!_op_allowed(t, n->cmp.op)) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.op_pos, c->rule->name,
-                    "operator '%s' cannot be used on field '%s' of type %s",
-                    ast_op_name(n->cmp.op), f->name, field_type_name(t));
+                    "operator '%s' cannot be used on field '%s' of type %s", ast_op_name(n->cmp.op),
+                    f->name, field_type_name(t));
         return;
     }
-    bool list_op =
-        n->cmp.op == OP_IN || n->cmp.op == OP_INTERSECTS || n->cmp.op == OP_PMATCH;
+    bool list_op = n->cmp.op == OP_IN || n->cmp.op == OP_INTERSECTS || n->cmp.op == OP_PMATCH;
     if (list_op && n->cmp.rhs.kind == RHS_VALUE && !n->cmp.rhs.values[0].quoted) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.rhs.values[0].pos,
                     c->rule->name, "'%s' is not a defined list; write (%s) for a one-item list",

@@ -20,8 +20,7 @@ static int _after_load(struct ruleset *rs, int load_rc, struct diag_list *diags)
     return rc;
 }
 
-int front_run(struct ruleset *rs, const char *const *paths, size_t npaths,
-              struct diag_list *diags)
+int front_run(struct ruleset *rs, const char *const *paths, size_t npaths, struct diag_list *diags)
 {
     int rc = ruleset_load_files(rs, paths, npaths, diags);
     return _after_load(rs, rc, diags);

@@ -7,8 +7,7 @@
 #include "core/diag.h"
 
 /* Returns 0 when no error was reported (warnings allowed), -1 otherwise. */
-int front_run(struct ruleset *rs, const char *const *paths, size_t npaths,
-              struct diag_list *diags);
+int front_run(struct ruleset *rs, const char *const *paths, size_t npaths, struct diag_list *diags);
 /* The same on an in-memory document. */
 int front_run_buffer(struct ruleset *rs, const char *name, const char *text, size_t len,
                      struct diag_list *diags);

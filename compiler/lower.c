@@ -85,8 +85,8 @@ static struct ast_node *_nnf(struct arena *arena, const struct ast_node *n, bool
         if (!negate)
             return cmp;
         struct ast_node *not = ast_new(arena, AST_NOT, n->pos);
-        not->operand = cmp;
-        return not;
+        not ->operand = cmp;
+        return not ;
     }
     case AST_MACRO:
     case AST_KIND_MAX:

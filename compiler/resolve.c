@@ -1,5 +1,5 @@
-#include "core/text.h"
 #include "compiler/resolve.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -169,8 +169,7 @@ static struct ast_node *_expand(struct resolver *r, struct ast_node *n, size_t v
         m->used = true;
         if (r->state[i] == MACRO_RESOLVING) {
             diag_report(r->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->pos, item,
-                        "macro reference loop: macro '%s' refers back to itself",
-                        n->macro.name);
+                        "macro reference loop: macro '%s' refers back to itself", n->macro.name);
             *failed = true;
             return n;
         }
@@ -205,8 +204,8 @@ static void _resolve_rule(struct resolver *r, struct rs_rule *rule)
         rule->skipped = true;
         return;
     }
-    struct ast_node *ast = condition_parse(r->rs->arena, rule->condition.text,
-                                           rule->condition.len, &rule->condition.map, r->diags);
+    struct ast_node *ast = condition_parse(r->rs->arena, rule->condition.text, rule->condition.len,
+                                           &rule->condition.map, r->diags);
     if (!ast)
         return;
     bool failed = false;

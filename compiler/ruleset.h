@@ -69,16 +69,16 @@ struct rs_rule {
     const char **tags;
     size_t ntags;
     bool enabled;
-    bool warn_evttypes;         /* default true */
+    bool warn_evttypes;          /* default true */
     bool skip_if_unknown_filter; /* default false */
     bool capture;
     uint64_t capture_duration;
     struct rs_exception *exceptions;
     size_t nexceptions;
-    struct src_pos pos;          /* the `- rule:` key */
+    struct src_pos pos;           /* the `- rule:` key */
     struct src_pos condition_pos; /* the condition: key */
-    size_t index;                /* rule order: alerts follow it */
-    struct ast_node *ast;        /* resolved condition (resolve.c) */
+    size_t index;                 /* rule order: alerts follow it */
+    struct ast_node *ast;         /* resolved condition (resolve.c) */
     /* Not compiled: an unknown source (LOAD_UNKNOWN_SOURCE) or an unknown
      * field with skip-if-unknown-filter (LOAD_UNKNOWN_FILTER). */
     bool skipped;
@@ -103,7 +103,7 @@ struct ruleset {
     struct merge *merge;
 };
 
-const char *priority_name(enum priority p);            /* "Warning", "Informational" */
+const char *priority_name(enum priority p); /* "Warning", "Informational" */
 /* Falco accepts any case and the short forms ("info"); returns PRIO_MAX when unknown. */
 enum priority priority_from_name(const char *name);
 

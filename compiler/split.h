@@ -21,8 +21,8 @@ bool split_atom_in_kernel(const struct ast_node *cmp);
 bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extra);
 
 struct split_rule {
-    bool exact;                       /* every atom decided in the kernel */
-    bool filters;                     /* some non-evt.type atom decided in the kernel */
+    bool exact;                         /* every atom decided in the kernel */
+    bool filters;                       /* some non-evt.type atom decided in the kernel */
     const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
 };
 

@@ -1,5 +1,5 @@
-#include "core/text.h"
 #include "compiler/yaml_tree.h"
+#include "core/text.h"
 
 #include <string.h>
 

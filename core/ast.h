@@ -102,7 +102,7 @@ struct ast_node {
         struct {
             struct ast_node **kids;
             size_t nkids;
-        } list; /* AST_AND, AST_OR */
+        } list;                   /* AST_AND, AST_OR */
         struct ast_node *operand; /* AST_NOT */
         struct {
             struct ast_field lhs;

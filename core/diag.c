@@ -295,8 +295,9 @@ static void _print_json(FILE *out, const struct diag_list *list)
     json_object_object_add(root, "diagnostics", arr);
     json_object_object_add(root, "errors", json_object_new_int64((int64_t)list->errors));
     json_object_object_add(root, "warnings", json_object_new_int64((int64_t)list->warnings));
-    fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    fprintf(out, "%s\n",
+            json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
 }
 
@@ -360,8 +361,9 @@ static void _print_sarif(FILE *out, const struct diag_list *list)
     json_object_object_add(run, "results", results);
     json_object_array_add(runs, run);
     json_object_object_add(root, "runs", runs);
-    fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    fprintf(out, "%s\n",
+            json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
 }
 

@@ -1,5 +1,5 @@
-#include "core/text.h"
 #include "core/fields.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <pthread.h>

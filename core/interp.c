@@ -46,8 +46,8 @@
  * Transformers keep prefixes prefixes (tolower, toupper, b64 of whole
  * quads) or make the value unknown (basename). A getter error is MAYBE too. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "core/text.h"
 #include "core/interp.h"
+#include "core/text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -105,8 +105,9 @@ static int _write_file(const char *path, const char *text)
  * would name it; returns the number of hierarchies joined. */
 static int _join_container_cgroups(const char *id, char paths[][512], int max)
 {
-    static const char *const hier[] = {"unified", "cpu", "cpuacct", "cpuset", "memory",
-                                       "devices", "freezer", "blkio", "pids", "systemd", ""};
+    static const char *const hier[] = {"unified", "cpu",     "cpuacct", "cpuset",
+                                       "memory",  "devices", "freezer", "blkio",
+                                       "pids",    "systemd", ""};
     char pid[32];
     snprintf(pid, sizeof(pid), "%d", getpid());
     int n = 0;
@@ -194,8 +195,7 @@ int main(int argc, char **argv)
     if (!strcmp(action, "chmod") && nargs == 2)
         return chmod(args[0], (mode_t)strtol(args[1], NULL, 8)) < 0 ? _fail("chmod") : 0;
     if (!strcmp(action, "chown") && nargs == 3)
-        return chown(args[0], (uid_t)atoi(args[1]), (gid_t)atoi(args[2])) < 0 ? _fail("chown")
-                                                                                 : 0;
+        return chown(args[0], (uid_t)atoi(args[1]), (gid_t)atoi(args[2])) < 0 ? _fail("chown") : 0;
     if (!strcmp(action, "spawn") && nargs >= 1)
         return _spawn(args);
     if (!strcmp(action, "container") && nargs >= 2)

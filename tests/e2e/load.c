@@ -30,8 +30,8 @@ int main(int argc, char **argv)
     double secs = atof(argv[1]);
     int workers = atoi(argv[2]), matches = atoi(argv[3]);
     prctl(PR_SET_NAME, "e2e-loadgen", 0, 0, 0);
-    unsigned long *counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                                 -1, 0);
+    unsigned long *counts =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (counts == MAP_FAILED)
         return 1;
     double start = _now();

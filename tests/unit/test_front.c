@@ -23,8 +23,7 @@ static void _done(struct run *r)
     ruleset_free(&r->rs);
 }
 
-#define RULE(cond)                                                                                 \
-    "- rule: r\n  desc: d\n  condition: " cond "\n  output: o\n  priority: WARNING\n"
+#define RULE(cond) "- rule: r\n  desc: d\n  condition: " cond "\n  output: o\n  priority: WARNING\n"
 
 static void test_clean(void **state)
 {
@@ -63,7 +62,8 @@ static void test_macro_order_and_loop(void **state)
 static void test_unused_macro(void **state)
 {
     (void)state;
-    struct run r = _front("- macro: lonely\n  condition: evt.type = open\n" RULE("evt.type = close"));
+    struct run r =
+        _front("- macro: lonely\n  condition: evt.type = open\n" RULE("evt.type = close"));
     assert_int_equal(r.rc, 0);
     assert_diag_at(&r.diags, DIAG_LOAD_UNUSED_MACRO, 1, 3);
     _done(&r);

@@ -82,8 +82,7 @@ static void test_version_mismatch(void **state)
     char *json = policy_meta_to_json(&m);
     struct arena *arena = arena_new();
     char err[256];
-    assert_int_equal(policy_meta_from_json(arena, json, strlen(json), &back, err, sizeof(err)),
-                     -2);
+    assert_int_equal(policy_meta_from_json(arena, json, strlen(json), &back, err, sizeof(err)), -2);
     assert_non_null(strstr(err, "format version"));
     free(json);
     arena_free(&arena);

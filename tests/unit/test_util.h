@@ -12,8 +12,8 @@
 #include "core/diag.h"
 
 /* Asserts that diags holds a diagnostic with this code at line:col. */
-static inline void assert_diag_at(const struct diag_list *diags, enum diag_code code,
-                                  unsigned line, unsigned col)
+static inline void assert_diag_at(const struct diag_list *diags, enum diag_code code, unsigned line,
+                                  unsigned col)
 {
     for (size_t i = 0; i < diags->len; i++) {
         unsigned l, c;
