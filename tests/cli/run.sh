@@ -78,6 +78,19 @@ head -c 2000 "$T/a.bpf.o" >"$T/trunc.o"
 check "run: truncated policy exits 3" 3 "$RULEC" run "$T/trunc.o"
 check "run: usage error exits 2" 2 "$RULEC" run
 check "run: missing policy exits 1" 1 "$RULEC" run "$T/nonexistent.o"
+# A policy of another metadata format version is refused before loading.
+llvm-objcopy --dump-section .rulec.meta="$T/meta.json" "$T/a.bpf.o" "$T/dump.o"
+sed 's/"format_version":1/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
+llvm-objcopy --update-section .rulec.meta="$T/meta99.json" "$T/a.bpf.o" "$T/v99.bpf.o"
+check "run: incompatible format version exits 4" 4 "$RULEC" run "$T/v99.bpf.o"
+expect_file "run: the message names both versions" "grep -q 'version 99' '$T/err'"
+# Without privileges, loading is refused with its own status.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$T" && chmod 644 "$T/a.bpf.o"
+    check "run: without root or CAP_BPF exits 5" 5 \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+        "$BUILD/rulec" run "$T/a.bpf.o"
+fi
 check "fields" 0 "$RULEC" fields
 expect_file "fields lists proc.name" "grep -q 'proc.name' '$T/out'"
 check "fields --json" 0 "$RULEC" fields --json

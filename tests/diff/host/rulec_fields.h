@@ -1,0 +1,83 @@
+/* Host stand-in for compiler/bpf/rulec_fields.h: the per-event context,
+ * the LPM key types, the string predicates (the semantics of the BPF
+ * helpers, on host memory) and one filler per field the kernel reads, each
+ * handing over to the differential test driver, which copies the synthetic
+ * event's value into the slot. The filler list (rulec_host_fills.h) is
+ * generated from compiler/kfields.c by `diff --fills`. */
+#ifndef RULEC_FIELDS_H
+#define RULEC_FIELDS_H
+
+#include "rulec_host.h"
+
+#define RULEC_MAX_SYSCALLS 512
+enum {
+    RULEC_NR_EXECVE = 59,
+    RULEC_NR_EXECVEAT = 322,
+};
+
+struct rulec_cx {
+    long ret;
+    __u32 id;
+    __u64 args[6];
+};
+
+struct rulec_lpm_key8 {
+    __u32 prefixlen;
+    __u8 data[8];
+};
+struct rulec_lpm_key16 {
+    __u32 prefixlen;
+    __u8 data[16];
+};
+struct rulec_lpm_key256 {
+    __u32 prefixlen;
+    __u8 data[256];
+};
+
+#define rulec_host_map_type(map_) ((unsigned)(sizeof(*(map_)->type) / sizeof(int)))
+#define rulec_host_map_max(map_) ((unsigned)(sizeof(*(map_)->max_entries) / sizeof(int)))
+
+#define bpf_map_lookup_elem(map_, key_)                                                            \
+    rulec_host_map_lookup((map_), rulec_host_map_type(map_), sizeof(*(map_)->key),                 \
+                          sizeof(*(map_)->value), rulec_host_map_max(map_), (key_))
+
+#define rulec_prefix_match(map_, value_, len_, size_)                                              \
+    rulec_host_prefix_match((map_), rulec_host_map_type(map_), sizeof(*(map_)->key),               \
+                            rulec_host_map_max(map_), (value_), (unsigned)(len_),                  \
+                            (unsigned)(size_))
+
+/* As the BPF helper: the last n bytes of the value equal lit (indices
+ * masked by the power-of-two slot size, as the verifier needs). */
+static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size, const char *lit,
+                                          __u32 n)
+{
+    if (len < n)
+        return 0;
+    __u32 start = len - n;
+    for (__u32 i = 0; i < n && i < 256; i++)
+        if (data[(start + i) & (size - 1)] != (__u8)lit[i])
+            return 0;
+    return 1;
+}
+
+static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rulec_record_hdr *h)
+{
+    cx->ret = h->ret;
+    cx->id = h->evt_id;
+    for (int i = 0; i < 6; i++)
+        cx->args[i] = h->args[i];
+}
+
+#define RULEC_HOST_FILL(name)                                                                      \
+    static __always_inline void rulec_fill_##name(struct rulec_cx *cx, struct rulec_slot_hdr *h,   \
+                                                  __u8 *d, __u32 size, __u32 arg)                  \
+    {                                                                                              \
+        rulec_host_fill(#name, cx, h, d, size, arg);                                               \
+    }
+#include "rulec_host_fills.h"
+#undef RULEC_HOST_FILL
+
+/* Programs are plain functions: int BPF_PROG(name, args) -> int name(args). */
+#define BPF_PROG(name, ...) name(__VA_ARGS__)
+
+#endif
