@@ -48,7 +48,7 @@ UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all test unit cli fuzz kernel e2e upstream run bench install deps clean format check-format
+.PHONY: all test unit cli diff fuzz kernel e2e upstream run bench install deps clean format check-format
 all: $(BUILD)/rulec
 
 # ---- generated sources ------------------------------------------------------
@@ -121,6 +121,11 @@ $(BUILD)/rulec-load: tests/e2e/load.c
 e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load
 	@sh tests/e2e/run.sh $(BUILD)
 
+# Differential test: generated kernel predicates (compiled natively) against
+# the interpreter, 100,000 generated events per ruleset.
+diff:
+	@sh tests/diff/run.sh $(BUILD)
+
 cli: $(BUILD)/rulec-san
 	@bash tests/cli/run.sh $(BUILD)
 
@@ -139,6 +144,7 @@ test: deps
 	$(MAKE) all $(BUILD)/rulec-san
 	$(MAKE) unit
 	$(MAKE) cli
+	$(MAKE) diff
 	$(MAKE) fuzz
 	$(MAKE) kernel
 	$(MAKE) e2e

@@ -237,12 +237,26 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         strbuf_printf(sb, ", %zu)", rhs->values[0].len);
         break;
     case OP_PMATCH: {
-        if (!rhs->nvalues) {
+        /* pmatch (/a/b): /a/b itself, or anything below /a/b/. A constant
+         * of exactly size - 1 bytes can still equal a complete value; only
+         * its "below" entry cannot fit (and no complete value is below it). */
+        struct ast_rhs exact_values = n->cmp.rhs;
+        struct ast_value *ev = arena_alloc(g->arena, (n->cmp.rhs.nvalues + 1) * sizeof(*ev));
+        exact_values.values = ev;
+        exact_values.nvalues = 0;
+        for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)
+            if (split_value_fits(&n->cmp.rhs.values[i], slot->kf->size, 0))
+                ev[exact_values.nvalues++] = n->cmp.rhs.values[i];
+        if (!exact_values.nvalues) {
             strbuf_puts(sb, "0");
             break;
         }
-        /* pmatch (/a/b): /a/b itself, or anything below /a/b/. */
-        size_t exact = _set(g, "str", slot->kf->size, rhs->values, rhs->nvalues, NULL);
+        size_t exact =
+            _set(g, "str", slot->kf->size, exact_values.values, exact_values.nvalues, NULL);
+        if (!rhs->nvalues) {
+            strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", exact, data);
+            break;
+        }
         size_t below = _set(g, "prefix", slot->kf->size, rhs->values, rhs->nvalues, "/");
         strbuf_printf(sb,
                       "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0 || "
@@ -316,8 +330,10 @@ static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
     bool any = false;
     for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
         const struct evttype *t = evttype_lookup(n->cmp.rhs.values[i].text);
-        if (!t || t->nr < 0)
-            continue; /* no syscall number: never this event in the kernel */
+        /* No syscall number, or a name Falco reports under another one
+         * (pread64 is "pread"): an event of this type is never seen. */
+        if (!t || t->nr < 0 || t->reported_as)
+            continue;
         strbuf_printf(sb, "%se->hdr.evt_id == %d", any ? " || " : "", t->nr);
         any = true;
     }
@@ -368,8 +384,9 @@ static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
             if (name && strcmp(name, v) == 0)
                 err = e;
         }
-        if (!err && v[0] == 'E' && text_is_decimal(v + 1))
-            err = atoi(v + 1); /* the runtime's name for errors without one */
+        /* The runtime's name for errors without a name ("E200"): only then. */
+        if (!err && v[0] == 'E' && text_is_decimal(v + 1) && !strerrorname_np(atoi(v + 1)))
+            err = atoi(v + 1);
         if (err) {
             strbuf_printf(sb, "%se->hdr.ret == -%d", any ? " || " : "", err);
             any = true;

@@ -22,6 +22,10 @@ struct kfield {
     const char *fill;   /* rulec_fill_<fill>(cx, slot, data, size, arg) */
     const char *header; /* or a C expression over the record header `e->hdr`, no slot */
     bool takes_index;   /* proc.aname[N]: the argument is passed to fill */
+    /* The kernel reads it as a normalised absolute path (no empty, . or ..
+     * components): only then does a byte prefix decide Falco's pmatch,
+     * which compares whole components. */
+    bool normalized_path;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */

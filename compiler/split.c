@@ -21,6 +21,24 @@ static bool _values_fit(const struct ast_node *cmp, uint32_t size, size_t extra)
     return true;
 }
 
+/* pmatch constants the kernel's byte sets decide like Falco's component
+ * match: absolute, normalised, no glob characters, not the root itself. */
+static bool _values_normalized(const struct ast_node *cmp)
+{
+    for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++) {
+        const struct ast_value *v = &cmp->cmp.rhs.values[i];
+        if (v->len < 2 || v->text[0] != '/' || v->text[v->len - 1] == '/' ||
+            strpbrk(v->text, "*?[") || strstr(v->text, "//") || strstr(v->text, "/./") ||
+            strstr(v->text, "/../"))
+            return false;
+        size_t n = v->len;
+        if ((n >= 2 && strcmp(v->text + n - 2, "/.") == 0) ||
+            (n >= 3 && strcmp(v->text + n - 3, "/..") == 0))
+            return false;
+    }
+    return true;
+}
+
 bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extra)
 {
     return v->len + extra < slot_size;
@@ -72,7 +90,7 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
     case OP_ENDSWITH:
         return _values_fit(cmp, kf->size, 0);
     case OP_PMATCH:
-        return _values_fit(cmp, kf->size, 1); /* the prefix entry gets a '/' */
+        return kf->normalized_path && _values_normalized(cmp) && _values_fit(cmp, kf->size, 1);
     default:
         return false;
     }
