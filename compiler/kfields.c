@@ -14,11 +14,11 @@
 static const struct kfield _kfields[] = {
     {FIELD_PROC_PID, KF_NUM, false, 8, NULL, "e->hdr.pid", false, false},
     {FIELD_THREAD_TID, KF_NUM, false, 8, NULL, "e->hdr.tid", false, false},
-    {FIELD_PROC_PPID, KF_NUM, false, 8, NULL, "e->hdr.ppid", false, false},
-    {FIELD_USER_UID, KF_NUM, false, 8, NULL, "e->hdr.uid", false, false},
-    {FIELD_GROUP_GID, KF_NUM, false, 8, NULL, "e->hdr.gid", false, false},
+    {FIELD_PROC_PPID, KF_NUM, false, 8, NULL, "rulec_ids(e)->hdr.ppid", false, false},
+    {FIELD_USER_UID, KF_NUM, false, 8, NULL, "rulec_ids(e)->hdr.uid", false, false},
+    {FIELD_GROUP_GID, KF_NUM, false, 8, NULL, "rulec_ids(e)->hdr.gid", false, false},
     /* Falco's loginuid is -1 when unset (the kernel's (uid_t)-1). */
-    {FIELD_USER_LOGINUID, KF_NUM, true, 8, NULL, "(__s32)e->hdr.loginuid", false, false},
+    {FIELD_USER_LOGINUID, KF_NUM, true, 8, NULL, "(__s32)rulec_ids(e)->hdr.loginuid", false, false},
     {FIELD_EVT_RAWRES, KF_NUM, true, 8, NULL, "e->hdr.ret", false, false},
     {FIELD_PROC_NAME, KF_STR, false, COMM, "proc_name", NULL, false, false},
     {FIELD_PROC_PNAME, KF_STR, false, COMM, "proc_pname", NULL, false, false},

@@ -30,6 +30,8 @@ struct rulec_slot_hdr {
     __u8 pad[5]; /* data stays 8-byte aligned for word compares */
 };
 
+#define RULEC_HDR_IDS 1u
+
 #define RULEC_MAX_SLOTS 128
 #define RULEC_HAVE_WORDS (RULEC_MAX_SLOTS / 64)
 
@@ -49,6 +51,8 @@ struct rulec_record_hdr {
     __u32 uid;
     __u32 gid;
     __u32 loginuid;
+    __u32 flags; /* RULEC_HDR_IDS: ppid, uid, gid and loginuid are filled */
+    __u32 pad;
     __u64 args[6]; /* the syscall's arguments, as passed */
     /* Slot i holds a value of this event when bit i is set; slots are
      * filled lazily, and this mask is all that is reset per event. */

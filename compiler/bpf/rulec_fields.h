@@ -61,6 +61,20 @@ struct {
     __type(value, struct rulec_lpm_key256);
 } rulec_lpm_scratch SEC(".maps");
 
+/* At sys_exit, regs is the tp_btf program's trusted pointer: its members
+ * are plain loads, not probe reads (this runs for every hooked syscall). */
+static __always_inline __u64 rulec_regs_arg(struct pt_regs *regs, int i)
+{
+    switch (i) {
+    case 0: return regs->di;
+    case 1: return regs->si;
+    case 2: return regs->dx;
+    case 3: return regs->r10;
+    case 4: return regs->r8;
+    default: return regs->r9;
+    }
+}
+
 /* Returns -1 for events rulec does not evaluate: ia32 (compat) syscalls,
  * whose numbers and registers differ. */
 static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *regs, long ret)
@@ -69,30 +83,40 @@ static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *re
     cx->task = rulec_current();
     if (rulec_in_ia32_syscall(cx->task))
         return -1;
-    cx->id = (__u32)rulec_syscall_nr(regs);
+    cx->id = (__u32)regs->orig_ax;
     cx->s = 0;
     return 0;
 }
 
-/* The fields every record carries, cheap to read: ids of the task and
- * the syscall's arguments. */
+/* What every record carries and is cheap: the event and the syscall's
+ * arguments. The task's ids cost several kernel reads: rulec_fill_ids
+ * fills them when a rule asks or a record is sent. */
 static __always_inline void rulec_fill_header(struct rulec_cx *cx, struct pt_regs *regs,
                                               struct rulec_record_hdr *h)
 {
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 v = 0;
 
     h->evt_id = cx->id;
     h->ret = cx->ret;
+    h->flags = 0;
     for (int i = 0; i < 6; i++)
-        h->args[i] = rulec_syscall_arg(regs, false, i);
+        h->args[i] = rulec_regs_arg(regs, i);
     h->pid = pid_tgid >> 32;
     h->tid = (__u32)pid_tgid;
-    long ppid = rulec_task_ppid(cx->task);
+}
+
+static __always_inline void rulec_fill_ids(struct rulec_record_hdr *h)
+{
+    if (h->flags & RULEC_HDR_IDS)
+        return;
+    struct task_struct *task = rulec_current();
+    __u32 v = 0;
+    long ppid = rulec_task_ppid(task);
     h->ppid = ppid < 0 ? 0 : (__u32)ppid;
-    h->uid = rulec_task_euid(cx->task, &v) < 0 ? 0 : v;
-    h->gid = rulec_task_egid(cx->task, &v) < 0 ? 0 : v;
-    h->loginuid = rulec_task_loginuid(cx->task, &v) < 0 ? (__u32)-1 : v;
+    h->uid = rulec_task_euid(task, &v) < 0 ? 0 : v;
+    h->gid = rulec_task_egid(task, &v) < 0 ? 0 : v;
+    h->loginuid = rulec_task_loginuid(task, &v) < 0 ? (__u32)-1 : v;
+    h->flags |= RULEC_HDR_IDS;
 }
 
 /* An extractor's status as a slot status: a missing value is Falco's <NA>

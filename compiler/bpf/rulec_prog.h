@@ -52,7 +52,7 @@ int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
 {
     if ((bpf_get_current_pid_tgid() >> 32) == rulec_self_tgid)
         return 0;
-    bpf_tail_call(ctx, &rulec_syscalls, (__u32)rulec_syscall_nr(regs));
+    bpf_tail_call(ctx, &rulec_syscalls, (__u32)regs->orig_ax);
     return 0;
 }
 
@@ -103,8 +103,16 @@ static __always_inline int rulec_any(struct rulec_event *e)
     return any != 0;
 }
 
+/* The record header with the task's ids filled (for atoms on them). */
+static __always_inline struct rulec_event *rulec_ids(struct rulec_event *e)
+{
+    rulec_fill_ids(&e->hdr);
+    return e;
+}
+
 static __always_inline void rulec_submit(struct rulec_event *e)
 {
+    rulec_fill_ids(&e->hdr);
     e->hdr.size = sizeof(*e);
     e->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
     if (bpf_ringbuf_output(&rulec_events, e, sizeof(*e), 0) == 0)
