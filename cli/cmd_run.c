@@ -55,7 +55,7 @@ static void _run_usage(FILE *out)
                  "  --buffered            buffer outputs\n"
                  "  --host-root DIR       read passwd and group below DIR (DaemonSets)\n"
                  "  -o KEY=VALUE          set a configuration key\n"
-                 "  --ringbuf-size BYTES  ring buffer size (power of two, default 8 MiB)\n"
+                 "  --ringbuf-size BYTES  ring buffer size (power of two, default 2 MiB)\n"
                  "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
                  "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
                  "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"

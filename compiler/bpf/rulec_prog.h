@@ -5,10 +5,12 @@
 #ifndef RULEC_PROG_H
 #define RULEC_PROG_H
 
-/* Records to userspace. The runtime may resize it before load. */
+/* Records to userspace. Only candidates cross, so 2 MiB holds about two
+ * thousand records; `rulec run --ringbuf-size` resizes it before load (the
+ * runtime maps it twice, so it counts double in resident memory). */
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 8 * 1024 * 1024);
+    __uint(max_entries, 2 * 1024 * 1024);
 } rulec_events SEC(".maps");
 
 /* The event being evaluated: too large for the 512-byte BPF stack, so one
