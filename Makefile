@@ -101,7 +101,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test_util.h $(BUILD)/librulec-san.a
 FUZZ_LIB_SRC := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(GRAMMAR_GEN) $(EMBED_GEN)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined \
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -Wno-unused-function -o $@ $< $(FUZZ_LIB_SRC) -lyaml -ljson-c -lpcre2-8 -lbpf -lelf -lz -lcrypto
 
 deps:

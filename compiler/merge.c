@@ -198,7 +198,7 @@ static struct mtext _mtext_const(struct arena *arena, const char *s, uint64_t or
 
 static bool _mtext_is(struct mtext t, const char *s)
 {
-    return t.len == strlen(s) && memcmp(t.s, s, t.len) == 0;
+    return t.len == strlen(s) && (!t.len || memcmp(t.s, s, t.len) == 0);
 }
 
 static uint64_t _pos_org(struct src_pos pos)
@@ -298,7 +298,7 @@ static bool _in_table(const char *s, size_t n, const char *const *table, size_t 
 static bool _is_modifier_op(struct mtext op)
 {
     static const char *const mods[] = {"oneof", "anyof", "allof"};
-    const char *sp = memchr(op.s, ' ', op.len);
+    const char *sp = op.len ? memchr(op.s, ' ', op.len) : NULL; /* an empty text may be NULL */
     if (!sp)
         return false;
     size_t base = (size_t)(sp - op.s);
@@ -712,7 +712,7 @@ static void _tb_free(struct tbuf *tb)
 /* quote_item: an item with a space is double-quoted, unless already quoted. */
 static void _tb_quoted(struct tbuf *tb, struct mtext t)
 {
-    bool quote = memchr(t.s, ' ', t.len) && t.s[0] != '"' && t.s[0] != '\'';
+    bool quote = t.len && memchr(t.s, ' ', t.len) && t.s[0] != '"' && t.s[0] != '\'';
     if (quote)
         _tb_str(tb, "\"", t.org[0]);
     _tb_text(tb, t);
@@ -720,15 +720,16 @@ static void _tb_quoted(struct tbuf *tb, struct mtext t)
         _tb_str(tb, "\"", t.org[t.len]);
 }
 
-/* paren_item: a value for a list operator is parenthesized, unless it is. */
-static void _tb_parened(struct tbuf *tb, struct mtext t)
+/* paren_item: a value for a list operator is parenthesized, unless it is.
+ * An empty value (a YAML null) has no origin of its own: org stands in. */
+static void _tb_parened(struct tbuf *tb, struct mtext t, uint64_t org)
 {
     bool paren = t.len == 0 || t.s[0] != '(';
     if (paren)
-        _tb_str(tb, "(", t.org[0]);
+        _tb_str(tb, "(", t.org ? t.org[0] : org);
     _tb_text(tb, t);
     if (paren)
-        _tb_str(tb, ")", t.org[t.len]);
+        _tb_str(tb, ")", t.org ? t.org[t.len] : org);
 }
 
 struct build {
@@ -755,7 +756,7 @@ static void _tb_exception_value(struct tbuf *tb, const struct mentry *v, struct 
 {
     if (!v->is_list) {
         if (_is_list_op(comp))
-            _tb_parened(tb, v->item);
+            _tb_parened(tb, v->item, org);
         else
             _tb_quoted(tb, v->item);
         return;
