@@ -179,25 +179,9 @@ static void _check_cmp(struct checker *c, const struct ast_node *n)
             _check_value(c, f, n->cmp.op, &n->cmp.rhs.values[i]);
 }
 
-static void _check_node(struct checker *c, const struct ast_node *n)
+static void _check_atom(const struct ast_node *cmp, void *ctx)
 {
-    switch (n->kind) {
-    case AST_AND:
-    case AST_OR:
-        for (size_t i = 0; i < n->list.nkids; i++)
-            _check_node(c, n->list.kids[i]);
-        return;
-    case AST_NOT:
-        _check_node(c, n->operand);
-        return;
-    case AST_CMP:
-        _check_cmp(c, n);
-        return;
-    case AST_MACRO:
-    case AST_BOOL:
-    case AST_KIND_MAX:
-        return;
-    }
+    _check_cmp(ctx, cmp);
 }
 
 static void _check_output(struct checker *c, struct rs_rule *rule)
@@ -227,7 +211,7 @@ int check_ruleset(struct ruleset *rs, struct diag_list *diags)
         c.rule = rule;
         if (rule->ast) {
             size_t errors = diags->errors;
-            _check_node(&c, rule->ast);
+            ast_foreach_cmp(rule->ast, _check_atom, &c);
             /* What the runtime will compile (regexes, addresses, numbers) is
              * compiled here too, so a pattern the runtime would refuse fails
              * the lint, at its position, not the node. */

@@ -521,25 +521,17 @@ static void _capture_field(struct cg *g, struct cg_rule *r, const struct field_d
     ptr_vec_push(g->arena, &r->slots, s);
 }
 
-static void _capture_condition(struct cg *g, struct cg_rule *r, const struct ast_node *n)
+struct cg_capture {
+    struct cg *g;
+    struct cg_rule *r;
+};
+
+static void _capture_atom(const struct ast_node *n, void *ctx)
 {
-    switch (n->kind) {
-    case AST_AND:
-    case AST_OR:
-        for (size_t i = 0; i < n->list.nkids; i++)
-            _capture_condition(g, r, n->list.kids[i]);
-        return;
-    case AST_NOT:
-        _capture_condition(g, r, n->operand);
-        return;
-    case AST_CMP:
-        _capture_field(g, r, n->cmp.lhs.def, n->cmp.lhs.arg);
-        if (n->cmp.rhs.kind == RHS_FIELD)
-            _capture_field(g, r, n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
-        return;
-    default:
-        return;
-    }
+    struct cg_capture *c = ctx;
+    _capture_field(c->g, c->r, n->cmp.lhs.def, n->cmp.lhs.arg);
+    if (n->cmp.rhs.kind == RHS_FIELD)
+        _capture_field(c->g, c->r, n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
 }
 
 static void _capture_output(struct cg *g, struct cg_rule *r)
@@ -881,7 +873,8 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     /* Slots first (conditions, then outputs), so the layout is known before
      * any C is printed; expressions only look slots up afterwards. */
     for (size_t i = 0; i < g.nrules; i++) {
-        _capture_condition(&g, &g.rules[i], g.rules[i].rule->lowered);
+        struct cg_capture cap = {.g = &g, .r = &g.rules[i]};
+        ast_foreach_cmp(g.rules[i].rule->lowered, _capture_atom, &cap);
         _capture_output(&g, &g.rules[i]);
     }
     /* Rules first: they name the atoms; atoms name the sets; the header

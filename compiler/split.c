@@ -96,39 +96,21 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
     }
 }
 
-struct walk {
-    struct split_rule *out;
-};
-
-static void _walk(struct walk *w, const struct ast_node *n)
+static void _split_atom(const struct ast_node *n, void *ctx)
 {
-    switch (n->kind) {
-    case AST_AND:
-    case AST_OR:
-        for (size_t i = 0; i < n->list.nkids; i++)
-            _walk(w, n->list.kids[i]);
-        return;
-    case AST_NOT:
-        _walk(w, n->operand);
-        return;
-    case AST_CMP:
-        if (!split_atom_in_kernel(n)) {
-            w->out->exact = false;
-            if (!w->out->first_maybe)
-                w->out->first_maybe = n;
-        } else if (n->cmp.lhs.def->id != FIELD_EVT_TYPE) {
-            w->out->filters = true;
-        }
-        return;
-    default:
-        return;
+    struct split_rule *out = ctx;
+    if (!split_atom_in_kernel(n)) {
+        out->exact = false;
+        if (!out->first_maybe)
+            out->first_maybe = n;
+    } else if (n->cmp.lhs.def->id != FIELD_EVT_TYPE) {
+        out->filters = true;
     }
 }
 
 void split_rule(const struct rs_rule *rule, struct split_rule *out)
 {
     *out = (struct split_rule){.exact = true};
-    struct walk w = {.out = out};
     if (rule->lowered)
-        _walk(&w, rule->lowered);
+        ast_foreach_cmp(rule->lowered, _split_atom, out);
 }

@@ -505,3 +505,25 @@ bool ast_equal(const struct ast_node *a, const struct ast_node *b)
     }
     return false;
 }
+
+void ast_foreach_cmp(const struct ast_node *n, void (*fn)(const struct ast_node *cmp, void *ctx),
+                     void *ctx)
+{
+    switch (n->kind) {
+    case AST_AND:
+    case AST_OR:
+        for (size_t i = 0; i < n->list.nkids; i++)
+            ast_foreach_cmp(n->list.kids[i], fn, ctx);
+        return;
+    case AST_NOT:
+        ast_foreach_cmp(n->operand, fn, ctx);
+        return;
+    case AST_CMP:
+        fn(n, ctx);
+        return;
+    case AST_MACRO:
+    case AST_BOOL:
+    case AST_KIND_MAX:
+        return;
+    }
+}

@@ -130,5 +130,10 @@ struct ast_node *ast_clone(struct arena *arena, const struct ast_node *node);
  * AST: fully parenthesised, values quoted where needed, escapes re-encoded.
  * The policy object stores residual conditions in this form. */
 char *ast_to_string(struct arena *arena, const struct ast_node *node);
+/* Calls fn on every comparison of the tree, left to right (the passes that
+ * look at atoms one by one: checks, the split, capture). */
+void ast_foreach_cmp(const struct ast_node *node, void (*fn)(const struct ast_node *cmp, void *ctx),
+                     void *ctx);
+
 /* Structural equality, ignoring positions (used by the round-trip tests). */
 bool ast_equal(const struct ast_node *a, const struct ast_node *b);

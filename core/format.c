@@ -19,6 +19,7 @@
  * Fields Falco's formatter accepts only in conditions (FF_FILTER_ONLY)
  * are accepted here too: libsinsp's extractor compiles them for outputs. */
 #include "core/format.h"
+#include "core/text.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -525,16 +526,6 @@ static size_t _lex_arg(struct parser *p, size_t k, char **arg)
     return i + 1 - k;
 }
 
-static bool _is_index(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 /* The catalogue check libsinsp's exact-name lookup does: the name must be
  * a field, a bracket argument must be one the field takes, and a field
  * that needs an argument must have one. Fills f on success. */
@@ -552,7 +543,7 @@ static bool _bind(struct parser *p, const char *name, size_t nlen, char *arg, st
     if (named && arg)
         return false;
     if (!named && arg) {
-        bool index_ok = (def->flags & FF_ARG_INDEX) && _is_index(arg);
+        bool index_ok = (def->flags & FF_ARG_INDEX) && text_is_decimal(arg);
         if (!index_ok && !(def->flags & FF_ARG_KEY))
             return false;
     }
