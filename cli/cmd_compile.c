@@ -110,7 +110,8 @@ int cmd_compile(int argc, char **argv)
         goto out;
     }
     char err[8192];
-    if (emit_object(res.c_source, res.meta_json, out_path, err, sizeof(err)) < 0) {
+    if (emit_object((const char *const *)res.unit_source, CODEGEN_UNITS, res.meta_json, out_path,
+                    err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec compile: %s\n", err);
         goto out;
     }

@@ -48,11 +48,15 @@ struct cg {
     size_t nrules;
     unsigned tmp; /* unique names in statement expressions */
     /* Distinct comparisons: macros inline the same atom into many rules;
-     * each is decided at most once per event (memoised in the event). They
-     * are inlined into the rule functions: a BPF program may have only 256
-     * subprograms, fewer than the atoms of a large ruleset. */
+     * each is decided at most once per event. They are inlined into the rule
+     * functions: a BPF program may have only 256 subprograms, fewer than the
+     * atoms of a large ruleset. Only an atom used more than once is memoised
+     * in the event: most atoms of a large ruleset are used once, and the
+     * bookkeeping would double their code (and clang's time). */
     struct ptr_vec atom_keys;  /* canonical text */
     struct ptr_vec atom_nodes; /* const struct ast_node * */
+    size_t *atom_uses;         /* references from rule expressions, per atom */
+    size_t nmemo;              /* memoised atoms: the bits of atom_have */
 };
 
 /* ---- slots and sets ------------------------------------------------------ */
@@ -438,8 +442,13 @@ static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
     if (i == g->atom_keys.len) {
         ptr_vec_push(g->arena, &g->atom_keys, (void *)key);
         ptr_vec_push(g->arena, &g->atom_nodes, (void *)n);
+        g->atom_uses = realloc(g->atom_uses, g->atom_keys.len * sizeof(*g->atom_uses));
+        if (!g->atom_uses)
+            abort();
+        g->atom_uses[i] = 0;
     }
-    strbuf_printf(sb, "rulec_atom%zu()", i);
+    g->atom_uses[i]++;
+    strbuf_printf(sb, "rulec_atom%zu(e)", i);
 }
 
 static void _emit_atoms(struct cg *g, struct strbuf *out)
@@ -448,21 +457,29 @@ static void _emit_atoms(struct cg *g, struct strbuf *out)
         strbuf_printf(out, "/* %zu: ", i);
         _emit_comment(out, g->atom_keys.items[i]);
         strbuf_printf(
+            out, " */\nstatic __always_inline int rulec_atom%zu(struct rulec_event *e)\n{\n", i);
+        if (g->atom_uses[i] < 2) {
+            strbuf_puts(out, "    return ");
+            _atom_body(g, out, g->atom_nodes.items[i]);
+            strbuf_puts(out, ";\n}\n\n");
+            continue;
+        }
+        size_t w = g->nmemo / 64, b = g->nmemo % 64;
+        g->nmemo++;
+        strbuf_printf(
             out,
-            " */\nstatic __always_inline int rulec_atom%zu(void)\n{\n" CG_EVENT_LOOKUP
-            "    if (!e)\n        return 2;\n"
             "    if (e->atom_have[%zu] & (1ULL << %zu))\n"
             "        return (e->atom_one[%zu] >> %zu & 1) | (e->atom_two[%zu] >> %zu & 1) "
             "<< 1;\n"
             "    int r = ",
-            i, i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
+            w, b, w, b, w, b);
         _atom_body(g, out, g->atom_nodes.items[i]);
         strbuf_printf(out,
                       ";\n    e->atom_have[%zu] |= 1ULL << %zu;\n"
                       "    e->atom_one[%zu] |= (__u64)(r & 1) << %zu;\n"
                       "    e->atom_two[%zu] |= (__u64)(r >> 1) << %zu;\n"
                       "    return r;\n}\n\n",
-                      i / 64, i % 64, i / 64, i % 64, i / 64, i % 64);
+                      w, b, w, b, w, b);
     }
 }
 
@@ -564,7 +581,7 @@ static void _emit_header(struct cg *g)
                   RULEC_VERSION, g->nrules);
     strbuf_puts(c, _uses_cid_cache(g) ? "#include \"rulec_cache.h\"\n\n" : "\n");
     size_t words = g->nrules ? (g->nrules + 63) / 64 : 1;
-    size_t atom_words = g->atom_keys.len ? (g->atom_keys.len + 63) / 64 : 1;
+    size_t atom_words = g->nmemo ? (g->nmemo + 63) / 64 : 1;
     strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n\n", words,
                   atom_words);
     strbuf_puts(c, "struct rulec_event {\n    struct rulec_record_hdr hdr;\n"
@@ -616,15 +633,29 @@ static void _emit_sets(struct cg *g)
     for (size_t i = 0; i < g->nsets; i++) {
         const struct cg_set *s = &g->sets[i];
         bool prefix = !strcmp(s->kind, "prefix");
-        strbuf_printf(&g->c,
-                      "struct {\n    __uint(type, %s);\n    __uint(max_entries, %zu);\n"
-                      "    __type(key, %s);\n    __type(value, __u8);\n%s"
-                      "} rulec_set%zu SEC(\".maps\");\n\n",
-                      prefix ? "BPF_MAP_TYPE_LPM_TRIE" : "BPF_MAP_TYPE_HASH", s->nvalues,
-                      prefix ? arena_printf(g->arena, "struct rulec_lpm_key%u", s->key_size)
-                             : arena_printf(g->arena, "__u8[%u]", s->key_size),
-                      prefix ? "    __uint(map_flags, BPF_F_NO_PREALLOC);\n" : "", i);
+        strbuf_printf(
+            &g->c,
+            "RULEC_GLOBAL struct {\n    __uint(type, %s);\n    __uint(max_entries, %zu);\n"
+            "    __type(key, %s);\n    __type(value, __u8);\n%s"
+            "} rulec_set%zu SEC(\".maps\");\n\n",
+            prefix ? "BPF_MAP_TYPE_LPM_TRIE" : "BPF_MAP_TYPE_HASH", s->nvalues,
+            prefix ? arena_printf(g->arena, "struct rulec_lpm_key%u", s->key_size)
+                   : arena_printf(g->arena, "__u8[%u]", s->key_size),
+            prefix ? "    __uint(map_flags, BPF_F_NO_PREALLOC);\n" : "", i);
     }
+}
+
+static const char _license[] = "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+
+/* Each unit calls functions the other defines: the programs call rules, the
+ * rules call slot fillers. The static linker resolves them. */
+static void _emit_prototypes(struct cg *g)
+{
+    for (size_t i = 0; i < g->nslots; i++)
+        strbuf_printf(&g->c, "__noinline int rulec_slot%zu(void);\n", i);
+    for (size_t i = 0; i < g->nrules; i++)
+        strbuf_printf(&g->c, "__noinline int rulec_rule%zu(void);\n", i);
+    strbuf_puts(&g->c, "\n");
 }
 
 static void _emit_rules(struct cg *g)
@@ -896,13 +927,30 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     g.c = saved;
     _emit_header(&g);
     _emit_sets(&g);
-    struct strbuf *parts[] = {&slots, &atoms, &rules, &programs};
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        strbuf_append(&g.c, parts[i]->data ? parts[i]->data : "", parts[i]->len);
-        strbuf_free(parts[i]);
+    _emit_prototypes(&g);
+    /* The prelude is common to both units; the first defines the slots and
+     * the programs, the second the rules (their atoms are inlined there). */
+    struct strbuf prelude = g.c;
+    struct strbuf *bodies[CODEGEN_UNITS][3] = {{&slots, &programs, NULL}, {&atoms, &rules, NULL}};
+    struct strbuf whole = {0}, units[CODEGEN_UNITS] = {{0}};
+    strbuf_append(&whole, prelude.data, prelude.len);
+    for (size_t u = 0; u < CODEGEN_UNITS; u++) {
+        if (u > 0)
+            strbuf_puts(&units[u], "#define RULEC_UNIT_RULES 1\n");
+        strbuf_append(&units[u], prelude.data, prelude.len);
+        for (struct strbuf **b = bodies[u]; *b; b++) {
+            strbuf_append(&units[u], (*b)->data ? (*b)->data : "", (*b)->len);
+            strbuf_append(&whole, (*b)->data ? (*b)->data : "", (*b)->len);
+        }
+        if (u == 0)
+            strbuf_puts(&units[u], _license);
+        out->unit_source[u] = strbuf_take(&units[u]);
     }
-    strbuf_puts(&g.c, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
-    out->c_source = strbuf_take(&g.c);
+    strbuf_puts(&whole, _license);
+    out->c_source = strbuf_take(&whole);
+    struct strbuf *parts[] = {&prelude, &slots, &atoms, &rules, &programs};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        strbuf_free(parts[i]);
     out->meta_json = _meta(&g, sources_digest, groups, ngroups);
     out->nrules = g.nrules;
     out->nhooks = 0;
@@ -910,11 +958,14 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
         out->nhooks += groups[gi].events.len;
     free(groups);
     free(g.sets);
+    free(g.atom_uses);
     return 0;
 }
 
 void codegen_result_free(struct codegen_result *res)
 {
+    for (size_t u = 0; u < CODEGEN_UNITS; u++)
+        free(res->unit_source[u]);
     free(res->c_source);
     free(res->meta_json);
     *res = (struct codegen_result){0};

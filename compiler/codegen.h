@@ -8,11 +8,16 @@
 #include "compiler/ruleset.h"
 #include "core/diag.h"
 
+/* The generated C is compiled as separate units, in parallel, and linked:
+ * unit 0 holds the maps, slot fillers and programs, unit 1 the rules. */
+#define CODEGEN_UNITS 2
+
 struct codegen_result {
-    char *c_source;  /* malloc'd */
-    char *meta_json; /* malloc'd */
-    size_t nrules;   /* rules compiled into the object */
-    size_t nhooks;   /* syscalls hooked */
+    char *c_source;                   /* malloc'd: all units as one file (--emit c) */
+    char *unit_source[CODEGEN_UNITS]; /* malloc'd: what is compiled */
+    char *meta_json;                  /* malloc'd */
+    size_t nrules;                    /* rules compiled into the object */
+    size_t nhooks;                    /* syscalls hooked */
 };
 
 /* Reports RULEC_* warnings (rules that cannot fire, kernel "maybe" on a

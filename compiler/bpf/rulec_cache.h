@@ -24,7 +24,7 @@ _Static_assert(RULEC_CID_TRUNCATED == RULEC_TRUNCATED, "truncation flag");
 /* Sized by the runtime before load (runtime/loader.c: four times the processes running);
  * LRU, so that a full map forgets old entries (a later miss is "maybe") instead of refusing new
  * ones. */
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
     __uint(max_entries, RULEC_CID_CACHE_DEFAULT);
     __type(key, __u32);
@@ -138,13 +138,14 @@ struct rulec_cid_work {
     struct rulec_cid_entry e;
 };
 
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, struct rulec_cid_work);
 } rulec_cid_work SEC(".maps");
 
+#ifndef RULEC_UNIT_RULES /* the programs: in the first unit only */
 /* rulec_kernel.h's matcher on one cgroup (kernfs node kn): > 0 the id's length, 0 no engine
  * matches, < 0 undecided. A global function, so the verifier walks the matcher once instead
  * of once per subsystem. */
@@ -258,5 +259,7 @@ int BPF_PROG(rulec_cid_exit, struct task_struct *p)
     bpf_map_delete_elem(&rulec_cid_cache, &tgid);
     return 0;
 }
+
+#endif /* RULEC_UNIT_RULES */
 
 #endif

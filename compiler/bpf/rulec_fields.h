@@ -13,17 +13,48 @@
 /* x86_64 syscall numbers the fillers need to tell where a syscall's fd is.
  * (Syscall numbers are ABI, not kernel layout: no CO-RE needed.) */
 enum {
-    RULEC_NR_READ = 0, RULEC_NR_WRITE = 1, RULEC_NR_OPEN = 2, RULEC_NR_CLOSE = 3,
-    RULEC_NR_FSTAT = 5, RULEC_NR_MMAP = 9, RULEC_NR_IOCTL = 16, RULEC_NR_PREAD64 = 17,
-    RULEC_NR_PWRITE64 = 18, RULEC_NR_READV = 19, RULEC_NR_WRITEV = 20, RULEC_NR_DUP = 32,
-    RULEC_NR_DUP2 = 33, RULEC_NR_SENDFILE = 40, RULEC_NR_SOCKET = 41, RULEC_NR_CONNECT = 42,
-    RULEC_NR_ACCEPT = 43, RULEC_NR_SENDTO = 44, RULEC_NR_RECVFROM = 45, RULEC_NR_SENDMSG = 46,
-    RULEC_NR_RECVMSG = 47, RULEC_NR_SHUTDOWN = 48, RULEC_NR_BIND = 49, RULEC_NR_LISTEN = 50,
-    RULEC_NR_GETSOCKNAME = 51, RULEC_NR_GETPEERNAME = 52, RULEC_NR_SETSOCKOPT = 54,
-    RULEC_NR_GETSOCKOPT = 55, RULEC_NR_FCNTL = 72, RULEC_NR_FLOCK = 73, RULEC_NR_FSYNC = 74,
-    RULEC_NR_FTRUNCATE = 77, RULEC_NR_FCHDIR = 81, RULEC_NR_CREAT = 85, RULEC_NR_FCHMOD = 91,
-    RULEC_NR_FCHOWN = 93, RULEC_NR_OPENAT = 257, RULEC_NR_ACCEPT4 = 288, RULEC_NR_DUP3 = 292,
-    RULEC_NR_OPENAT2 = 437, RULEC_NR_EXECVE = 59, RULEC_NR_EXECVEAT = 322,
+    RULEC_NR_READ = 0,
+    RULEC_NR_WRITE = 1,
+    RULEC_NR_OPEN = 2,
+    RULEC_NR_CLOSE = 3,
+    RULEC_NR_FSTAT = 5,
+    RULEC_NR_MMAP = 9,
+    RULEC_NR_IOCTL = 16,
+    RULEC_NR_PREAD64 = 17,
+    RULEC_NR_PWRITE64 = 18,
+    RULEC_NR_READV = 19,
+    RULEC_NR_WRITEV = 20,
+    RULEC_NR_DUP = 32,
+    RULEC_NR_DUP2 = 33,
+    RULEC_NR_SENDFILE = 40,
+    RULEC_NR_SOCKET = 41,
+    RULEC_NR_CONNECT = 42,
+    RULEC_NR_ACCEPT = 43,
+    RULEC_NR_SENDTO = 44,
+    RULEC_NR_RECVFROM = 45,
+    RULEC_NR_SENDMSG = 46,
+    RULEC_NR_RECVMSG = 47,
+    RULEC_NR_SHUTDOWN = 48,
+    RULEC_NR_BIND = 49,
+    RULEC_NR_LISTEN = 50,
+    RULEC_NR_GETSOCKNAME = 51,
+    RULEC_NR_GETPEERNAME = 52,
+    RULEC_NR_SETSOCKOPT = 54,
+    RULEC_NR_GETSOCKOPT = 55,
+    RULEC_NR_FCNTL = 72,
+    RULEC_NR_FLOCK = 73,
+    RULEC_NR_FSYNC = 74,
+    RULEC_NR_FTRUNCATE = 77,
+    RULEC_NR_FCHDIR = 81,
+    RULEC_NR_CREAT = 85,
+    RULEC_NR_FCHMOD = 91,
+    RULEC_NR_FCHOWN = 93,
+    RULEC_NR_OPENAT = 257,
+    RULEC_NR_ACCEPT4 = 288,
+    RULEC_NR_DUP3 = 292,
+    RULEC_NR_OPENAT2 = 437,
+    RULEC_NR_EXECVE = 59,
+    RULEC_NR_EXECVEAT = 322,
 };
 
 /* What a filler knows about its event. Rules and fillers are global BPF
@@ -54,7 +85,7 @@ struct rulec_lpm_key256 {
 };
 
 /* One lookup key for any prefix set, per CPU (too big for the stack). */
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
@@ -66,12 +97,18 @@ struct {
 static __always_inline __u64 rulec_regs_arg(struct pt_regs *regs, int i)
 {
     switch (i) {
-    case 0: return regs->di;
-    case 1: return regs->si;
-    case 2: return regs->dx;
-    case 3: return regs->r10;
-    case 4: return regs->r8;
-    default: return regs->r9;
+    case 0:
+        return regs->di;
+    case 1:
+        return regs->si;
+    case 2:
+        return regs->dx;
+    case 3:
+        return regs->r10;
+    case 4:
+        return regs->r8;
+    default:
+        return regs->r9;
     }
 }
 
@@ -128,8 +165,8 @@ static __always_inline void rulec_slot_status(struct rulec_slot_hdr *h, long st)
         h->status = rulec_truncated(st) ? RULEC_SLOT_TRUNCATED : RULEC_SLOT_OK;
     } else {
         h->len = 0;
-        h->status = (st == RULEC_E_NOENT || st == RULEC_E_INVAL) ? RULEC_SLOT_NONE
-                                                                  : RULEC_SLOT_ERROR;
+        h->status =
+            (st == RULEC_E_NOENT || st == RULEC_E_INVAL) ? RULEC_SLOT_NONE : RULEC_SLOT_ERROR;
     }
 }
 
@@ -191,22 +228,22 @@ static __always_inline long rulec_cx_open_args(struct rulec_cx *cx, struct rulec
 /* ---- the string predicates ------------------------------------------------- */
 
 /* startswith / pmatch over a set: a longest-prefix lookup of the value. */
-#define rulec_prefix_match(map_, value_, len_, size_)                                            \
+#define rulec_prefix_match(map_, value_, len_, size_)                                              \
     ({                                                                                             \
         __u32 zero_ = 0;                                                                           \
         struct rulec_lpm_key256 *k_ = bpf_map_lookup_elem(&rulec_lpm_scratch, &zero_);             \
         int r_ = 2;                                                                                \
         if (k_) {                                                                                  \
             __builtin_memcpy(k_->data, (value_), (size_));                                         \
-            k_->prefixlen = (__u32)(len_) * 8;                                                     \
+            k_->prefixlen = (__u32)(len_)*8;                                                       \
             r_ = bpf_map_lookup_elem((map_), k_) != 0;                                             \
         }                                                                                          \
         r_;                                                                                        \
     })
 
 /* endswith: the last n bytes of the value equal lit. */
-static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size,
-                                          const char *lit, __u32 n)
+static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size, const char *lit,
+                                          __u32 n)
 {
     if (len < n)
         return 0;
@@ -274,7 +311,7 @@ static __always_inline void rulec_fill_proc_exe(struct rulec_cx *cx, struct rule
 }
 
 #define RULEC_FILL_WITH_SCRATCH(fn, extract)                                                       \
-    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,         \
                                    __u32 size, __u32 arg)                                          \
     {                                                                                              \
         __builtin_memset(d, 0, RULEC_PATH_MAX);                                                    \
@@ -429,9 +466,8 @@ static __always_inline struct file *rulec__path_file(struct rulec_cx *cx, long *
     return f;
 }
 
-static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx,
-                                                    struct rulec_slot_hdr *h, __u8 *d,
-                                                    __u32 size, __u32 arg)
+static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                    __u8 *d, __u32 size, __u32 arg)
 {
     long st;
     struct file *f = rulec__path_file(cx, &st);
@@ -446,9 +482,8 @@ static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx,
     rulec_slot_status(h, rulec_path_str(cx->s, &parent, (char *)d));
 }
 
-static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx,
-                                                   struct rulec_slot_hdr *h, __u8 *d, __u32 size,
-                                                   __u32 arg)
+static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                   __u8 *d, __u32 size, __u32 arg)
 {
     long st;
     struct file *f = rulec__path_file(cx, &st);
@@ -460,8 +495,9 @@ static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx,
     const unsigned char *name = NULL;
     BPF_CORE_READ_INTO(&name, f, f_path.dentry, d_name.name);
     long n = bpf_probe_read_kernel_str(d, RULEC_PATH_MAX, name);
-    rulec_slot_status(h, n <= 0 ? RULEC_E_FAULT : n == RULEC_PATH_MAX ? (n - 1) | RULEC_TRUNCATED
-                                                                      : n - 1);
+    rulec_slot_status(h, n <= 0                ? RULEC_E_FAULT
+                         : n == RULEC_PATH_MAX ? (n - 1) | RULEC_TRUNCATED
+                                               : n - 1);
 }
 
 static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long *st)
@@ -476,9 +512,8 @@ static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long 
     return f;
 }
 
-static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx,
-                                                   struct rulec_slot_hdr *h, __u8 *d, __u32 size,
-                                                   __u32 arg)
+static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                   __u8 *d, __u32 size, __u32 arg)
 {
     long st;
     struct file *f = rulec__event_file(cx, &st);
@@ -502,25 +537,59 @@ static __always_inline void rulec_fill_fd_type(struct rulec_cx *cx, struct rulec
         return;
     }
     switch (rulec_file_typechar(f)) {
-    case 'f': __builtin_memcpy(d, "file", 4); st = 4; break;
-    case 'd': __builtin_memcpy(d, "directory", 9); st = 9; break;
-    case '4': __builtin_memcpy(d, "ipv4", 4); st = 4; break;
-    case '6': __builtin_memcpy(d, "ipv6", 4); st = 4; break;
-    case 'u': __builtin_memcpy(d, "unix", 4); st = 4; break;
-    case 'p': __builtin_memcpy(d, "pipe", 4); st = 4; break;
-    case 'e': __builtin_memcpy(d, "event", 5); st = 5; break;
-    case 's': __builtin_memcpy(d, "signalfd", 8); st = 8; break;
-    case 'l': __builtin_memcpy(d, "eventpoll", 9); st = 9; break;
-    case 'i': __builtin_memcpy(d, "inotify", 7); st = 7; break;
-    case 't': __builtin_memcpy(d, "timerfd", 7); st = 7; break;
-    default: st = RULEC_E_AMBIGUOUS; break;
+    case 'f':
+        __builtin_memcpy(d, "file", 4);
+        st = 4;
+        break;
+    case 'd':
+        __builtin_memcpy(d, "directory", 9);
+        st = 9;
+        break;
+    case '4':
+        __builtin_memcpy(d, "ipv4", 4);
+        st = 4;
+        break;
+    case '6':
+        __builtin_memcpy(d, "ipv6", 4);
+        st = 4;
+        break;
+    case 'u':
+        __builtin_memcpy(d, "unix", 4);
+        st = 4;
+        break;
+    case 'p':
+        __builtin_memcpy(d, "pipe", 4);
+        st = 4;
+        break;
+    case 'e':
+        __builtin_memcpy(d, "event", 5);
+        st = 5;
+        break;
+    case 's':
+        __builtin_memcpy(d, "signalfd", 8);
+        st = 8;
+        break;
+    case 'l':
+        __builtin_memcpy(d, "eventpoll", 9);
+        st = 9;
+        break;
+    case 'i':
+        __builtin_memcpy(d, "inotify", 7);
+        st = 7;
+        break;
+    case 't':
+        __builtin_memcpy(d, "timerfd", 7);
+        st = 7;
+        break;
+    default:
+        st = RULEC_E_AMBIGUOUS;
+        break;
     }
     rulec_slot_status(h, st);
 }
 
-static __always_inline void rulec_fill_fd_l4proto(struct rulec_cx *cx,
-                                                  struct rulec_slot_hdr *h, __u8 *d, __u32 size,
-                                                  __u32 arg)
+static __always_inline void rulec_fill_fd_l4proto(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                  __u8 *d, __u32 size, __u32 arg)
 {
     struct rulec_sockinfo si;
     long fd = rulec__event_fd(cx);
@@ -535,11 +604,25 @@ static __always_inline void rulec_fill_fd_l4proto(struct rulec_cx *cx,
         return;
     }
     switch (si.l4proto) {
-    case RULEC_L4_TCP: __builtin_memcpy(d, "tcp", 3); st = 3; break;
-    case RULEC_L4_UDP: __builtin_memcpy(d, "udp", 3); st = 3; break;
-    case RULEC_L4_ICMP: __builtin_memcpy(d, "icmp", 4); st = 4; break;
-    case RULEC_L4_RAW: __builtin_memcpy(d, "raw", 3); st = 3; break;
-    default: st = RULEC_E_AMBIGUOUS; break;
+    case RULEC_L4_TCP:
+        __builtin_memcpy(d, "tcp", 3);
+        st = 3;
+        break;
+    case RULEC_L4_UDP:
+        __builtin_memcpy(d, "udp", 3);
+        st = 3;
+        break;
+    case RULEC_L4_ICMP:
+        __builtin_memcpy(d, "icmp", 4);
+        st = 4;
+        break;
+    case RULEC_L4_RAW:
+        __builtin_memcpy(d, "raw", 3);
+        st = 3;
+        break;
+    default:
+        st = RULEC_E_AMBIGUOUS;
+        break;
     }
     rulec_slot_status(h, st);
 }
@@ -563,7 +646,7 @@ static __always_inline long rulec__tuple(struct rulec_cx *cx, struct rulec_falco
 }
 
 #define RULEC_FILL_PORT(fn, member)                                                                \
-    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,         \
                                    __u32 size, __u32 arg)                                          \
     {                                                                                              \
         struct rulec_falco_tuple t = {};                                                           \
@@ -579,7 +662,7 @@ RULEC_FILL_PORT(rulec_fill_fd_rport, rport)
 /* ---- open flags ---------------------------------------------------------------------------- */
 
 #define RULEC_FILL_OPEN_FLAG(fn, test)                                                             \
-    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,       \
+    static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,         \
                                    __u32 size, __u32 arg)                                          \
     {                                                                                              \
         struct rulec_open_args a;                                                                  \

@@ -172,7 +172,7 @@ struct rulec_scratch {
 
 /* Defines the per-CPU scratch map a program passes to the path and container extractors. */
 #define RULEC_SCRATCH_MAP(name)                                                                    \
-    struct {                                                                                       \
+    RULEC_GLOBAL struct {                                                                          \
         __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                                   \
         __uint(max_entries, 1);                                                                    \
         __type(key, __u32);                                                                        \

@@ -8,21 +8,21 @@
 /* Records to userspace. Only candidates cross, so 2 MiB holds about two
  * thousand records; `rulec run --ringbuf-size` resizes it before load (the
  * runtime maps it twice, so it counts double in resident memory). */
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 2 * 1024 * 1024);
 } rulec_events SEC(".maps");
 
 /* The event being evaluated: too large for the 512-byte BPF stack, so one
  * per CPU in a map; its layout is the record's, so submitting is one copy. */
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, struct rulec_event);
 } rulec_event_scratch SEC(".maps");
 
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, RULEC_CNT_MAX);
     __type(key, __u32);
@@ -31,7 +31,7 @@ struct {
 
 /* Syscall number -> the program for its group of rules. Syscalls no rule
  * references have no entry: the tail call fails and the dispatcher returns. */
-struct {
+RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
     __uint(max_entries, RULEC_MAX_SYSCALLS);
     __type(key, __u32);
@@ -40,7 +40,11 @@ struct {
 
 /* Set by the runtime before load: its own process, whose syscalls (reading
  * the ring buffer, writing alerts) must not feed back into the rules. */
+#ifdef RULEC_UNIT_RULES
+extern const volatile __u32 rulec_self_tgid;
+#else
 const volatile __u32 rulec_self_tgid = 0;
+#endif
 
 static __always_inline void rulec_count(__u32 counter)
 {
@@ -49,6 +53,7 @@ static __always_inline void rulec_count(__u32 counter)
         *v += 1;
 }
 
+#ifndef RULEC_UNIT_RULES
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
 {
@@ -57,6 +62,7 @@ int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
     bpf_tail_call(ctx, &rulec_syscalls, (__u32)regs->orig_ax);
     return 0;
 }
+#endif
 
 /* Starts an event: resets what the previous one left in this CPU's scratch
  * (the have and mask words only; slots are overwritten when filled). */

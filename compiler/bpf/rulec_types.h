@@ -43,6 +43,15 @@ typedef __u32 __wsum;
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A policy is compiled as separate units, in parallel, then linked into one
+ * object (compiler/emit.c): the first unit defines the maps, globals and
+ * programs; the rule units (RULEC_UNIT_RULES) only declare the maps. */
+#ifdef RULEC_UNIT_RULES
+#define RULEC_GLOBAL extern
+#else
+#define RULEC_GLOBAL
+#endif
+
 /* ---- the uapi subset of <linux/bpf.h> used by map definitions -------------------------------- */
 
 enum bpf_map_type {

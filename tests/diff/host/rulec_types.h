@@ -15,6 +15,8 @@
 #include <linux/types.h>
 
 #define SEC(name)
+/* One translation unit here: every global is defined (see the real rulec_types.h). */
+#define RULEC_GLOBAL
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
