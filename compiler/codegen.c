@@ -12,6 +12,7 @@
 #include "core/priority.h"
 #include "core/rulec_abi.h"
 #include "core/strbuf.h"
+#include "core/sysargs.h"
 #include "core/text.h"
 #include "core/version.h"
 
@@ -417,8 +418,9 @@ static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n
         _evtres_atom(sb, n);
         return;
     }
-    const struct kfield *kf = kfield_for(f->def, f->arg);
-    struct cg_slot *slot = kf->header ? NULL : _slot(g, f->def, f->arg, kf);
+    const char *arg = ast_field_arg(f);
+    const struct kfield *kf = kfield_for(f->def, arg);
+    struct cg_slot *slot = kf->header ? NULL : _slot(g, f->def, arg, kf);
     if (!kf->header && !slot) {
         strbuf_puts(sb, "2");
         return;
@@ -546,7 +548,7 @@ struct cg_capture {
 static void _capture_atom(const struct ast_node *n, void *ctx)
 {
     struct cg_capture *c = ctx;
-    _capture_field(c->g, c->r, n->cmp.lhs.def, n->cmp.lhs.arg);
+    _capture_field(c->g, c->r, n->cmp.lhs.def, ast_field_arg(&n->cmp.lhs));
     if (n->cmp.rhs.kind == RHS_FIELD)
         _capture_field(c->g, c->r, n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
 }
@@ -610,10 +612,33 @@ static void _emit_header(struct cg *g)
     strbuf_puts(c, "\n");
 }
 
+/* For evt.arg.NAME: the register holding NAME for each syscall, 6 (none:
+ * Falco's <NA>) for a syscall without it. */
+static void _emit_arg_register(struct cg *g, size_t slot, const char *param)
+{
+    strbuf_printf(&g->c,
+                  "static __always_inline __u32 rulec_slot%zu_register(__u32 nr)\n{\n"
+                  "    switch (nr) {\n",
+                  slot);
+    for (size_t i = 0; i < sysarg_count(); i++) {
+        const struct sysarg *a = sysarg_at(i);
+        const struct evttype *t = evttype_lookup(a->syscall);
+        if (t && t->nr >= 0 && !strcmp(a->param, param))
+            strbuf_printf(&g->c, "    case %d: /* %s */\n        return %d;\n", t->nr, a->syscall,
+                          a->index);
+    }
+    strbuf_puts(&g->c, "    default:\n        return 6;\n    }\n}\n\n");
+}
+
 static void _emit_slots(struct cg *g)
 {
     for (size_t i = 0; i < g->nslots; i++) {
         const struct cg_slot *s = &g->slots[i];
+        const char *fill_arg = s->kf->takes_index && s->arg ? s->arg : "0";
+        if (s->kf->arg_by_syscall) {
+            _emit_arg_register(g, i, s->arg);
+            fill_arg = arena_printf(g->arena, "rulec_slot%zu_register(cx.id)", i);
+        }
         strbuf_printf(&g->c,
                       "__noinline int rulec_slot%zu(void)\n{\n" CG_EVENT_LOOKUP
                       "    if (!e)\n        return RULEC_SLOT_ERROR;\n"
@@ -623,8 +648,7 @@ static void _emit_slots(struct cg *g)
                       "        rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);\n"
                       "        e->hdr.have[%zu] |= 1ULL << %zu;\n    }\n"
                       "    return e->s%zu.h.status;\n}\n\n",
-                      i, i / 64, i % 64, s->kf->fill, i, i, i,
-                      s->kf->takes_index && s->arg ? s->arg : "0", i / 64, i % 64, i);
+                      i, i / 64, i % 64, s->kf->fill, i, i, i, fill_arg, i / 64, i % 64, i);
     }
 }
 

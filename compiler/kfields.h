@@ -26,6 +26,9 @@ struct kfield {
      * components): only then does a byte prefix decide Falco's pmatch,
      * which compares whole components. */
     bool normalized_path;
+    /* evt.arg.NAME: which register holds it depends on the syscall
+     * (core/sysargs.def); codegen passes the register to the filler. */
+    bool arg_by_syscall;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */

@@ -63,7 +63,7 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
     enum ast_op op = cmp->cmp.op;
     if (f->def->id == FIELD_EVT_TYPE || f->def->id == FIELD_EVT_RES)
         return op == OP_EQ || op == OP_NE || op == OP_IN;
-    const struct kfield *kf = kfield_for(f->def, f->arg);
+    const struct kfield *kf = kfield_for(f->def, ast_field_arg(f));
     if (!kf)
         return false;
     if (op == OP_EXISTS)

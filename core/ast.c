@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fields.h"
+
 static const char *const _op_names[OP_MAX] = {
     [OP_EQ] = "=",
     [OP_NE] = "!=",
@@ -271,6 +273,14 @@ static bool _is_bare_arg(const char *s)
         if (strchr(" \b\t\n\r\v\f[]\"'", *s))
             return false;
     return true;
+}
+
+const char *ast_field_arg(const struct ast_field *f)
+{
+    if (f->arg || !f->def || !(f->def->flags & FF_NAMED_ARG) || !f->name)
+        return f->arg;
+    size_t n = strlen(f->def->name);
+    return strncmp(f->name, f->def->name, n) == 0 && f->name[n] == '.' ? f->name + n + 1 : NULL;
 }
 
 static void _put_field(struct _buf *b, const struct ast_field *f)

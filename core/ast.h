@@ -74,6 +74,11 @@ struct ast_field {
     struct src_pos pos;
 };
 
+/* The field's argument: "2" in proc.aname[2], and "flags" in evt.arg.flags,
+ * whose named argument stays part of the name (so conditions print back as
+ * written). NULL when there is none. Needs the bound def. */
+const char *ast_field_arg(const struct ast_field *f);
+
 struct ast_value {
     const char *text; /* escapes already decoded */
     size_t len;       /* strings may hold NUL bytes after \x00 */

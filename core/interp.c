@@ -393,7 +393,7 @@ static void _error(struct interp *it, struct src_pos pos, const char *fmt, ...)
 
 enum field_type interp_field_type(const struct ast_field *f)
 {
-    enum field_type t = f->def ? field_arg_type(f->def, f->arg) : FT_STRING;
+    enum field_type t = f->def ? field_arg_type(f->def, ast_field_arg(f)) : FT_STRING;
     for (unsigned i = 0; i < f->ntransformers && i < AST_MAX_TRANSFORMERS; i++)
         if (f->transformers[i] == XF_LEN)
             t = FT_UINT;
@@ -1164,7 +1164,7 @@ static int _transform(const struct ast_field *f, struct field_value *v, struct b
 {
     if (!f->ntransformers || v->kind == FV_NONE)
         return 0;
-    bool bytes = f->def && field_arg_type(f->def, f->arg) == FT_BYTES;
+    bool bytes = f->def && field_arg_type(f->def, ast_field_arg(f)) == FT_BYTES;
     bool owned = false;
     for (unsigned t = 0; t < f->ntransformers && t < AST_MAX_TRANSFORMERS; t++) {
         enum ast_transformer xf = f->transformers[t];

@@ -12,6 +12,7 @@
 #include "core/container_id.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
+#include "core/sysargs.h"
 #include "runtime/cid_cache.h"
 #include "runtime/users.h"
 
@@ -131,7 +132,7 @@ static int _from_slot(const struct event *ev, const struct ast_field *f, struct 
 {
     const struct policy_meta *m = ev->layout->meta;
     for (size_t i = 0; i < m->nslots && i < RULEC_MAX_SLOTS; i++) {
-        if (ev->layout->slot_defs[i] != f->def || !_same_arg(m->slots[i].arg, f->arg))
+        if (ev->layout->slot_defs[i] != f->def || !_same_arg(m->slots[i].arg, ast_field_arg(f)))
             continue;
         if (!((ev->hdr->have[i / 64] >> (i % 64)) & 1))
             return -ENOENT;
@@ -263,6 +264,25 @@ static const char *_errno_name(int64_t ret)
     return buf;
 }
 
+/* evt.arg.NAME and evt.rawarg.NAME from the argument registers the record
+ * carries. String arguments live in the process's memory: only the kernel's
+ * slot has them, so without one they are <NA>. */
+static int _syscall_arg(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    const struct rulec_record_hdr *h = ev->hdr;
+    const struct evttype *t = evttype_by_nr((int)h->evt_id);
+    const char *param = ast_field_arg(f);
+    const struct sysarg *a = t && param ? sysarg_find(t->name, param) : NULL;
+    if (!a || a->kind == SA_STR || a->index < 0 ||
+        (size_t)a->index >= sizeof(h->args) / sizeof(h->args[0]))
+        return 0;
+    uint64_t raw = h->args[a->index];
+    if (f->def->id == FIELD_EVT_RAWARG)
+        return _num(out, f->def, (int64_t)raw);
+    char buf[512];
+    return _cstr(out, arena_strdup(_arena(ev), sysarg_render(a, raw, buf, sizeof(buf))));
+}
+
 static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
 {
     const struct rulec_record_hdr *h = ev->hdr;
@@ -341,6 +361,8 @@ static int _computed(struct event *ev, const struct ast_field *f, struct field_v
             p = _ppid_of(ev, p);
         return p && n >= 0 ? _cstr(out, _comm(ev, p)) : 0;
     }
+    if (def->id == FIELD_EVT_ARG || def->id == FIELD_EVT_RAWARG)
+        return _syscall_arg(ev, f, out);
     return 0; /* Falco's <NA> */
 }
 

@@ -447,6 +447,21 @@ static __always_inline void rulec_fill_fd_nameraw(struct rulec_cx *cx, struct ru
     rulec_slot_status(h, rulec_user_str(a.path, (char *)d));
 }
 
+/* evt.arg.NAME of a string argument (a path, a name): arg is the register
+ * holding it for this syscall, 6 when the syscall has no such argument
+ * (Falco's <NA>). Read as passed, relative paths included, as Falco shows
+ * them. */
+static __always_inline void rulec_fill_evt_arg_str(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                   __u8 *d, __u32 size, __u32 arg)
+{
+    __builtin_memset(d, 0, RULEC_PATH_MAX);
+    if (arg >= 6) {
+        rulec_slot_status(h, RULEC_E_NOENT);
+        return;
+    }
+    rulec_slot_status(h, rulec_user_str(cx->args[arg], (char *)d));
+}
+
 /* fd.directory and fd.filename: read from the dentry (its parent's path,
  * its own name) rather than by scanning fd.name, which the verifier would
  * walk once per possible length. A failed open has no dentry: maybe. */

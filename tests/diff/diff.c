@@ -1024,7 +1024,7 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     default:
         break;
     }
-    int ki = _key_for(f->def, f->arg);
+    int ki = _key_for(f->def, ast_field_arg(f));
     struct key *k = &_keys[ki];
     if (!k->nstrs && !k->nnums) {
         /* a field first seen now: a generic pool */
@@ -1137,7 +1137,12 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
                       "%s (size %u), metadata size %u",
                       si, ps->field, ps->arg ? " " : "", ps->arg ? ps->arg : "", fill, size,
                       kf && kf->fill ? kf->fill : "-", kf ? kf->size : 0, ps->size);
+    /* evt.arg.NAME passes the register for the event's syscall (the
+     * generated switch over core/sysargs.def), which the e2e tests check on
+     * real syscalls; the synthetic event holds the value itself. */
     __u32 want_arg = kf && kf->takes_index && ps->arg ? (__u32)atoi(ps->arg) : 0;
+    if (kf && kf->arg_by_syscall)
+        want_arg = arg;
     if (arg != want_arg)
         _inconsistent("slot %zu (%s): fill argument %u, expected %u", si, ps->field, arg, want_arg);
     struct key *k = &_keys[_slot_keys[si]];
@@ -1201,7 +1206,7 @@ static void _collect(const struct ast_node *n)
     case AST_CMP: {
         if (!n->cmp.lhs.def)
             return;
-        int ki = _key_for(n->cmp.lhs.def, n->cmp.lhs.arg);
+        int ki = _key_for(n->cmp.lhs.def, ast_field_arg(&n->cmp.lhs));
         if (n->cmp.rhs.kind == RHS_FIELD && n->cmp.rhs.field.def)
             _key_for(n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
         if (n->cmp.rhs.kind == RHS_VALUE || n->cmp.rhs.kind == RHS_LIST)
@@ -1364,7 +1369,7 @@ static void _steer_atom(const struct ast_node *n, bool want)
     const struct ast_field *f = &n->cmp.lhs;
     if (!f->def)
         return;
-    int ki = _key_for(f->def, f->arg);
+    int ki = _key_for(f->def, ast_field_arg(f));
     if (ki < 0)
         return;
     struct key *k = &_keys[ki];
@@ -1465,7 +1470,7 @@ static void _print_value(FILE *out, const struct ast_field *f)
         break;
     }
     if (f->def) {
-        int ki = _key_for(f->def, f->arg);
+        int ki = _key_for(f->def, ast_field_arg(f));
         struct key *k = &_keys[ki];
         if (k->kf && !k->header) {
             const char *st = k->none                                              ? "NONE"
@@ -1624,7 +1629,8 @@ static void _report(const char *what, struct trule *r, unsigned long nth, enum i
     fputs("  values:\n", stderr);
     for (size_t i = 0; i < pr.n; i++) {
         size_t j = 0;
-        while (j < i && !(pr.f[j]->def == pr.f[i]->def && _same_arg(pr.f[j]->arg, pr.f[i]->arg)))
+        while (j < i && !(pr.f[j]->def == pr.f[i]->def &&
+                          _same_arg(ast_field_arg(pr.f[j]), ast_field_arg(pr.f[i]))))
             j++;
         if (j == i)
             _print_value(stderr, pr.f[i]);
@@ -1659,9 +1665,10 @@ static int _print_fills(void)
 {
     const char *seen[64];
     size_t n = 0;
-    static const char *const args[] = {NULL, "1"};
+    /* No argument, an index (proc.aname[1]), a string argument (evt.arg.path). */
+    static const char *const args[] = {NULL, "1", "path"};
     for (int id = 0; id < FIELD_ID_MAX; id++)
-        for (size_t a = 0; a < 2; a++) {
+        for (size_t a = 0; a < sizeof(args) / sizeof(args[0]); a++) {
             const struct kfield *kf = kfield_for(field_by_id((enum field_id)id), args[a]);
             if (!kf || !kf->fill)
                 continue;

@@ -1,0 +1,201 @@
+#include "core/sysargs.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct sysarg _args[] = {
+#define SYSARG(syscall_, param_, index_, kind_) {syscall_, param_, index_, kind_},
+#include "core/sysargs.def"
+#undef SYSARG
+};
+
+size_t sysarg_count(void)
+{
+    return sizeof(_args) / sizeof(_args[0]);
+}
+
+const struct sysarg *sysarg_at(size_t i)
+{
+    return i < sysarg_count() ? &_args[i] : NULL;
+}
+
+const struct sysarg *sysarg_find(const char *syscall, const char *param)
+{
+    for (size_t i = 0; i < sysarg_count(); i++)
+        if (!strcmp(_args[i].syscall, syscall) && !strcmp(_args[i].param, param))
+            return &_args[i];
+    return NULL;
+}
+
+bool sysarg_param_is_string(const char *param)
+{
+    bool any = false;
+    for (size_t i = 0; i < sysarg_count(); i++) {
+        if (strcmp(_args[i].param, param) != 0)
+            continue;
+        if (_args[i].kind != SA_STR)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+struct flag_name {
+    uint64_t bits;
+    const char *name;
+};
+
+/* x86_64 values, listed in the order Falco prints them. */
+static const struct flag_name _open_flags[] = {{0100000, "O_LARGEFILE"},
+                                               {0200000, "O_DIRECTORY"},
+                                               {040000, "O_DIRECT"},
+                                               {01000, "O_TRUNC"},
+                                               {04010000, "O_SYNC"},
+                                               {04000, "O_NONBLOCK"},
+                                               {0200, "O_EXCL"},
+                                               {010000, "O_DSYNC"},
+                                               {02000, "O_APPEND"},
+                                               {0100, "O_CREAT"},
+                                               {02, "O_RDWR"},
+                                               {01, "O_WRONLY"},
+                                               {02000000, "O_CLOEXEC"},
+                                               {020200000, "O_TMPFILE"},
+                                               {010000000, "O_PATH"},
+                                               {0400000, "O_NOFOLLOW"},
+                                               {01000000, "O_NOATIME"},
+                                               {0400, "O_NOCTTY"},
+                                               {0, NULL}};
+
+static const struct flag_name _mode_flags[] = {
+    {01, "S_IXOTH"},   {02, "S_IWOTH"},    {04, "S_IROTH"},    {010, "S_IXGRP"},
+    {020, "S_IWGRP"},  {040, "S_IRGRP"},   {0100, "S_IXUSR"},  {0200, "S_IWUSR"},
+    {0400, "S_IRUSR"}, {01000, "S_ISVTX"}, {02000, "S_ISGID"}, {04000, "S_ISUID"},
+    {0, NULL}};
+
+static const struct flag_name _clone_flags[] = {
+    {0x100, "CLONE_VM"},           {0x200, "CLONE_FS"},
+    {0x400, "CLONE_FILES"},        {0x800, "CLONE_SIGHAND"},
+    {0x40000, "CLONE_SYSVSEM"},    {0x80, "CLONE_NEWTIME"},
+    {0x20000, "CLONE_NEWNS"},      {0x02000000, "CLONE_NEWCGROUP"},
+    {0x04000000, "CLONE_NEWUTS"},  {0x08000000, "CLONE_NEWIPC"},
+    {0x10000000, "CLONE_NEWUSER"}, {0x20000000, "CLONE_NEWPID"},
+    {0x40000000, "CLONE_NEWNET"},  {0, NULL}};
+
+/* Enumerations: one value, one name. */
+static const struct flag_name _ptrace_requests[] = {{0, "PTRACE_TRACEME"},
+                                                    {1, "PTRACE_PEEKTEXT"},
+                                                    {2, "PTRACE_PEEKDATA"},
+                                                    {3, "PTRACE_PEEKUSR"},
+                                                    {4, "PTRACE_POKETEXT"},
+                                                    {5, "PTRACE_POKEDATA"},
+                                                    {6, "PTRACE_POKEUSR"},
+                                                    {7, "PTRACE_CONT"},
+                                                    {8, "PTRACE_KILL"},
+                                                    {9, "PTRACE_SINGLESTEP"},
+                                                    {12, "PTRACE_GETREGS"},
+                                                    {13, "PTRACE_SETREGS"},
+                                                    {14, "PTRACE_GETFPREGS"},
+                                                    {15, "PTRACE_SETFPREGS"},
+                                                    {16, "PTRACE_ATTACH"},
+                                                    {17, "PTRACE_DETACH"},
+                                                    {18, "PTRACE_GETFPXREGS"},
+                                                    {19, "PTRACE_SETFPXREGS"},
+                                                    {24, "PTRACE_SYSCALL"},
+                                                    {25, "PTRACE_GET_THREAD_AREA"},
+                                                    {26, "PTRACE_SET_THREAD_AREA"},
+                                                    {30, "PTRACE_ARCH_PRCTL"},
+                                                    {31, "PTRACE_SYSEMU"},
+                                                    {32, "PTRACE_SYSEMU_SINGLESTEP"},
+                                                    {33, "PTRACE_SINGLEBLOCK"},
+                                                    {0x4200, "PTRACE_SETOPTIONS"},
+                                                    {0x4201, "PTRACE_GETEVENTMSG"},
+                                                    {0x4202, "PTRACE_GETSIGINFO"},
+                                                    {0x4203, "PTRACE_SETSIGINFO"},
+                                                    {0x4204, "PTRACE_GETREGSET"},
+                                                    {0x4205, "PTRACE_SETREGSET"},
+                                                    {0x4206, "PTRACE_SEIZE"},
+                                                    {0x4207, "PTRACE_INTERRUPT"},
+                                                    {0x4208, "PTRACE_LISTEN"},
+                                                    {0x4209, "PTRACE_PEEKSIGINFO"},
+                                                    {0, NULL}};
+
+static const struct flag_name _socket_families[] = {{0, "AF_UNSPEC"},      {1, "AF_UNIX"},
+                                                    {2, "AF_INET"},        {3, "AF_AX25"},
+                                                    {4, "AF_IPX"},         {5, "AF_APPLETALK"},
+                                                    {6, "AF_NETROM"},      {7, "AF_BRIDGE"},
+                                                    {8, "AF_ATMPVC"},      {9, "AF_X25"},
+                                                    {10, "AF_INET6"},      {11, "AF_ROSE"},
+                                                    {12, "AF_DECnet"},     {13, "AF_NETBEUI"},
+                                                    {14, "AF_SECURITY"},   {15, "AF_KEY"},
+                                                    {16, "AF_NETLINK"},    {17, "AF_PACKET"},
+                                                    {18, "AF_ASH"},        {19, "AF_ECONET"},
+                                                    {20, "AF_ATMSVC"},     {21, "AF_RDS"},
+                                                    {22, "AF_SNA"},        {23, "AF_IRDA"},
+                                                    {24, "AF_PPPOX"},      {25, "AF_WANPIPE"},
+                                                    {26, "AF_LLC"},        {27, "AF_IB"},
+                                                    {28, "AF_MPLS"},       {29, "AF_CAN"},
+                                                    {30, "AF_TIPC"},       {31, "AF_BLUETOOTH"},
+                                                    {32, "AF_IUCV"},       {33, "AF_RXRPC"},
+                                                    {34, "AF_ISDN"},       {35, "AF_PHONET"},
+                                                    {36, "AF_IEEE802154"}, {37, "AF_CAIF"},
+                                                    {38, "AF_ALG"},        {39, "AF_NFC"},
+                                                    {40, "AF_VSOCK"},      {41, "AF_KCM"},
+                                                    {42, "AF_QIPCRTR"},    {43, "AF_SMC"},
+                                                    {44, "AF_XDP"},        {0, NULL}};
+
+/* Names of the set bits joined by '|'; leftover bits in hex, as a number. */
+static const char *_flags(const struct flag_name *t, uint64_t v, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    uint64_t rest = v;
+    /* O_RDONLY is no bit: Falco names it when neither write mode is set. */
+    if (t == _open_flags && (v & 03) == 0)
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "O_RDONLY");
+    for (; t->name; t++) {
+        if (!t->bits || (v & t->bits) != t->bits)
+            continue;
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "", t->name);
+        rest &= ~t->bits;
+    }
+    if (rest || n == 0)
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%" PRIu64, n ? "|" : "", rest);
+    return buf;
+}
+
+static const char *_enum(const struct flag_name *t, uint64_t v, char *buf, size_t len)
+{
+    for (; t->name; t++)
+        if (t->bits == v)
+            return t->name;
+    snprintf(buf, len, "%" PRIu64, v);
+    return buf;
+}
+
+const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_t len)
+{
+    switch (a->kind) {
+    case SA_FD:
+        snprintf(buf, len, "%d", (int32_t)raw);
+        return buf;
+    case SA_INT:
+        snprintf(buf, len, "%" PRId64, (int64_t)raw);
+        return buf;
+    case SA_OPEN_FLAGS:
+        return _flags(_open_flags, raw, buf, len);
+    case SA_MODE:
+        return _flags(_mode_flags, raw & 07777, buf, len);
+    case SA_CLONE:
+        return _flags(_clone_flags, raw, buf, len);
+    case SA_PTRACE:
+        return _enum(_ptrace_requests, raw, buf, len);
+    case SA_SOCKFAM:
+        return _enum(_socket_families, raw, buf, len);
+    case SA_UINT:
+    case SA_STR:
+    default:
+        snprintf(buf, len, "%" PRIu64, raw);
+        return buf;
+    }
+}
