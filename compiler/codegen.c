@@ -713,6 +713,54 @@ static bool _rule_hooks(const struct cg_rule *r, const struct evttype *t)
     return evtset_has(&r->rule->evttypes, t);
 }
 
+static size_t _popcount(const uint64_t *bits, size_t words)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < words; w++)
+        n += (size_t)__builtin_popcountll(bits[w]);
+    return n;
+}
+
+static bool _is_subset(const uint64_t *a, const uint64_t *b, size_t words)
+{
+    for (size_t w = 0; w < words; w++)
+        if (a[w] & ~b[w])
+            return false;
+    return true;
+}
+
+/* A group whose rules are all in another group runs in that group's
+ * program: each rule tests its own event types first, so the result is the
+ * same, the larger group's events run exactly what they ran before, and the
+ * verifier checks the field extractors both need once instead of twice
+ * (each program verifies the global functions it calls). The smallest
+ * superset takes it, so its events run as few extra rules as possible. */
+static size_t _merge_subset_groups(struct cg *g, struct cg_group *groups, size_t ngroups,
+                                   size_t words)
+{
+    for (size_t a = 0; a < ngroups;) {
+        size_t best = ngroups, best_n = 0;
+        for (size_t b = 0; b < ngroups; b++) {
+            if (b == a || !_is_subset(groups[a].rules, groups[b].rules, words))
+                continue;
+            size_t n = _popcount(groups[b].rules, words);
+            if (best == ngroups || n < best_n) {
+                best = b;
+                best_n = n;
+            }
+        }
+        if (best == ngroups) {
+            a++;
+            continue;
+        }
+        for (size_t i = 0; i < groups[a].events.len; i++)
+            ptr_vec_push(g->arena, &groups[best].events, groups[a].events.items[i]);
+        memmove(&groups[a], &groups[a + 1], (ngroups - a - 1) * sizeof(*groups));
+        ngroups--;
+    }
+    return ngroups;
+}
+
 static size_t _groups(struct cg *g, struct cg_group **out)
 {
     size_t words = (g->nrules + 63) / 64;
@@ -745,8 +793,29 @@ static size_t _groups(struct cg *g, struct cg_group **out)
         }
         ptr_vec_push(g->arena, &groups[gi].events, (void *)t);
     }
+    ngroups = _merge_subset_groups(g, groups, ngroups, words);
     *out = groups;
     return ngroups;
+}
+
+/* The capture program: for each candidate, the slots its residual and
+ * output need (those the rules filled already are kept), then the record. */
+static void _emit_capture(struct cg *g)
+{
+    strbuf_puts(&g->c,
+                "SEC(\"tp_btf/sys_exit\")\n"
+                "int BPF_PROG(rulec_capture, struct pt_regs *regs, long ret)\n{\n" CG_EVENT_LOOKUP
+                "    if (!e)\n        return 0;\n");
+    for (size_t i = 0; i < g->nrules; i++) {
+        struct cg_rule *r = &g->rules[i];
+        if (!r->slots.len)
+            continue;
+        strbuf_printf(&g->c, "    if (e->mask[%zu] & (1ULL << %zu)) {\n", i / 64, i % 64);
+        for (size_t s = 0; s < r->slots.len; s++)
+            strbuf_printf(&g->c, "        rulec_slot%zu();\n", _slot_index(g, r->slots.items[s]));
+        strbuf_puts(&g->c, "    }\n");
+    }
+    strbuf_puts(&g->c, "    rulec_submit(e);\n    return 0;\n}\n\n");
 }
 
 static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups)
@@ -769,19 +838,9 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
                               "    v = rulec_rule%zu();\n"
                               "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
                               i, i);
-        strbuf_puts(&g->c, "    if (!rulec_any(e))\n        return 0;\n");
-        for (size_t i = 0; i < g->nrules; i++) {
-            struct cg_rule *r = &g->rules[i];
-            if (!(grp->rules[i / 64] & (1ULL << (i % 64))) || !r->slots.len)
-                continue;
-            strbuf_printf(&g->c, "    if (e->mask[%zu] & (1ULL << %zu)) {\n", i / 64, i % 64);
-            for (size_t s = 0; s < r->slots.len; s++)
-                strbuf_printf(&g->c, "        rulec_slot%zu();\n",
-                              _slot_index(g, r->slots.items[s]));
-            strbuf_puts(&g->c, "    }\n");
-        }
-        strbuf_puts(&g->c, "    rulec_submit(e);\n    return 0;\n}\n\n");
+        strbuf_puts(&g->c, "    if (rulec_any(e))\n        RULEC_CAPTURE();\n    return 0;\n}\n\n");
     }
+    _emit_capture(g);
 }
 
 /* ---- metadata ----------------------------------------------------------------- */

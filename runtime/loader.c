@@ -191,6 +191,17 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
             return LOADER_ERR_CORRUPT;
         }
     }
+    /* Group programs hand their candidates to the capture program. */
+    int capture_table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog");
+    if (capture_table >= 0) {
+        struct bpf_program *capture = bpf_object__find_program_by_name(ld->obj, "rulec_capture");
+        __u32 key = 0;
+        int fd = capture ? bpf_program__fd(capture) : -1;
+        if (fd < 0 || bpf_map_update_elem(capture_table, &key, &fd, BPF_ANY) < 0) {
+            snprintf(err, errlen, "%s: no capture program", path);
+            return LOADER_ERR_CORRUPT;
+        }
+    }
     /* The dispatcher and the programs keeping per-process state are attached; group programs
      * run by tail call. */
     struct bpf_program *dispatch = bpf_object__find_program_by_name(ld->obj, "rulec_dispatch");

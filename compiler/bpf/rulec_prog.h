@@ -40,6 +40,14 @@ RULEC_GLOBAL struct {
 
 /* Set by the runtime before load: its own process, whose syscalls (reading
  * the ring buffer, writing alerts) must not feed back into the rules. */
+/* Entry 0: the capture program (rulec_capture), set by the runtime. */
+RULEC_GLOBAL struct {
+    __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} rulec_capture_prog SEC(".maps");
+
 #ifdef RULEC_UNIT_RULES
 extern const volatile __u32 rulec_self_tgid;
 #else
@@ -128,6 +136,16 @@ static __always_inline void rulec_submit(struct rulec_event *e)
     else
         rulec_count(RULEC_CNT_LOST);
 }
+
+/* A group program found candidates: the one capture program fills what
+ * their residuals and outputs need and sends the record. Shared by all
+ * groups, so the verifier checks the output fields' extractors once rather
+ * than once per group. A tail call returns only when it fails. */
+#define RULEC_CAPTURE()                                                                            \
+    do {                                                                                           \
+        bpf_tail_call(ctx, &rulec_capture_prog, 0);                                                \
+        rulec_count(RULEC_CNT_LOST);                                                               \
+    } while (0)
 
 /* Kleene NOT: yes and no swap, maybe stays maybe. */
 static __always_inline int rulec_not3(int v)

@@ -74,6 +74,10 @@ static __always_inline void rulec_submit(struct rulec_event *e)
     rulec_host_submit(e, sizeof(*e), e->mask, e->maybe, RULEC_MASK_WORDS);
 }
 
+/* The tail call to the capture program is a plain call here. */
+int rulec_capture(struct pt_regs *regs, long ret);
+#define RULEC_CAPTURE() rulec_capture(regs, ret)
+
 static __always_inline int rulec_not3(int v)
 {
     return v == 2 ? 2 : !v;
