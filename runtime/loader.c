@@ -97,7 +97,7 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
         snprintf(err, errlen,
                  "this kernel has no BTF (/sys/kernel/btf/vmlinux): rulec needs a "
-                 "kernel built with CONFIG_DEBUG_INFO_BTF (5.8 or later)");
+                 "kernel built with CONFIG_DEBUG_INFO_BTF (5.10 or later)");
         return LOADER_ERR_KERNEL;
     }
     libbpf_set_print(_libbpf_print);
@@ -164,7 +164,7 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
         else if (e == LOADER_ERR_KERNEL)
             snprintf(err, errlen,
                      "the kernel lacks a feature the policy needs (%s): rulec needs "
-                     "5.8+ with BTF and ring buffers",
+                     "5.10+ with BTF and ring buffers",
                      strerror(-rc));
         else
             snprintf(err, errlen, "the BPF verifier rejected the policy (%s); its log is in %s",
