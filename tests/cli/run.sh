@@ -71,6 +71,22 @@ expect_file "inspect shows the rule, its hooks and where it is decided" \
     "grep -q 'rule 0: Shell' '$T/out' && grep -q 'hooks: execve' '$T/out' && grep -q 'kernel:' '$T/out'"
 check "inspect --json" 0 "$RULEC" inspect --json "$T/a.bpf.o"
 expect_file "inspect JSON has the rules" "jq -e '.rules[0].name == \"Shell\"' '$T/out' >/dev/null"
+cat >"$T/groups.yaml" <<'Y'
+- rule: Write
+  desc: writes and creates
+  condition: evt.type in (open, openat, creat) and evt.is_open_write = true and fd.name = /x
+  output: write %fd.name
+  priority: WARNING
+- rule: Read
+  desc: reads
+  condition: evt.type in (open, openat) and evt.is_open_read = true and fd.name = /y
+  output: read %fd.name
+  priority: WARNING
+Y
+check "compile: groups" 0 "$RULEC" compile "$T/groups.yaml" -o "$T/g.bpf.o"
+check "inspect --json: groups" 0 "$RULEC" inspect --json "$T/g.bpf.o"
+expect_file "creat's rules are a subset of open's: one program runs both" \
+    "jq -e '[.hooks[].program] | unique | length == 1' '$T/out' >/dev/null"
 printf 'garbage' >"$T/garbage.o"
 check "inspect: not a policy exits 1" 1 "$RULEC" inspect "$T/garbage.o"
 check "run: corrupt policy exits 3" 3 "$RULEC" run "$T/garbage.o"
