@@ -185,6 +185,34 @@ static __always_inline struct rulec_scratch *rulec_scratch_get(void *map)
     return bpf_map_lookup_elem(map, &zero);
 }
 
+/* Loops over scratch state: with bpf_loop (5.17) the verifier checks the step once, instead of
+ * once per iteration of a bounded loop, which made the path extractors most of a policy's load
+ * time. The CO-RE check is a constant once relocated, so the verifier walks only the branch this
+ * kernel takes; older kernels run the same step as a bounded loop. A step returns 0 to go on, 1
+ * to stop; it reads and writes its state through the scratch area, whose pointer it gets. */
+struct rulec_loop_ctx {
+    struct rulec_scratch *s;
+    long ret; /* what a step wants returned, when it stops early */
+};
+
+#ifdef RULEC_NO_BPF_LOOP /* tests/kernel: the path older kernels take */
+#define RULEC_HAVE_BPF_LOOP() 0
+#else
+#define RULEC_HAVE_BPF_LOOP()                                                                      \
+    bpf_core_enum_value_exists(enum bpf_func_id___rulec, BPF_FUNC_loop___rulec)
+#endif
+
+#define RULEC_LOOP(n, step, ctx)                                                                   \
+    do {                                                                                           \
+        if (RULEC_HAVE_BPF_LOOP()) {                                                               \
+            bpf_loop((n), (step), (ctx), 0);                                                       \
+        } else {                                                                                   \
+            for (__u32 i_ = 0; i_ < (n); i_++)                                                     \
+                if (step(i_, (ctx)))                                                               \
+                    break;                                                                         \
+        }                                                                                          \
+    } while (0)
+
 /* ---- syscall arguments ----------------------------------------------------------------------- */
 
 static __always_inline struct task_struct *rulec_current(void)
@@ -533,6 +561,74 @@ static __always_inline struct mount *rulec__real_mount(struct vfsmount *vfsmnt)
     return (struct mount *)((char *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
+/* rulec_path_str's walk (RULEC_LOOP): one dentry per step. ret: 0 walking, 1 at the root of
+ * the mount namespace, < 0 an error. */
+struct rulec_path_walk {
+    struct rulec_scratch *s;
+    struct dentry *dentry, *mnt_root;
+    struct mount *mnt, *mnt_parent;
+    long ret;
+};
+
+static long rulec__path_step(__u32 i, void *ctx)
+{
+    struct rulec_path_walk *w = ctx;
+    struct rulec_scratch *s = w->s;
+    struct dentry *dentry = w->dentry, *d_parent = NULL, *next = NULL;
+    struct mount *mnt = w->mnt, *mnt_parent = NULL;
+    const unsigned char *name = NULL;
+    __u32 pos, len = 0;
+
+    if (BPF_CORE_READ_INTO(&d_parent, dentry, d_parent)) {
+        w->ret = RULEC_E_FAULT;
+        return 1;
+    }
+    if (dentry == w->mnt_root || dentry == d_parent) {
+        if (dentry != w->mnt_root) {
+            w->ret = RULEC_E_INVAL; /* a pseudo or disconnected dentry: no path */
+            return 1;
+        }
+        if (mnt == w->mnt_parent) {
+            w->ret = 1;
+            return 1;
+        }
+        /* Root of a mount that is not the namespace root: continue from its mountpoint in the
+         * parent mount. */
+        BPF_CORE_READ_INTO(&next, mnt, mnt_mountpoint);
+        w->dentry = next;
+        mnt = w->mnt_parent;
+        w->mnt = mnt;
+        BPF_CORE_READ_INTO(&mnt_parent, mnt, mnt_parent);
+        w->mnt_parent = mnt_parent;
+        BPF_CORE_READ_INTO(&next, mnt, mnt.mnt_root);
+        w->mnt_root = next;
+        return 0;
+    }
+    if (BPF_CORE_READ_INTO(&len, dentry, d_name.len) ||
+        BPF_CORE_READ_INTO(&name, dentry, d_name.name) || len == 0) {
+        w->ret = RULEC_E_FAULT;
+        return 1;
+    }
+    pos = RULEC_MEM(s->pos);
+    /* Keep pos >= 1 so the final length is < RULEC_PATH_MAX. */
+    if (len + 1 >= pos) {
+        w->ret = RULEC_E_TOOLONG;
+        return 1;
+    }
+    pos -= len;
+    RULEC_OPAQUE(len);
+    if (bpf_probe_read_kernel(&s->path[pos & (RULEC_PATH_MAX - 1)], len & (RULEC_PATH_MAX - 1),
+                              name)) {
+        w->ret = RULEC_E_FAULT;
+        return 1;
+    }
+    pos -= 1;
+    s->path[pos & (RULEC_PATH_MAX - 1)] = '/';
+    RULEC_MEM(s->pos) = pos;
+    w->dentry = d_parent;
+    return 0;
+}
+
 /* The path of a struct path, built the way Falco's modern probe does (d_path "approx"): dentry
  * names up to each mount root, crossing to the mountpoint in the parent mount, up to the root
  * of the mount namespace (not the task's chroot), without d_path's " (deleted)" suffix.
@@ -541,10 +637,9 @@ static __always_inline struct mount *rulec__real_mount(struct vfsmount *vfsmnt)
 static __always_inline long rulec_path_str(struct rulec_scratch *s, const struct path *kpath,
                                            char out[RULEC_PATH_MAX])
 {
-    struct dentry *dentry = NULL, *d_parent = NULL, *mnt_root = NULL;
+    struct dentry *dentry = NULL, *mnt_root = NULL;
     struct vfsmount *vfsmnt = NULL;
     struct mount *mnt = NULL, *mnt_parent = NULL;
-    const unsigned char *name = NULL;
     __u32 pos, len = 0;
     bool done = false;
 
@@ -558,41 +653,12 @@ static __always_inline long rulec_path_str(struct rulec_scratch *s, const struct
 
     /* The path is built backwards in s->path[pos, RULEC_PATH_MAX). */
     RULEC_MEM(s->pos) = RULEC_PATH_MAX;
-    for (int i = 0; i < RULEC_PATH_DEPTH; i++) {
-        if (BPF_CORE_READ_INTO(&d_parent, dentry, d_parent))
-            return RULEC_E_FAULT;
-        if (dentry == mnt_root || dentry == d_parent) {
-            if (dentry != mnt_root)
-                return RULEC_E_INVAL; /* a pseudo or disconnected dentry: no path */
-            if (mnt != mnt_parent) {
-                /* Root of a mount that is not the namespace root: continue from its
-                 * mountpoint in the parent mount. */
-                BPF_CORE_READ_INTO(&dentry, mnt, mnt_mountpoint);
-                mnt = mnt_parent;
-                BPF_CORE_READ_INTO(&mnt_parent, mnt, mnt_parent);
-                BPF_CORE_READ_INTO(&mnt_root, mnt, mnt.mnt_root);
-                continue;
-            }
-            done = true;
-            break;
-        }
-        if (BPF_CORE_READ_INTO(&len, dentry, d_name.len) ||
-            BPF_CORE_READ_INTO(&name, dentry, d_name.name) || len == 0)
-            return RULEC_E_FAULT;
-        pos = RULEC_MEM(s->pos);
-        /* Keep pos >= 1 so the final length is < RULEC_PATH_MAX. */
-        if (len + 1 >= pos)
-            return RULEC_E_TOOLONG;
-        pos -= len;
-        RULEC_OPAQUE(len);
-        if (bpf_probe_read_kernel(&s->path[pos & (RULEC_PATH_MAX - 1)], len & (RULEC_PATH_MAX - 1),
-                                  name))
-            return RULEC_E_FAULT;
-        pos -= 1;
-        s->path[pos & (RULEC_PATH_MAX - 1)] = '/';
-        RULEC_MEM(s->pos) = pos;
-        dentry = d_parent;
-    }
+    struct rulec_path_walk w = {
+        .s = s, .dentry = dentry, .mnt = mnt, .mnt_parent = mnt_parent, .mnt_root = mnt_root};
+    RULEC_LOOP(RULEC_PATH_DEPTH, rulec__path_step, &w);
+    if (w.ret < 0)
+        return w.ret;
+    done = w.ret == 1;
     if (!done)
         return RULEC_E_TOOLONG;
     pos = RULEC_MEM(s->pos);
@@ -715,6 +781,27 @@ static __always_inline long rulec__args_area(struct rulec_scratch *s, struct tas
     return end > *astart ? (long)(end - *astart) : 0;
 }
 
+/* rulec__join_args' separators (RULEC_LOOP): the NUL at buf[off + i] becomes a space. Both
+ * argument buffers are RULEC_PATH_MAX bytes, the bound the step masks with. */
+_Static_assert(RULEC_ARGS_MAX == RULEC_PATH_MAX && RULEC_CMDLINE_MAX == RULEC_PATH_MAX,
+               "the argument buffers are RULEC_PATH_MAX bytes");
+struct rulec_spaces {
+    char *buf;
+    __u32 off, copy;
+};
+
+static long rulec__space_step(__u32 i, void *ctx)
+{
+    struct rulec_spaces *sp = ctx;
+    __u32 k = (sp->off + i) & (RULEC_PATH_MAX - 1);
+
+    if (i >= sp->copy)
+        return 1;
+    if (sp->buf[k] == 0)
+        sp->buf[k] = ' ';
+    return 0;
+}
+
 /* Copies an argument area (NUL-separated strings) to buf at off (off <= maxoff, a constant),
  * turning the separators into spaces; returns the string length, with RULEC_TRUNCATED if it did
  * not fit. The copy is capped at bufsz - 1 - maxoff bytes so that the verifier can bound
@@ -742,12 +829,8 @@ static __always_inline long rulec__join_args(char *buf, __u32 bufsz, __u32 off, 
         buf[0] = 0;
         return RULEC_E_FAULT;
     }
-    for (__u32 i = 0; i < bufsz - 1; i++) {
-        if (i >= copy)
-            break;
-        if (buf[(off + i) & (bufsz - 1)] == 0)
-            buf[(off + i) & (bufsz - 1)] = ' ';
-    }
+    struct rulec_spaces sp = {.buf = buf, .off = off, .copy = copy};
+    RULEC_LOOP(RULEC_PATH_MAX - 1, rulec__space_step, &sp);
     buf[(off + copy) & (bufsz - 1)] = 0;
     return (long)(off + copy) | (trunc ? RULEC_TRUNCATED : 0);
 }
@@ -1371,6 +1454,55 @@ static __always_inline int rulec__norm_component(struct rulec_scratch *s, __u32 
     return 0;
 }
 
+/* rulec_open_fd_name's loop steps (RULEC_LOOP). The positions of the base's '/'s: */
+static long rulec__slash_step(__u32 i, void *ctx)
+{
+    struct rulec_scratch *s = ((struct rulec_loop_ctx *)ctx)->s;
+    __u32 sp;
+
+    if (i >= RULEC_MEM(s->tc))
+        return 1;
+    if (s->path[i & (RULEC_PATH_MAX - 1)] != '/')
+        return 0;
+    sp = RULEC_MEM(s->sp);
+    s->slash[sp & (RULEC_PATH_MAX - 1)] = i;
+    RULEC_MEM(s->sp) = sp + 1;
+    return 0;
+}
+
+/* The ends of the argument's components: */
+static long rulec__bound_step(__u32 i, void *ctx)
+{
+    struct rulec_scratch *s = ((struct rulec_loop_ctx *)ctx)->s;
+    char c = s->raw[i & (RULEC_PATH_MAX - 1)];
+    __u32 nb;
+
+    if (c != '/' && c != 0)
+        return 0;
+    nb = RULEC_MEM(s->nb);
+    s->bound[nb & (RULEC_NORM_COMPONENTS - 1)] = i;
+    RULEC_MEM(s->nb) = nb + 1;
+    return c == 0 || nb + 1 >= RULEC_NORM_COMPONENTS;
+}
+
+/* One component applied: */
+static long rulec__component_step(__u32 j, void *ctx)
+{
+    struct rulec_loop_ctx *lc = ctx;
+    struct rulec_scratch *s = lc->s;
+    __u32 end;
+
+    if (j >= RULEC_MEM(s->nb))
+        return 1;
+    end = s->bound[j & (RULEC_NORM_COMPONENTS - 1)];
+    if (rulec__norm_component(s, end)) {
+        lc->ret = RULEC_E_TOOLONG;
+        return 1;
+    }
+    RULEC_MEM(s->pc) = end + 1;
+    return 0;
+}
+
 /* fd.name for the open family as Falco computes it: the path argument (in s->raw, rawst being
  * rulec_user_str's status) joined to the directory it is relative to and normalised lexically,
  * like libsinsp's concatenate_paths(): "." and ".." components resolved (never above "/"),
@@ -1420,50 +1552,23 @@ static __always_inline long rulec_open_fd_name(struct rulec_scratch *s, struct t
      * only, so that the absolute and relative cases share one verifier walk of the loops. */
     RULEC_MEM(s->tc) = blen;
     RULEC_MEM(s->sp) = 0;
-    for (__u32 i = 0; i < RULEC_PATH_MAX; i++) {
-        __u32 sp;
-
-        if (i >= RULEC_MEM(s->tc))
-            break;
-        if (s->path[i] != '/')
-            continue;
-        sp = RULEC_MEM(s->sp);
-        s->slash[sp & (RULEC_PATH_MAX - 1)] = i;
-        RULEC_MEM(s->sp) = sp + 1;
-    }
+    struct rulec_loop_ctx lc = {.s = s, .ret = 0};
+    RULEC_LOOP(RULEC_PATH_MAX, rulec__slash_step, &lc);
     /* Split the argument at '/' and the final NUL (rulec_user_str always writes one), then
      * apply the components: two loops, so the verifier walks the costly component step
      * RULEC_NORM_COMPONENTS times instead of RULEC_PATH_MAX times. */
     RULEC_MEM(s->nb) = 0;
-    for (__u32 i = 0; i < RULEC_PATH_MAX; i++) {
-        char c = s->raw[i];
-        __u32 nb;
-
-        if (c != '/' && c != 0)
-            continue;
-        nb = RULEC_MEM(s->nb);
-        s->bound[nb & (RULEC_NORM_COMPONENTS - 1)] = i;
-        RULEC_MEM(s->nb) = nb + 1;
-        if (c == 0 || nb + 1 >= RULEC_NORM_COMPONENTS)
-            break;
-    }
+    RULEC_LOOP(RULEC_PATH_MAX, rulec__bound_step, &lc);
     if (s->raw[s->bound[(RULEC_MEM(s->nb) - 1) & (RULEC_NORM_COMPONENTS - 1)] &
                (RULEC_PATH_MAX - 1)] != 0) {
         out[0] = 0;
         return RULEC_E_TOOLONG; /* more than RULEC_NORM_COMPONENTS components */
     }
     RULEC_MEM(s->pc) = 0;
-    for (__u32 j = 0; j < RULEC_NORM_COMPONENTS; j++) {
-        __u32 end;
-
-        if (j >= RULEC_MEM(s->nb))
-            break;
-        end = s->bound[j];
-        if (rulec__norm_component(s, end)) {
-            out[0] = 0;
-            return RULEC_E_TOOLONG;
-        }
-        RULEC_MEM(s->pc) = end + 1;
+    RULEC_LOOP(RULEC_NORM_COMPONENTS, rulec__component_step, &lc);
+    if (lc.ret < 0) {
+        out[0] = 0;
+        return lc.ret;
     }
     tc = RULEC_MEM(s->tc);
     if (tc > 1)
@@ -1773,6 +1878,21 @@ static __always_inline void rulec__cg_cand(struct rulec_cgroup_scan *c, __u32 i,
     c->cand_end[i] = end;
 }
 
+/* rulec__cg_match's byte scan (RULEC_LOOP). */
+struct rulec_cg_scan_ctx {
+    struct rulec_cgroup_scan *c;
+};
+
+static long rulec__cg_scan_step(__u32 i, void *ctx)
+{
+    struct rulec_cgroup_scan *c = ((struct rulec_cg_scan_ctx *)ctx)->c;
+
+    if (i >= RULEC_MEM(c->n))
+        return 1;
+    rulec__cg_scan_byte(c, i);
+    return 0;
+}
+
 /* Falco's engines on the path in c->p: > 0 the id's length, 0 no match, < 0 ambiguous. */
 static __always_inline long rulec__cg_match(struct rulec_cgroup_scan *c,
                                             char out[RULEC_CONTAINER_ID_MAX])
@@ -1789,11 +1909,8 @@ static __always_inline long rulec__cg_match(struct rulec_cgroup_scan *c,
     RULEC_MEM(c->ci) = -1;
     RULEC_MEM(c->h) = 5381;
     RULEC_MEM(c->v) = 0;
-    for (__u32 i = 0; i < RULEC_CGROUP_PATH_MAX; i++) {
-        if (i >= RULEC_MEM(c->n))
-            break;
-        rulec__cg_scan_byte(c, i);
-    }
+    struct rulec_cg_scan_ctx sc = {.c = c};
+    RULEC_LOOP(RULEC_CGROUP_PATH_MAX, rulec__cg_scan_step, &sc);
 
     /* The last component with each runc prefix, the first non-last namespace name (kept in
      * memory: as registers they would make one verifier state per combination found). */

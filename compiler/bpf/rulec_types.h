@@ -252,6 +252,11 @@ struct css_set {
 
 /* Enumerator values are relocated with bpf_core_enum_value(): the numbers below are placeholders
  * and only the names matter. They depend on the kernel's config. */
+/* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_kernel.h, RULEC_LOOP). */
+enum bpf_func_id___rulec {
+    BPF_FUNC_loop___rulec = 181,
+};
+
 enum cgroup_subsys_id {
     cpuset_cgrp_id = 0,
     cpu_cgrp_id = 1,
