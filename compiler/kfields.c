@@ -12,6 +12,7 @@
 #define COMM 16
 #define PATH 256
 #define SHORT 16
+#define IP 64 /* RULEC_IP_TEXT_MAX */
 
 static const struct kfield _kfields[] = {
     {FIELD_PROC_PID, KF_NUM, false, 8, NULL, "e->hdr.pid", false, false, false},
@@ -51,6 +52,12 @@ static const struct kfield _kfields[] = {
     {FIELD_EVT_IS_OPEN_WRITE, KF_NUM, false, 8, "evt_is_open_write", NULL, false, false, false},
     {FIELD_EVT_IS_OPEN_EXEC, KF_NUM, false, 8, "evt_is_open_exec", NULL, false, false, false},
     {FIELD_EVT_IS_OPEN_CREATE, KF_NUM, false, 8, "evt_is_open_create", NULL, false, false, false},
+    /* As text, which the runtime parses back as an address; see split.c for the comparisons
+     * the kernel decides on it. */
+    {FIELD_FD_SIP, KF_STR, false, IP, "fd_sip", NULL, false, false, false},
+    {FIELD_FD_CIP, KF_STR, false, IP, "fd_cip", NULL, false, false, false},
+    {FIELD_FD_LIP, KF_STR, false, IP, "fd_lip", NULL, false, false, false},
+    {FIELD_FD_RIP, KF_STR, false, IP, "fd_rip", NULL, false, false, false},
     /* String arguments only: the others are in every record's registers. */
     {FIELD_EVT_ARG, KF_STR, false, PATH, "evt_arg_str", NULL, false, false, true},
 };

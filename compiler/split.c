@@ -1,5 +1,6 @@
 #include "compiler/split.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "compiler/check.h"
@@ -54,6 +55,26 @@ static bool _values_numeric(const struct ast_node *cmp)
     return true;
 }
 
+/* The kernel prints addresses as text (fd.sip: "169.254.169.254") and compares text, so it
+ * decides only constants whose text is the one it prints: IPv4 in canonical dotted form. Falco
+ * compares addresses, not text: "169.254.169.254" equals "::ffff:169.254.169.254" there. */
+static bool _values_ipv4_text(const struct ast_node *cmp)
+{
+    for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++) {
+        const struct ast_value *v = &cmp->cmp.rhs.values[i];
+        char text[INET_ADDRSTRLEN], back[INET_ADDRSTRLEN];
+        unsigned char a[4];
+        if (v->len >= sizeof(text))
+            return false;
+        memcpy(text, v->text, v->len);
+        text[v->len] = '\0';
+        if (inet_pton(AF_INET, text, a) != 1 || !inet_ntop(AF_INET, a, back, sizeof(back)) ||
+            strcmp(text, back) != 0)
+            return false;
+    }
+    return true;
+}
+
 bool split_atom_in_kernel(const struct ast_node *cmp)
 {
     const struct ast_field *f = &cmp->cmp.lhs;
@@ -82,6 +103,8 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
             return false;
         }
     }
+    if (f->def->type == FT_IPADDR)
+        return (op == OP_EQ || op == OP_NE || op == OP_IN) && _values_ipv4_text(cmp);
     switch (op) {
     case OP_EQ:
     case OP_NE:

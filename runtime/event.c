@@ -150,7 +150,9 @@ static int _from_slot(const struct event *ev, const struct ast_field *f, struct 
         default:
             return -ENOENT; /* the kernel read failed: try /proc */
         }
-        if (f->def->type == FT_STRING || f->def->type == FT_PATH || f->def->type == FT_BYTES) {
+        /* Addresses come as text, which the interpreter parses where it compares them. */
+        if (f->def->type == FT_STRING || f->def->type == FT_PATH || f->def->type == FT_BYTES ||
+            f->def->type == FT_IPADDR) {
             size_t n = h->len < m->slots[i].size ? h->len : m->slots[i].size;
             _str(out, data, n);
             out->truncated = h->status == RULEC_SLOT_TRUNCATED;

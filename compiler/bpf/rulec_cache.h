@@ -127,7 +127,10 @@ static __always_inline void rulec_fill_container_id(struct rulec_cx *cx, struct 
         return;
     }
     __builtin_memcpy(d, v.id, RULEC_CID_LEN);
-    d[RULEC_CID_LEN - 1] = 0;
+    /* Zero-padded past the id, whoever wrote the entry: word compares and set keys need it. */
+    for (__u32 i = 0; i < RULEC_CID_LEN; i++)
+        if (v.status < 0 || i >= (__u32)rulec_len(v.status))
+            d[i] = 0;
     rulec_slot_status(h, v.status);
 }
 
@@ -171,7 +174,9 @@ static __always_inline long rulec_cid_compute(struct rulec_cid_work *w,
     __u64 prev = 0;
     long st;
 
-    w->id[0] = 0;
+    /* All of it: the work area is per CPU and keeps the last process's id, and slots compare
+     * and look ids up as zero-padded words ("host" after a 12-character id left "host\0a987"). */
+    __builtin_memset(w->id, 0, RULEC_CID_LEN);
     for (int i = 0; i < RULEC_CID_NSUBSYS; i++) {
         if (!kns[i] || kns[i] == prev)
             continue;

@@ -93,6 +93,7 @@
 #define RULEC_CGROUP_PATH_MAX 256        /* one cgroup path as Falco builds it */
 #define RULEC_CGROUP_DEPTH 6             /* Falco's modern probe keeps the 6 deepest components */
 #define RULEC_MAX_ANCESTORS 16           /* deepest proc.aname[N] / proc.apid[N] decided here */
+#define RULEC_IP_TEXT_MAX 64             /* fd.sip and friends as text (IPv6: 45 at most) */
 #define RULEC_NORM_COMPONENTS 64         /* components of an open() path argument normalised */
 
 _Static_assert((RULEC_PATH_MAX & (RULEC_PATH_MAX - 1)) == 0, "RULEC_PATH_MAX: power of two");

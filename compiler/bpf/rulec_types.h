@@ -254,6 +254,7 @@ struct css_set {
  * and only the names matter. They depend on the kernel's config. */
 /* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_kernel.h, RULEC_LOOP). */
 enum bpf_func_id___rulec {
+    BPF_FUNC_snprintf___rulec = 165,
     BPF_FUNC_loop___rulec = 181,
 };
 

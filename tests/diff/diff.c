@@ -1158,6 +1158,13 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
         memcpy(d, &v, 8);
         h->len = 8;
         h->status = RULEC_SLOT_OK;
+    } else if (k->type == FT_IPADDR) { /* the kernel prints addresses as inet_ntop does */
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(k->family == 6 ? AF_INET6 : AF_INET, k->ip, text, sizeof(text));
+        size_t n = strnlen(text, size - 1);
+        memcpy(d, text, n);
+        h->len = (__u16)n;
+        h->status = RULEC_SLOT_OK;
     } else if (k->str.n >= size) { /* the extractors read size - 1 bytes and flag the rest */
         memcpy(d, k->str.s, size - 1);
         h->len = (__u16)(size - 1);

@@ -30,8 +30,9 @@ list="$OUT/rulesets"
 {
     echo "diff-operators $HERE/rules/operators.yaml"
     echo "diff-edges $HERE/rules/edges.yaml"
-    echo "stdlib stdlib-rules/base.yaml stdlib-rules/rules.yaml"
+    echo "stdlib $(echo stdlib-rules/*.yaml)"
     echo "e2e tests/e2e/rules/runtime.yaml"
+    echo "e2e-sysargs tests/e2e/rules/sysargs.yaml"
     if [ -f "$UPSTREAM/falco_rules.yaml" ]; then
         echo "upstream $UPSTREAM/falco_rules.yaml $UPSTREAM/falco-incubating_rules.yaml" \
              "$UPSTREAM/falco-sandbox_rules.yaml"
