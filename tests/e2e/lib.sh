@@ -75,3 +75,95 @@ finish() {
     fi
     exit "$FAILED"
 }
+
+# ---- stdlib step helpers: each action is followed by a marker, so the alerts
+# between two markers belong to that step. Only alerts of the processes this
+# test moves out of the machine's own cgroups count: container.id "host" (see
+# `actor host`) or a test container id starting with e2e5 (`actor container`).
+# Use with tests/e2e/rules/e2e_marker.yaml compiled after stdlib-rules.
+STEP_N=0
+STEP_DESC=()
+STEP_EXP=()
+STEP_OK=()
+MARKER_RULE="E2E step marker"
+
+# stdlib_tools DIR: a directory of symbolic links to /bin/true named like the
+# tools the rules look for (the process name is the link's name, and the
+# resolved executable is /usr/bin/true, outside temporary directories), plus
+# a copy of the actor outside /tmp; sets A (the actor to use) and T (DIR).
+# stdlib_test TAG [EXTRA-PATH...]: the common start of the stdlib tests. CID is a 64-hex
+# container id e2e5TAG000... (step_alerts keeps alerts of "host" and of ids starting e2e5),
+# the fake tools are in $T, the trap cleans up (EXTRA-PATH too), and h runs the actor on the
+# host (the root cgroups: container.id "host").
+stdlib_test() {
+    CID=e2e5$1$(printf '%058d' 0)
+    shift
+    STDLIB_EXTRA="$*"
+    stdlib_tools "/run/rulec-e2e-std.$$"
+    trap 'stop_rulec; rm -rf "$WORK" "$T" $STDLIB_EXTRA' EXIT
+}
+h() { "$A" host "$A" "$@"; }
+
+stdlib_tools() {
+    T=$1
+    mkdir -p "$T"
+    cp "$ACTOR" "$T/rulec-actor"
+    A=$T/rulec-actor
+    local t
+    for t in apt-get apk nc ncat socat useradd usermod passwd nmap tcpdump vim nano nsenter \
+        chroot kube-apiserver rulec-e2e-ok wipe; do
+        ln -sf /bin/true "$T/$t"
+    done
+}
+
+# step DESC EXPECTED CMD...: runs CMD, then the marker. EXPECTED is the exact
+# set of rule names expected in the step, joined with '|' (empty: none).
+step() {
+    local desc=$1 exp=$2
+    shift 2
+    STEP_N=$((STEP_N + 1))
+    STEP_DESC[$STEP_N]=$desc
+    STEP_EXP[$STEP_N]=$exp
+    "$@" >>"$WORK/actions.log" 2>&1
+    STEP_OK[$STEP_N]=$?
+    "$ACTOR" -n rulec-marker open "$WORK/rulec-e2e-marker-$STEP_N" c
+}
+
+# step_alerts N: the alerts of step N (one JSON object a line), filtered.
+step_alerts() {
+    jq -c -s --arg m "$MARKER_RULE" --argjson n "$1" '
+        reduce .[] as $a ({i: 1, out: []};
+            if $a.rule == $m then .i += 1
+            elif .i == $n then .out += [$a] else . end) | .out[]
+        | select(.output_fields["container.id"] == "host"
+                 or (.output_fields["container.id"] // "" | startswith("e2e5")))' "$ALERTS"
+}
+
+# check_steps: after stop_rulec, asserts every step's exact set of rules.
+check_steps() {
+    local nmark i got exp
+    nmark=$(jq -c --arg m "$MARKER_RULE" 'select(.rule == $m)' "$ALERTS" | wc -l)
+    if [ "$nmark" -ne "$STEP_N" ]; then
+        not_ok "saw $nmark step markers out of $STEP_N"
+    fi
+    for i in $(seq 1 "$STEP_N"); do
+        got=$(step_alerts "$i" | jq -r .rule | sort | paste -sd'|')
+        exp=$(printf '%s' "${STEP_EXP[$i]}" | tr '|' '\n' | sed '/^$/d' | sort | paste -sd'|')
+        if [ "$got" = "$exp" ]; then
+            ok "${STEP_DESC[$i]}: ${exp:-no alert}"
+        else
+            not_ok "${STEP_DESC[$i]}: expected [${exp}] got [${got}] (action exit ${STEP_OK[$i]})"
+            step_alerts "$i" | sed 's/^/    /' | head -5
+        fi
+    done
+}
+
+# step_expect N JQ-CONDITION DESC: some alert of step N satisfies the condition.
+step_expect() {
+    if [ "$(step_alerts "$1" | jq -c "select($2)" | wc -l)" -ge 1 ]; then
+        ok "$3"
+    else
+        not_ok "$3: no alert of step $1 with $2"
+        step_alerts "$1" | sed 's/^/    /' | head -5
+    fi
+}
