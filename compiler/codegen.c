@@ -57,7 +57,9 @@ struct cg {
     struct ptr_vec atom_keys;  /* canonical text */
     struct ptr_vec atom_nodes; /* const struct ast_node * */
     size_t *atom_uses;         /* references from rule expressions, per atom */
-    size_t nmemo;              /* memoised atoms: the bits of atom_have */
+    struct strbuf argtests;    /* register tests of evt.arg atoms (_sysarg_atom) */
+    size_t nargtests;
+    size_t nmemo; /* memoised atoms: the bits of atom_have */
 };
 
 /* ---- slots and sets ------------------------------------------------------ */
@@ -402,6 +404,42 @@ static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
     strbuf_puts(sb, ")");
 }
 
+/* evt.arg.NAME of a flag or number argument: a test on the register for each syscall with
+ * that argument, from the text Falco prints for it (sysarg_terms). The tests go in a function
+ * of their own (g->argtests), emitted before the atoms. */
+static void _sysarg_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
+                         const struct cg_slot *slot)
+{
+    size_t si = _slot_index(g, slot), ti = g->nargtests++;
+    const char *param = ast_field_arg(&n->cmp.lhs);
+    enum ast_op op = n->cmp.op == OP_NE || n->cmp.op == OP_IN ? OP_EQ : n->cmp.op;
+    struct sysarg_term terms[SPLIT_MAX_ARG_TERMS];
+    strbuf_printf(&g->argtests,
+                  "static __always_inline int rulec_argtest%zu(__u32 nr, __u64 v)\n{\n"
+                  "    switch (nr) {\n",
+                  ti);
+    for (size_t i = 0; i < sysarg_count(); i++) {
+        const struct sysarg *a = sysarg_at(i);
+        const struct evttype *t = evttype_lookup(a->syscall);
+        if (!t || t->nr < 0 || strcmp(a->param, param) != 0)
+            continue;
+        strbuf_printf(&g->argtests, "    case %d: /* %s */\n        return 0", t->nr, a->syscall);
+        for (size_t v = 0; v < n->cmp.rhs.nvalues; v++) {
+            const struct ast_value *c = &n->cmp.rhs.values[v];
+            int k = sysarg_terms(a->kind, op, c->text, c->len, terms, SPLIT_MAX_ARG_TERMS);
+            for (int j = 0; j < k; j++)
+                strbuf_printf(&g->argtests, " || (v & 0x%llxULL) == 0x%llxULL",
+                              (unsigned long long)terms[j].mask, (unsigned long long)terms[j].bits);
+        }
+        strbuf_puts(&g->argtests, ";\n");
+    }
+    strbuf_puts(&g->argtests, "    default:\n        return 2;\n    }\n}\n\n");
+    strbuf_printf(sb,
+                  "({ int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? %srulec_argtest%zu("
+                  "e->hdr.evt_id, *(__u64 *)e->s%zu.d) : st_ == RULEC_SLOT_NONE ? 0 : 2; })",
+                  si, n->cmp.op == OP_NE ? "!" : "", ti, si);
+}
+
 /* The code deciding one comparison (0, 1 or 2), inside its atom function. */
 static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n)
 {
@@ -425,7 +463,9 @@ static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n
         strbuf_puts(sb, "2");
         return;
     }
-    if (kf->kind == KF_NUM)
+    if (kf->arg_by_syscall && kf->kind == KF_NUM)
+        _sysarg_atom(g, sb, n, slot);
+    else if (kf->kind == KF_NUM)
         _num_atom(g, sb, n, kf, slot);
     else
         _str_atom(g, sb, n, slot);
@@ -999,6 +1039,7 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     struct strbuf rules = g.c;
     struct strbuf atoms = {0};
     _emit_atoms(&g, &atoms);
+    struct strbuf argtests = g.argtests;
     g.c = (struct strbuf){0};
     _emit_slots(&g);
     struct strbuf slots = g.c;
@@ -1014,7 +1055,8 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     /* The prelude is common to both units; the first defines the slots and
      * the programs, the second the rules (their atoms are inlined there). */
     struct strbuf prelude = g.c;
-    struct strbuf *bodies[CODEGEN_UNITS][3] = {{&slots, &programs, NULL}, {&atoms, &rules, NULL}};
+    struct strbuf *bodies[CODEGEN_UNITS][4] = {{&slots, &programs, NULL},
+                                               {&argtests, &atoms, &rules, NULL}};
     struct strbuf whole = {0}, units[CODEGEN_UNITS] = {{0}};
     strbuf_append(&whole, prelude.data, prelude.len);
     for (size_t u = 0; u < CODEGEN_UNITS; u++) {
@@ -1031,7 +1073,7 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     }
     strbuf_puts(&whole, _license);
     out->c_source = strbuf_take(&whole);
-    struct strbuf *parts[] = {&prelude, &slots, &atoms, &rules, &programs};
+    struct strbuf *parts[] = {&prelude, &slots, &argtests, &atoms, &rules, &programs};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
         strbuf_free(parts[i]);
     out->meta_json = _meta(&g, sources_digest, groups, ngroups);

@@ -60,6 +60,8 @@ static const struct kfield _kfields[] = {
     {FIELD_FD_RIP, KF_STR, false, IP, "fd_rip", NULL, false, false, false},
     /* String arguments only: the others are in every record's registers. */
     {FIELD_EVT_ARG, KF_STR, false, PATH, "evt_arg_str", NULL, false, false, true},
+    /* The others: the register, which codegen tests against what their text must be. */
+    {FIELD_EVT_ARG, KF_NUM, false, 8, "evt_arg_reg", NULL, false, false, true},
 };
 
 const struct kfield *kfield_for(const struct field_def *def, const char *arg)
@@ -70,8 +72,12 @@ const struct kfield *kfield_for(const struct field_def *def, const char *arg)
         const struct kfield *kf = &_kfields[i];
         if (kf->id != def->id)
             continue;
-        if (kf->arg_by_syscall)
-            return arg && sysarg_param_is_string(arg) ? kf : NULL;
+        if (kf->arg_by_syscall) {
+            if (arg &&
+                (kf->kind == KF_STR ? sysarg_param_is_string(arg) : sysarg_param_is_numeric(arg)))
+                return kf;
+            continue;
+        }
         /* proc.aname without an index is the list of all ancestors. */
         if (kf->takes_index != (arg != NULL))
             return NULL;

@@ -6,6 +6,7 @@
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "core/fields.h"
+#include "core/sysargs.h"
 
 /* Constants longer than the slot need no kernel form: a complete value
  * (shorter than the slot) can neither equal nor start or end with them, and
@@ -75,6 +76,24 @@ static bool _values_ipv4_text(const struct ast_node *cmp)
     return true;
 }
 
+/* evt.arg.NAME of a flag or number argument against text: decided from the register when, for
+ * every syscall with that argument, the text Falco prints can be turned into bit tests. */
+static bool _sysarg_decidable(const struct ast_node *cmp, const char *param)
+{
+    enum ast_op op = cmp->cmp.op == OP_NE || cmp->cmp.op == OP_IN ? OP_EQ : cmp->cmp.op;
+    struct sysarg_term terms[SPLIT_MAX_ARG_TERMS];
+    for (size_t i = 0; i < sysarg_count(); i++) {
+        const struct sysarg *a = sysarg_at(i);
+        if (strcmp(a->param, param) != 0)
+            continue;
+        for (size_t v = 0; v < cmp->cmp.rhs.nvalues; v++)
+            if (sysarg_terms(a->kind, op, cmp->cmp.rhs.values[v].text, cmp->cmp.rhs.values[v].len,
+                             terms, SPLIT_MAX_ARG_TERMS) < 0)
+                return false;
+    }
+    return true;
+}
+
 bool split_atom_in_kernel(const struct ast_node *cmp)
 {
     const struct ast_field *f = &cmp->cmp.lhs;
@@ -89,6 +108,11 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
         return false;
     if (op == OP_EXISTS)
         return true;
+    if (kf->arg_by_syscall && kf->kind == KF_NUM) {
+        bool text_op = op == OP_EQ || op == OP_NE || op == OP_IN || op == OP_CONTAINS ||
+                       op == OP_STARTSWITH || op == OP_ENDSWITH;
+        return text_op && cmp->cmp.rhs.nvalues > 0 && _sysarg_decidable(cmp, ast_field_arg(f));
+    }
     if (kf->kind == KF_NUM) {
         switch (op) {
         case OP_EQ:

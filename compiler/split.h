@@ -11,6 +11,9 @@
 #include "compiler/ruleset.h"
 #include "core/diag.h"
 
+/* The most bit tests one evt.arg constant may turn into (core/sysargs.c, sysarg_terms). */
+#define SPLIT_MAX_ARG_TERMS 64
+
 /* True when the kernel can decide this comparison exactly (given complete
  * values; truncated or failed reads are still maybe at run time). */
 bool split_atom_in_kernel(const struct ast_node *cmp);

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct sysarg _args[] = {
@@ -26,6 +27,19 @@ const struct sysarg *sysarg_find(const char *syscall, const char *param)
         if (!strcmp(_args[i].syscall, syscall) && !strcmp(_args[i].param, param))
             return &_args[i];
     return NULL;
+}
+
+bool sysarg_param_is_numeric(const char *param)
+{
+    bool any = false;
+    for (size_t i = 0; i < sysarg_count(); i++) {
+        if (strcmp(_args[i].param, param) != 0)
+            continue;
+        if (_args[i].kind == SA_STR)
+            return false;
+        any = true;
+    }
+    return any;
 }
 
 bool sysarg_param_is_string(const char *param)
@@ -198,4 +212,154 @@ const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_
         snprintf(buf, len, "%" PRIu64, raw);
         return buf;
     }
+}
+
+/* The name table of a flag or enumeration kind; NULL for numbers and strings. */
+static const struct flag_name *_table(enum sysarg_kind kind, bool *is_enum)
+{
+    *is_enum = kind == SA_PTRACE || kind == SA_SOCKFAM;
+    switch (kind) {
+    case SA_OPEN_FLAGS:
+        return _open_flags;
+    case SA_MODE:
+        return _mode_flags;
+    case SA_CLONE:
+        return _clone_flags;
+    case SA_PTRACE:
+        return _ptrace_requests;
+    case SA_SOCKFAM:
+        return _socket_families;
+    default:
+        return NULL;
+    }
+}
+
+static bool _all_digits(const char *c, size_t len, bool sign)
+{
+    size_t i = sign && len && c[0] == '-' ? 1 : 0;
+    if (i == len)
+        return false;
+    for (; i < len; i++)
+        if (c[i] < '0' || c[i] > '9')
+            return false;
+    return true;
+}
+
+static bool _text_op(enum ast_op op, const char *s, const char *c, size_t len)
+{
+    size_t n = strlen(s);
+    switch (op) {
+    case OP_EQ:
+        return n == len && memcmp(s, c, len) == 0;
+    case OP_STARTSWITH:
+        return n >= len && memcmp(s, c, len) == 0;
+    case OP_ENDSWITH:
+        return n >= len && memcmp(s + n - len, c, len) == 0;
+    case OP_CONTAINS:
+        return len == 0 || memmem(s, n, c, len) != NULL;
+    default:
+        return false;
+    }
+}
+
+static int _add(struct sysarg_term *terms, size_t max, size_t *n, uint64_t mask, uint64_t bits)
+{
+    if (*n == max)
+        return -1;
+    terms[(*n)++] = (struct sysarg_term){mask, bits};
+    return 0;
+}
+
+/* Numbers print in decimal: only = with a number decides them, other text never matches. */
+static int _number_terms(enum sysarg_kind kind, enum ast_op op, const char *c, size_t len,
+                         struct sysarg_term *terms, size_t max)
+{
+    size_t n = 0;
+    bool sign = kind != SA_UINT;
+    if (op != OP_EQ)
+        return _all_digits(c, len, sign) || len == 0 || (sign && len == 1 && c[0] == '-') ? -1 : 0;
+    if (!_all_digits(c, len, sign) || len > 20)
+        return 0;
+    char buf[24];
+    memcpy(buf, c, len);
+    buf[len] = '\0';
+    if (kind == SA_FD) { /* printed as a 32-bit int */
+        long long v = strtoll(buf, NULL, 10);
+        if (v < INT32_MIN || v > INT32_MAX)
+            return 0;
+        return _add(terms, max, &n, 0xffffffffULL, (uint32_t)(int32_t)v) < 0 ? -1 : (int)n;
+    }
+    uint64_t v = sign ? (uint64_t)strtoll(buf, NULL, 10) : strtoull(buf, NULL, 10);
+    /* Leading zeros, a '+', or a value out of range do not print back as written. */
+    char back[24];
+    snprintf(back, sizeof(back), sign ? "%" PRId64 : "%" PRIu64, v);
+    if (strcmp(back, buf) != 0)
+        return 0;
+    return _add(terms, max, &n, ~0ULL, v) < 0 ? -1 : (int)n;
+}
+
+int sysarg_terms(enum sysarg_kind kind, enum ast_op op, const char *c, size_t len,
+                 struct sysarg_term *terms, size_t max)
+{
+    if (memchr(c, '\0', len))
+        return -1;
+    if (op != OP_EQ && op != OP_CONTAINS && op != OP_STARTSWITH && op != OP_ENDSWITH)
+        return -1;
+    if (kind == SA_INT || kind == SA_UINT || kind == SA_FD)
+        return _number_terms(kind, op, c, len, terms, max);
+    bool is_enum;
+    const struct flag_name *t = _table(kind, &is_enum);
+    if (!t)
+        return -1;
+    size_t n = 0;
+    if (is_enum) {
+        /* One name, or the number when it has none. */
+        bool named = false;
+        for (const struct flag_name *f = t; f->name; f++)
+            if (_text_op(op, f->name, c, len)) {
+                named = true;
+                if (_add(terms, max, &n, ~0ULL, f->bits) < 0)
+                    return -1;
+            }
+        if (op == OP_EQ && !named && _all_digits(c, len, false)) {
+            int k = _number_terms(SA_UINT, op, c, len, terms + n, max - n);
+            if (k < 0)
+                return -1;
+            /* A value with a name prints its name, not this number. */
+            for (const struct flag_name *f = t; f->name && k; f++)
+                if (f->bits == terms[n].bits)
+                    k = 0;
+            n += (size_t)k;
+        } else if (op != OP_EQ && (len == 0 || _all_digits(c, len, false))) {
+            return -1; /* a number's digits could match */
+        }
+        return (int)n;
+    }
+    /* Flags: names joined by '|'. A constant without '|' can only match inside one name;
+     * digits could match the leftover bits printed as a number. */
+    if (op != OP_CONTAINS || memchr(c, '|', len) || _all_digits(c, len, false))
+        return -1;
+    if (len == 0)
+        return _add(terms, max, &n, 0, 0) < 0 ? -1 : (int)n;
+    if (t == _open_flags && _text_op(op, "O_RDONLY", c, len) && _add(terms, max, &n, 03, 0) < 0)
+        return -1;
+    for (const struct flag_name *f = t; f->name; f++)
+        if (_text_op(op, f->name, c, len) && _add(terms, max, &n, f->bits, f->bits) < 0)
+            return -1;
+    return (int)n;
+}
+
+uint64_t sysarg_example(enum sysarg_kind kind, unsigned r)
+{
+    bool is_enum;
+    const struct flag_name *t = _table(kind, &is_enum);
+    if (!t)
+        return r % 4 == 0 ? (uint64_t)-100 : r % 7;
+    size_t n = 0;
+    while (t[n].name)
+        n++;
+    uint64_t v = t[r % n].bits;
+    if (!is_enum && r % 3 == 0)
+        v |= t[(r / 3) % n].bits;
+    return v;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ast.h"
+
 enum sysarg_kind {
     SA_STR, /* a string in user memory: only the kernel can read it */
     SA_INT,
@@ -36,3 +38,24 @@ bool sysarg_param_is_string(const char *param);
 
 /* Falco's text for a register value of a non-string argument, in buf. */
 const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_t len);
+
+/* Whether no syscall passes PARAM as a string: its value is the register. */
+bool sysarg_param_is_numeric(const char *param);
+
+/* A test on an argument register: it holds when (v & mask) == bits. */
+struct sysarg_term {
+    uint64_t mask, bits;
+};
+
+/* The register values for which `evt.arg.NAME OP C` holds, for an argument of kind K, as
+ * terms (the test is their disjunction): OP is =, contains, startswith or endswith (`in` is
+ * = on each constant, `!=` the negation of =). Returns the number of terms (0: never), or -1
+ * when the register cannot decide it (a flag combination compared whole, a constant a
+ * number's digits could match). At most max terms; -1 beyond. Derived from the same tables
+ * sysarg_render prints with, so the kernel and the runtime agree. */
+int sysarg_terms(enum sysarg_kind kind, enum ast_op op, const char *c, size_t len,
+                 struct sysarg_term *terms, size_t max);
+
+/* A register value of kind K worth testing (one of its names, or a combination of two), for
+ * the differential test; r picks which. */
+uint64_t sysarg_example(enum sysarg_kind kind, unsigned r);

@@ -131,6 +131,11 @@ static bool _same_arg(const char *a, const char *b)
 static int _from_slot(const struct event *ev, const struct ast_field *f, struct field_value *out)
 {
     const struct policy_meta *m = ev->layout->meta;
+    /* A register argument's slot holds the register, which the record's header has too: its
+     * text comes from _syscall_arg. */
+    if (f->def->id == FIELD_EVT_ARG && ast_field_arg(f) &&
+        sysarg_param_is_numeric(ast_field_arg(f)))
+        return -ENOENT;
     for (size_t i = 0; i < m->nslots && i < RULEC_MAX_SLOTS; i++) {
         if (ev->layout->slot_defs[i] != f->def || !_same_arg(m->slots[i].arg, ast_field_arg(f)))
             continue;

@@ -615,6 +615,19 @@ static __always_inline void rulec_fill_evt_arg_str(struct rulec_cx *cx, struct r
     rulec_slot_status(h, rulec_user_str(cx->args[arg], (char *)d));
 }
 
+/* evt.arg.NAME of any other argument: its register (arg as above); codegen turns the rule's
+ * comparison with Falco's text into bit tests (core/sysargs.c, sysarg_terms). */
+static __always_inline void rulec_fill_evt_arg_reg(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                   __u8 *d, __u32 size, __u32 arg)
+{
+    *(__u64 *)d = 0;
+    if (arg >= 6) {
+        rulec_slot_status(h, RULEC_E_NOENT);
+        return;
+    }
+    rulec_slot_num(h, d, 0, (__s64)cx->args[arg]);
+}
+
 /* fd.directory and fd.filename: read from the dentry (its parent's path,
  * its own name) rather than by scanning fd.name, which the verifier would
  * walk once per possible length. A failed open has no dentry: maybe. */

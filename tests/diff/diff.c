@@ -48,6 +48,7 @@
 #include "core/interp.h"
 #include "core/policy.h"
 #include "core/rulec_abi.h"
+#include "core/sysargs.h"
 #include "core/value.h"
 
 #define MAX_FAILS_SHOWN 12
@@ -387,6 +388,7 @@ struct key {
     size_t nlist;
     uint8_t ip[16];
     uint8_t family;
+    char text[256]; /* a register argument's text (evt.arg.NAME of flags and numbers) */
 };
 
 static struct key *_keys;
@@ -878,6 +880,8 @@ static void _set_none(struct key *k)
 }
 
 /* A value from the key's pool (or none). */
+static void _ensure(int ki);
+
 static void _assign_random(int ki)
 {
     struct key *k = &_keys[ki];
@@ -890,6 +894,22 @@ static void _assign_random(int ki)
     }
     if (!k->header && _chance(7)) {
         k->none = true;
+        return;
+    }
+    if (k->kf && k->kf->arg_by_syscall && k->kf->kind == KF_NUM) {
+        /* evt.arg.NAME of a register argument: a register value of the event's syscall's
+         * kind, and the text the runtime prints for it (core/sysargs.c), or none. */
+        _ensure(_key_nr);
+        const struct evttype *t = evttype_by_nr((int)_keys[_key_nr].num);
+        const struct sysarg *a = t ? sysarg_find(t->name, k->arg) : NULL;
+        if (!a) {
+            k->none = true;
+            return;
+        }
+        k->num = sysarg_example(a->kind, (unsigned)_below(1000));
+        const char *txt = sysarg_render(a, k->num, k->text, sizeof(k->text));
+        if (txt != k->text)
+            snprintf(k->text, sizeof(k->text), "%s", txt);
         return;
     }
     if (k->list) {
@@ -1051,6 +1071,11 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     }
     if (_is_num_type(k->type)) {
         _num_value(out, k->type, k->num);
+        return 0;
+    }
+    if (k->kf && k->kf->arg_by_syscall && k->kf->kind == KF_NUM) {
+        out->kind = FV_STR;
+        out->str = (struct fv_str){k->text, strlen(k->text)};
         return 0;
     }
     out->kind = FV_STR;
@@ -1672,8 +1697,9 @@ static int _print_fills(void)
 {
     const char *seen[64];
     size_t n = 0;
-    /* No argument, an index (proc.aname[1]), a string argument (evt.arg.path). */
-    static const char *const args[] = {NULL, "1", "path"};
+    /* No argument, an index (proc.aname[1]), a string and a register argument (evt.arg.path,
+     * evt.arg.flags). */
+    static const char *const args[] = {NULL, "1", "path", "flags"};
     for (int id = 0; id < FIELD_ID_MAX; id++)
         for (size_t a = 0; a < sizeof(args) / sizeof(args[0]); a++) {
             const struct kfield *kf = kfield_for(field_by_id((enum field_id)id), args[a]);

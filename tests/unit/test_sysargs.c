@@ -84,6 +84,85 @@ static void test_render(void **state)
     assert_string_equal(_render("setuid", "uid", 0), "0");
 }
 
+/* The kernel's tests agree with the text: for every example value of each kind, a term holds
+ * exactly when the rendered text satisfies the comparison. */
+static bool _text_holds(enum ast_op op, const char *text, const char *c)
+{
+    size_t n = strlen(text), len = strlen(c);
+    switch (op) {
+    case OP_EQ:
+        return strcmp(text, c) == 0;
+    case OP_CONTAINS:
+        return strstr(text, c) != NULL;
+    case OP_STARTSWITH:
+        return n >= len && strncmp(text, c, len) == 0;
+    case OP_ENDSWITH:
+        return n >= len && strcmp(text + n - len, c) == 0;
+    default:
+        return false;
+    }
+}
+
+static void test_terms_agree_with_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *syscall, *param;
+        enum ast_op op;
+        const char *c;
+    } cases[] = {
+        {"openat", "flags", OP_CONTAINS, "O_TRUNC"},
+        {"openat", "flags", OP_CONTAINS, "O_RDONLY"},
+        {"openat", "flags", OP_CONTAINS, "SYNC"},
+        {"chmod", "mode", OP_CONTAINS, "S_ISUID"},
+        {"chmod", "mode", OP_CONTAINS, "S_IX"},
+        {"ptrace", "request", OP_EQ, "PTRACE_ATTACH"},
+        {"ptrace", "request", OP_CONTAINS, "POKE"},
+        {"ptrace", "request", OP_EQ, "999"},
+        {"ptrace", "request", OP_EQ, "16"},
+        {"socket", "domain", OP_CONTAINS, "AF_PACKET"},
+        {"socket", "domain", OP_STARTSWITH, "AF_IN"},
+        {"unshare", "flags", OP_CONTAINS, "CLONE_NEWNET"},
+        {"unlinkat", "dirfd", OP_EQ, "-100"},
+        {"unlinkat", "flags", OP_EQ, "512"},
+        {"unlinkat", "flags", OP_CONTAINS, "AT_"},
+        {"setuid", "uid", OP_EQ, "0"},
+    };
+    struct sysarg_term terms[64];
+    char buf[256];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct sysarg *a = sysarg_find(cases[i].syscall, cases[i].param);
+        assert_non_null(a);
+        int n = sysarg_terms(a->kind, cases[i].op, cases[i].c, strlen(cases[i].c), terms, 64);
+        if (n < 0)
+            fail_msg("%s %s %s: undecidable", cases[i].syscall, cases[i].param, cases[i].c);
+        for (unsigned r = 0; r < 400; r++) {
+            uint64_t v = r < 200 ? sysarg_example(a->kind, r) : (uint64_t)r * 0x10001ULL;
+            bool kernel = false;
+            for (int j = 0; j < n; j++)
+                kernel = kernel || (v & terms[j].mask) == terms[j].bits;
+            const char *text = sysarg_render(a, v, buf, sizeof(buf));
+            if (kernel != _text_holds(cases[i].op, text, cases[i].c))
+                fail_msg("%s %s %s: value %#llx prints \"%s\", kernel says %d", cases[i].syscall,
+                         cases[i].param, cases[i].c, (unsigned long long)v, text, kernel);
+        }
+    }
+}
+
+/* What the register cannot decide stays in userspace. */
+static void test_terms_undecidable(void **state)
+{
+    (void)state;
+    struct sysarg_term terms[64];
+    assert_int_equal(sysarg_terms(SA_OPEN_FLAGS, OP_EQ, "O_WRONLY", 8, terms, 64), -1);
+    assert_int_equal(sysarg_terms(SA_OPEN_FLAGS, OP_CONTAINS, "O_WRONLY|O_TRUNC", 16, terms, 64),
+                     -1);
+    assert_int_equal(sysarg_terms(SA_MODE, OP_CONTAINS, "1", 1, terms, 64), -1);
+    assert_int_equal(sysarg_terms(SA_PTRACE, OP_CONTAINS, "1", 1, terms, 64), -1);
+    assert_int_equal(sysarg_terms(SA_STR, OP_EQ, "x", 1, terms, 64), -1);
+    assert_int_equal(sysarg_terms(SA_OPEN_FLAGS, OP_CONTAINS, "O_", 2, terms, 1), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -91,6 +170,8 @@ int main(void)
         cmocka_unit_test(test_param_kinds),
         cmocka_unit_test(test_table_consistent),
         cmocka_unit_test(test_render),
+        cmocka_unit_test(test_terms_agree_with_text),
+        cmocka_unit_test(test_terms_undecidable),
     };
     return cmocka_run_group_tests_name("sysargs", tests, NULL, NULL);
 }
