@@ -19,7 +19,8 @@ PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
-LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8 -lcrypto
+# libcrypto is not linked: `rulec compile` loads it (cli/cmd_compile.c), `rulec run` never maps it.
+LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 

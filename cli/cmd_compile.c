@@ -1,3 +1,4 @@
+#include <dlfcn.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,22 +21,51 @@ static void _compile_usage(FILE *out)
                  "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
 }
 
+/* libcrypto's digest functions, loaded when compiling only: `rulec run`, which stays resident on
+ * every node, then never maps the library (about 1 MB of resident memory). */
+struct crypto {
+    __typeof__(&EVP_MD_CTX_new) ctx_new;
+    __typeof__(&EVP_MD_CTX_free) ctx_free;
+    __typeof__(&EVP_sha256) sha256;
+    __typeof__(&EVP_DigestInit_ex) init;
+    __typeof__(&EVP_DigestUpdate) update;
+    __typeof__(&EVP_DigestFinal_ex) final;
+};
+
+static int _crypto(struct crypto *c)
+{
+    void *lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return -1;
+    c->ctx_new = (__typeof__(c->ctx_new))dlsym(lib, "EVP_MD_CTX_new");
+    c->ctx_free = (__typeof__(c->ctx_free))dlsym(lib, "EVP_MD_CTX_free");
+    c->sha256 = (__typeof__(c->sha256))dlsym(lib, "EVP_sha256");
+    c->init = (__typeof__(c->init))dlsym(lib, "EVP_DigestInit_ex");
+    c->update = (__typeof__(c->update))dlsym(lib, "EVP_DigestUpdate");
+    c->final = (__typeof__(c->final))dlsym(lib, "EVP_DigestFinal_ex");
+    return c->ctx_new && c->ctx_free && c->sha256 && c->init && c->update && c->final ? 0 : -1;
+}
+
 /* sha256 over the rules files in load order, each prefixed by its length,
- * so the policy names exactly the sources it came from. */
+ * so the policy names exactly the sources it came from. NULL when libcrypto is missing. */
 static char *_digest(const struct ruleset *rs)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    struct crypto c;
+    if (_crypto(&c) < 0)
+        return NULL;
+    EVP_MD_CTX *ctx = c.ctx_new();
+    if (!ctx || !c.init(ctx, c.sha256(), NULL))
+        return NULL;
     for (size_t i = 0; i < rs->nfiles; i++) {
         char len[32];
         int n = snprintf(len, sizeof(len), "%zu:", rs->files[i]->len);
-        EVP_DigestUpdate(ctx, len, (size_t)n);
-        EVP_DigestUpdate(ctx, rs->files[i]->text, rs->files[i]->len);
+        c.update(ctx, len, (size_t)n);
+        c.update(ctx, rs->files[i]->text, rs->files[i]->len);
     }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
+    c.final(ctx, md, &mdlen);
+    c.ctx_free(ctx);
     char *hex = malloc(2 * mdlen + 1);
     if (!hex)
         abort();
@@ -100,6 +130,11 @@ int cmd_compile(int argc, char **argv)
     if (diags.errors)
         goto out;
     digest = _digest(rs);
+    if (!digest) {
+        fprintf(stderr, "rulec compile: cannot load libcrypto.so.3 for the sources' SHA-256 "
+                        "(install libssl3)\n");
+        goto out;
+    }
     if (codegen_policy(rs, digest, &res, &diags) < 0 || diags.errors)
         goto out;
     if (strict && diags.warnings)

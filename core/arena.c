@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Blocks double from the first size up to the largest: an arena that holds little (one rule's
+ * interpreter in the runtime) stays small, a busy one (the compiler's) soon takes big blocks. */
+#define ARENA_FIRST_BLOCK (2 * 1024)
 #define ARENA_BLOCK_SIZE (64 * 1024)
 
 struct arena_block {
@@ -54,7 +57,11 @@ void *arena_alloc(struct arena *arena, size_t size)
     size = (size + align - 1) & ~(align - 1);
     struct arena_block *b = arena->head;
     if (!b || b->size - b->used < size) {
-        size_t cap = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+        size_t cap = b ? b->size * 2 : ARENA_FIRST_BLOCK;
+        if (cap > ARENA_BLOCK_SIZE)
+            cap = ARENA_BLOCK_SIZE;
+        if (cap < size)
+            cap = size;
         b = _xcalloc(1, sizeof(*b) + cap);
         b->size = cap;
         b->next = arena->head;

@@ -24,12 +24,15 @@ enum loader_error {
 };
 
 struct loader {
-    struct bpf_object *obj;
+    struct bpf_object *obj; /* while loading; closed once attached */
     struct bpf_link **links;
     size_t nlinks;
-    int events_fd;   /* ring buffer map */
-    int counters_fd; /* per-CPU counters */
-    double load_ms;  /* open + load + fill + attach */
+    int events_fd;    /* ring buffer map */
+    int counters_fd;  /* per-CPU counters */
+    int syscalls_fd;  /* the dispatcher's table of group programs */
+    int capture_fd;   /* the capture program's table */
+    int cid_cache_fd; /* the container.id cache, or -1 */
+    double load_ms;   /* open + load + fill + attach */
 };
 
 /* ringbuf_bytes == 0 keeps the object's default. On error, err names the
