@@ -217,10 +217,12 @@ map_rss_kb() {
         "/proc/$1/smaps" 2>/dev/null
 }
 # ids of the BPF programs a process holds
+# prog_ids PID: the programs a process holds, through program fds or (rulec run, which keeps
+# only its links once attached) link fds.
 prog_ids() {
     local f
     for f in /proc/"$1"/fdinfo/*; do
-        grep -q '^run_time_ns' "$f" 2>/dev/null && awk '/^prog_id/ { print $2 }' "$f"
+        awk '/^prog_id/ { print $2 }' "$f" 2>/dev/null
     done | sort -un | paste -sd, -
 }
 # stats snapshot: "id name run_time_ns run_cnt" per program

@@ -193,8 +193,10 @@ static void _str_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
         if (split_value_fits(&n->cmp.rhs.values[i], slot->kf->size, extra))
             fit[filtered.nvalues++] = n->cmp.rhs.values[i];
     const struct ast_rhs *rhs = &filtered;
-    strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); struct rulec_slot_hdr *h_ = &e->s%zu.h; ", si,
-                  si);
+    strbuf_printf(sb,
+                  "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); RULEC_NODEBUG struct rulec_slot_hdr "
+                  "*h_ = &e->s%zu.h; ",
+                  si, si);
     strbuf_puts(sb, "st_ == RULEC_SLOT_OK ? (int)(");
     switch (n->cmp.op) {
     case OP_EXISTS:
@@ -308,7 +310,8 @@ static void _num_atom(struct cg *g, struct strbuf *sb, const struct ast_node *n,
     else
         snprintf(value, sizeof(value), "(*(%s *)e->s%zu.d)", type, _slot_index(g, slot));
     if (slot)
-        strbuf_printf(sb, "({ int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? (int)(",
+        strbuf_printf(sb,
+                      "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? (int)(",
                       _slot_index(g, slot));
     else
         strbuf_puts(sb, "((int)(");
@@ -434,10 +437,11 @@ static void _sysarg_atom(struct cg *g, struct strbuf *sb, const struct ast_node 
         strbuf_puts(&g->argtests, ";\n");
     }
     strbuf_puts(&g->argtests, "    default:\n        return 2;\n    }\n}\n\n");
-    strbuf_printf(sb,
-                  "({ int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? %srulec_argtest%zu("
-                  "e->hdr.evt_id, *(__u64 *)e->s%zu.d) : st_ == RULEC_SLOT_NONE ? 0 : 2; })",
-                  si, n->cmp.op == OP_NE ? "!" : "", ti, si);
+    strbuf_printf(
+        sb,
+        "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? %srulec_argtest%zu("
+        "e->hdr.evt_id, *(__u64 *)e->s%zu.d) : st_ == RULEC_SLOT_NONE ? 0 : 2; })",
+        si, n->cmp.op == OP_NE ? "!" : "", ti, si);
 }
 
 /* The code deciding one comparison (0, 1 or 2), inside its atom function. */
@@ -498,8 +502,10 @@ static void _emit_atoms(struct cg *g, struct strbuf *out)
     for (size_t i = 0; i < g->atom_nodes.len; i++) {
         strbuf_printf(out, "/* %zu: ", i);
         _emit_comment(out, g->atom_keys.items[i]);
-        strbuf_printf(
-            out, " */\nstatic __always_inline int rulec_atom%zu(struct rulec_event *e)\n{\n", i);
+        strbuf_printf(out,
+                      " */\nstatic __always_inline RULEC_NODEBUG int rulec_atom%zu(struct "
+                      "rulec_event *e)\n{\n",
+                      i);
         if (g->atom_uses[i] < 2) {
             strbuf_puts(out, "    return ");
             _atom_body(g, out, g->atom_nodes.items[i]);
@@ -513,7 +519,7 @@ static void _emit_atoms(struct cg *g, struct strbuf *out)
             "    if (e->atom_have[%zu] & (1ULL << %zu))\n"
             "        return (e->atom_one[%zu] >> %zu & 1) | (e->atom_two[%zu] >> %zu & 1) "
             "<< 1;\n"
-            "    int r = ",
+            "    RULEC_NODEBUG int r = ",
             w, b, w, b, w, b);
         _atom_body(g, out, g->atom_nodes.items[i]);
         strbuf_printf(out,
@@ -545,7 +551,8 @@ static void _expr(struct cg *g, struct strbuf *sb, const struct ast_node *n)
          * definite 1; a maybe makes the result at best maybe. */
         bool is_and = n->kind == AST_AND;
         unsigned t = g->tmp++;
-        strbuf_printf(sb, "({ int r%u = %d; do { int v%u; ", t, is_and ? 1 : 0, t);
+        strbuf_printf(sb, "({ RULEC_NODEBUG int r%u = %d; do { RULEC_NODEBUG int v%u; ", t,
+                      is_and ? 1 : 0, t);
         for (size_t i = 0; i < n->list.nkids; i++) {
             strbuf_printf(sb, "v%u = ", t);
             _expr(g, sb, n->list.kids[i]);
@@ -720,6 +727,16 @@ static void _emit_prototypes(struct cg *g)
     for (size_t i = 0; i < g->nrules; i++)
         strbuf_printf(&g->c, "__noinline int rulec_rule%zu(void);\n", i);
     strbuf_puts(&g->c, "\n");
+}
+
+/* The atoms call the slot fillers but carry no debug information, and the static linker needs
+ * the BTF of each function a unit calls: one never-run function that calls them all gives it. */
+static void _emit_slot_btf(struct cg *g, struct strbuf *out)
+{
+    strbuf_puts(out, "static __attribute__((used)) int rulec_slot_btf(void)\n{\n    return 0");
+    for (size_t i = 0; i < g->nslots; i++)
+        strbuf_printf(out, " + rulec_slot%zu()", i);
+    strbuf_puts(out, ";\n}\n\n");
 }
 
 static void _emit_rules(struct cg *g)
@@ -1040,6 +1057,7 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     struct strbuf atoms = {0};
     _emit_atoms(&g, &atoms);
     struct strbuf argtests = g.argtests;
+    _emit_slot_btf(&g, &argtests);
     g.c = (struct strbuf){0};
     _emit_slots(&g);
     struct strbuf slots = g.c;

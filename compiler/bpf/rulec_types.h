@@ -46,6 +46,10 @@ typedef __u32 __wsum;
 /* A policy is compiled as separate units, in parallel, then linked into one
  * object (compiler/emit.c): the first unit defines the maps, globals and
  * programs; the rule units (RULEC_UNIT_RULES) only declare the maps. */
+/* No debug information for generated helpers (the atoms, the Kleene temporaries): BTF needs
+ * none for them, and it is a large part of clang's time on a big ruleset. */
+#define RULEC_NODEBUG __attribute__((nodebug))
+
 #ifdef RULEC_UNIT_RULES
 #define RULEC_GLOBAL extern
 #else

@@ -17,6 +17,7 @@
 #define SEC(name)
 /* One translation unit here: every global is defined (see the real rulec_types.h). */
 #define RULEC_GLOBAL
+#define RULEC_NODEBUG
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
