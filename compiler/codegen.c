@@ -88,6 +88,14 @@ static struct cg_slot *_slot(struct cg *g, const struct field_def *def, const ch
         if (g->slots[i].def == def && ((!arg && !g->slots[i].arg) ||
                                        (arg && g->slots[i].arg && !strcmp(arg, g->slots[i].arg))))
             return &g->slots[i];
+    if (kf->from_fd_name) {
+        /* Computed from these two: they get slots first. */
+        const struct field_def *name = field_by_id(FIELD_FD_NAME);
+        const struct field_def *type = field_by_id(FIELD_FD_TYPECHAR);
+        if (!_slot(g, name, NULL, kfield_for(name, NULL)) ||
+            !_slot(g, type, NULL, kfield_for(type, NULL)))
+            return NULL;
+    }
     if (g->nslots == RULEC_MAX_SLOTS)
         return NULL; /* the runtime falls back to computing it */
     struct cg_slot *s = &g->slots[g->nslots++];
@@ -686,16 +694,32 @@ static void _emit_slots(struct cg *g)
             _emit_arg_register(g, i, s->arg);
             fill_arg = arena_printf(g->arena, "rulec_slot%zu_register(cx.id)", i);
         }
+        char fill[256];
+        if (s->kf->from_fd_name) {
+            const struct field_def *nd = field_by_id(FIELD_FD_NAME);
+            const struct field_def *td = field_by_id(FIELD_FD_TYPECHAR);
+            size_t name = _slot_index(g, _slot(g, nd, NULL, kfield_for(nd, NULL)));
+            size_t type = _slot_index(g, _slot(g, td, NULL, kfield_for(td, NULL)));
+            snprintf(fill, sizeof(fill),
+                     "int name_st = rulec_slot%zu(), type_st = rulec_slot%zu();\n"
+                     "        rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, name_st, &e->s%zu.h, "
+                     "e->s%zu.d, type_st, e->s%zu.d);",
+                     name, type, s->kf->fill, i, i, name, name, type);
+        } else {
+            snprintf(fill, sizeof(fill),
+                     "rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);",
+                     s->kf->fill, i, i, i, fill_arg);
+        }
         strbuf_printf(&g->c,
                       "__noinline int rulec_slot%zu(void)\n{\n" CG_EVENT_LOOKUP
                       "    if (!e)\n        return RULEC_SLOT_ERROR;\n"
                       "    if (!(e->hdr.have[%zu] & (1ULL << %zu))) {\n"
                       "        struct rulec_cx cx;\n"
                       "        rulec_cx_load(&cx, &e->hdr);\n"
-                      "        rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);\n"
+                      "        %s\n"
                       "        e->hdr.have[%zu] |= 1ULL << %zu;\n    }\n"
                       "    return e->s%zu.h.status;\n}\n\n",
-                      i, i / 64, i % 64, s->kf->fill, i, i, i, fill_arg, i / 64, i % 64, i);
+                      i, i / 64, i % 64, fill, i / 64, i % 64, i);
     }
 }
 

@@ -29,6 +29,8 @@ struct kfield {
     /* evt.arg.NAME: which register holds it depends on the syscall
      * (core/sysargs.def); codegen passes the register to the filler. */
     bool arg_by_syscall;
+    /* fd.directory, fd.filename: computed from the fd.name and fd.typechar slots. */
+    bool from_fd_name;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */

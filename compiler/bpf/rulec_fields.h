@@ -628,57 +628,117 @@ static __always_inline void rulec_fill_evt_arg_reg(struct rulec_cx *cx, struct r
     rulec_slot_num(h, d, 0, (__s64)cx->args[arg]);
 }
 
-/* fd.directory and fd.filename: read from the dentry (its parent's path,
- * its own name) rather than by scanning fd.name, which the verifier would
- * walk once per possible length. A failed open has no dentry: maybe. */
-static __always_inline struct file *rulec__path_file(struct rulec_cx *cx, long *st)
+/* fd.directory and fd.filename from fd.name's text and fd.typechar, as libsinsp computes them:
+ * a directory's fd.directory is its name, a file's the part before the last '/' ("/" for a file
+ * at the root); fd.filename is the part after it, for files only. A failed open has no fd, and
+ * Falco takes fd.directory from the path it names. Codegen passes the two slots (fd.name's
+ * status and header, fd.typechar's status and value), which it fills first. */
+static __always_inline long rulec__fd_split(struct rulec_cx *cx, int name_st, int type_st,
+                                            const __u8 *type, bool for_directory, char *tc)
 {
-    long fd = rulec__is_open(cx->id) && cx->ret < 0 ? -2 : rulec__event_fd(cx);
-    *st = fd == -1 ? RULEC_E_NOENT : RULEC_E_AMBIGUOUS;
-    if (fd < 0 || !cx->s)
-        return NULL;
-    struct file *f = rulec_fd_file(cx->task, fd);
-    if (!f)
-        return NULL;
-    char tc = rulec_file_typechar(f);
-    if (tc != 'f' && tc != 'd')
-        return NULL; /* sockets, pipes...: Falco's fd.name is not a path */
-    *st = 0;
-    return f;
+    if (name_st == RULEC_SLOT_NONE)
+        return RULEC_E_NOENT;
+    if (name_st != RULEC_SLOT_OK || type_st == RULEC_SLOT_ERROR || type_st == RULEC_SLOT_TRUNCATED)
+        return RULEC_E_AMBIGUOUS; /* a truncated name's last '/' may be past the slot */
+    *tc = type_st == RULEC_SLOT_OK ? (char)type[0] : 0;
+    if (type_st == RULEC_SLOT_NONE) {
+        if (!for_directory || !rulec__is_open(cx->id))
+            return RULEC_E_NOENT;
+        *tc = 'f'; /* a failed open: the path it names */
+    }
+    if (*tc != 'f' && !(for_directory && *tc == 'd'))
+        return RULEC_E_NOENT;
+    return 0;
+}
+
+/* The position of the last '/' in name[0, len), or -1 (a RULEC_LOOP step per byte, from the end).
+ */
+struct rulec_last_slash {
+    const __u8 *name;
+    __u32 len;
+    int pos;
+};
+
+static long rulec__last_slash_step(__u32 k, void *ctx)
+{
+    struct rulec_last_slash *ls = ctx;
+    if (k >= ls->len)
+        return 1;
+    __u32 i = (ls->len - 1 - k) & (RULEC_PATH_MAX - 1);
+    if (ls->name[i] != '/')
+        return 0;
+    ls->pos = (int)i;
+    return 1;
+}
+
+static __always_inline int rulec__last_slash(const __u8 *name, __u32 len)
+{
+    struct rulec_last_slash ls = {.name = name, .len = len, .pos = -1};
+    RULEC_LOOP(RULEC_PATH_MAX, rulec__last_slash_step, &ls);
+    return ls.pos;
 }
 
 static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx, struct rulec_slot_hdr *h,
-                                                    __u8 *d, __u32 size, __u32 arg)
+                                                    __u8 *d, int name_st,
+                                                    const struct rulec_slot_hdr *nh,
+                                                    const __u8 *name, int type_st, const __u8 *type)
 {
-    long st;
-    struct file *f = rulec__path_file(cx, &st);
+    char tc = 0;
     __builtin_memset(d, 0, RULEC_PATH_MAX);
-    if (!f) {
+    long st = rulec__fd_split(cx, name_st, type_st, type, true, &tc);
+    if (st < 0) {
         rulec_slot_status(h, st);
         return;
     }
-    struct path parent = {};
-    BPF_CORE_READ_INTO(&parent.mnt, f, f_path.mnt);
-    BPF_CORE_READ_INTO(&parent.dentry, f, f_path.dentry, d_parent);
-    rulec_slot_status(h, rulec_path_str(cx->s, &parent, (char *)d));
+    __u32 len = nh->len & (RULEC_PATH_MAX - 1), n = len;
+    if (tc == 'f') {
+        int pos = rulec__last_slash(name, len);
+        n = pos <= 0 ? 0 : (__u32)pos < len - 1 ? (__u32)pos : len;
+    }
+    if (n == 0) {
+        d[0] = '/';
+        rulec_slot_status(h, 1);
+        return;
+    }
+    RULEC_OPAQUE(n);
+    n &= RULEC_PATH_MAX - 1;
+    if (bpf_probe_read_kernel(d, n, name)) {
+        rulec_slot_status(h, RULEC_E_FAULT);
+        return;
+    }
+    rulec_slot_status(h, n);
 }
 
 static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx, struct rulec_slot_hdr *h,
-                                                   __u8 *d, __u32 size, __u32 arg)
+                                                   __u8 *d, int name_st,
+                                                   const struct rulec_slot_hdr *nh,
+                                                   const __u8 *name, int type_st, const __u8 *type)
 {
-    long st;
-    struct file *f = rulec__path_file(cx, &st);
+    char tc = 0;
     __builtin_memset(d, 0, RULEC_PATH_MAX);
-    if (!f) {
+    long st = rulec__fd_split(cx, name_st, type_st, type, false, &tc);
+    if (st < 0) {
         rulec_slot_status(h, st);
         return;
     }
-    const unsigned char *name = NULL;
-    BPF_CORE_READ_INTO(&name, f, f_path.dentry, d_name.name);
-    long n = bpf_probe_read_kernel_str(d, RULEC_PATH_MAX, name);
-    rulec_slot_status(h, n <= 0                ? RULEC_E_FAULT
-                         : n == RULEC_PATH_MAX ? (n - 1) | RULEC_TRUNCATED
-                                               : n - 1);
+    __u32 len = nh->len & (RULEC_PATH_MAX - 1), from = 0, n = len;
+    int pos = rulec__last_slash(name, len);
+    if (pos < 0) {
+        d[0] = '/';
+        rulec_slot_status(h, 1);
+        return;
+    }
+    if ((__u32)pos < len - 1) {
+        from = (__u32)pos + 1;
+        n = len - from;
+    }
+    RULEC_OPAQUE(n);
+    n &= RULEC_PATH_MAX - 1;
+    if (bpf_probe_read_kernel(d, n, name + (from & (RULEC_PATH_MAX - 1)))) {
+        rulec_slot_status(h, RULEC_E_FAULT);
+        return;
+    }
+    rulec_slot_status(h, n);
 }
 
 static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long *st)

@@ -1703,7 +1703,7 @@ static int _print_fills(void)
     for (int id = 0; id < FIELD_ID_MAX; id++)
         for (size_t a = 0; a < sizeof(args) / sizeof(args[0]); a++) {
             const struct kfield *kf = kfield_for(field_by_id((enum field_id)id), args[a]);
-            if (!kf || !kf->fill)
+            if (!kf || !kf->fill || kf->from_fd_name) /* those: rulec_host_fills.h's header */
                 continue;
             size_t i = 0;
             while (i < n && strcmp(seen[i], kf->fill))

@@ -33,6 +33,7 @@ list="$OUT/rulesets"
     echo "stdlib $(echo stdlib-rules/*.yaml)"
     echo "e2e tests/e2e/rules/runtime.yaml"
     echo "e2e-sysargs tests/e2e/rules/sysargs.yaml"
+    echo "e2e-fdpath tests/e2e/rules/fdpath.yaml"
     if [ -f "$UPSTREAM/falco_rules.yaml" ]; then
         echo "upstream $UPSTREAM/falco_rules.yaml $UPSTREAM/falco-incubating_rules.yaml" \
              "$UPSTREAM/falco-sandbox_rules.yaml"

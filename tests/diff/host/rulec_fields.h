@@ -77,6 +77,20 @@ static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rule
 #include "rulec_host_fills.h"
 #undef RULEC_HOST_FILL
 
+/* fd.directory and fd.filename: the kernel computes them from the fd.name and fd.typechar slots
+ * (e2e tests check that); here, like every field, they come from the synthetic event. */
+#define RULEC_HOST_FILL_FROM_NAME(name)                                                            \
+    static __always_inline void rulec_fill_##name(                                                 \
+        struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d, int name_st,                       \
+        const struct rulec_slot_hdr *nh, const __u8 *fdname, int type_st, const __u8 *type)        \
+    {                                                                                              \
+        (void)name_st, (void)nh, (void)fdname, (void)type_st, (void)type;                          \
+        rulec_host_fill(#name, cx, h, d, 256, 0);                                                  \
+    }
+RULEC_HOST_FILL_FROM_NAME(fd_directory)
+RULEC_HOST_FILL_FROM_NAME(fd_filename)
+#undef RULEC_HOST_FILL_FROM_NAME
+
 /* Programs are plain functions: int BPF_PROG(name, args) -> int name(args). */
 #define BPF_PROG(name, ...) name(__VA_ARGS__)
 
