@@ -36,6 +36,12 @@ struct cg_rule {
     struct ptr_vec slots; /* struct cg_slot * to capture when it is a candidate */
 };
 
+/* Hooked syscalls grouped by the exact set of rules they run. */
+struct cg_group {
+    uint64_t *rules;       /* bitmask over g->rules */
+    struct ptr_vec events; /* const struct evttype * */
+};
+
 struct cg {
     struct arena *arena;
     struct ruleset *rs;
@@ -58,9 +64,35 @@ struct cg {
     struct ptr_vec atom_nodes; /* const struct ast_node * */
     size_t *atom_uses;         /* references from rule expressions, per atom */
     struct strbuf argtests;    /* register tests of evt.arg atoms (_sysarg_atom) */
+    struct cg_group *groups;   /* the programs, by syscall group */
+    size_t ngroups;
+    /* While emitting a rule for one group: its syscalls, against which evt.type comparisons
+     * are constants (_atom), so branches for other syscalls fold away, with their fields. */
+    const struct ptr_vec *fold;
     size_t nargtests;
     size_t nmemo; /* memoised atoms: the bits of atom_have */
 };
+
+static bool _group_has_rule(const struct cg_group *grp, size_t rule)
+{
+    return (grp->rules[rule / 64] >> (rule % 64)) & 1;
+}
+
+/* How many programs run rule i: one function each when several (specialised to its syscalls,
+ * so that each program's verifier run sees only the branches that can run there). */
+static size_t _rule_ngroups(const struct cg *g, size_t rule)
+{
+    size_t n = 0;
+    for (size_t gi = 0; gi < g->ngroups; gi++)
+        n += _group_has_rule(&g->groups[gi], rule);
+    return n;
+}
+
+static const char *_rule_fn(const struct cg *g, size_t rule, size_t group)
+{
+    return _rule_ngroups(g, rule) > 1 ? arena_printf(g->arena, "rulec_rule%zu_g%zu", rule, group)
+                                      : arena_printf(g->arena, "rulec_rule%zu", rule);
+}
 
 /* ---- slots and sets ------------------------------------------------------ */
 
@@ -483,11 +515,38 @@ static void _atom_body(struct cg *g, struct strbuf *sb, const struct ast_node *n
         _str_atom(g, sb, n, slot);
 }
 
+/* An evt.type comparison's value on every syscall of events: 1 or 0, or -1 when it depends on
+ * which (the same test _evttype_atom generates). */
+static int _evttype_fold(const struct ast_node *n, const struct ptr_vec *events)
+{
+    bool any_true = false, any_false = false;
+    for (size_t ei = 0; ei < events->len; ei++) {
+        const struct evttype *t = events->items[ei];
+        bool holds = false;
+        for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
+            const struct evttype *v = evttype_lookup(n->cmp.rhs.values[i].text);
+            holds = holds || (v && v->nr >= 0 && !v->reported_as && v->nr == t->nr);
+        }
+        if (n->cmp.op == OP_NE)
+            holds = !holds;
+        any_true = any_true || holds;
+        any_false = any_false || !holds;
+    }
+    return any_true && any_false ? -1 : any_true ? 1 : 0;
+}
+
 static void _atom(struct cg *g, struct strbuf *sb, const struct ast_node *n)
 {
     if (!split_atom_in_kernel(n)) {
         strbuf_puts(sb, "2"); /* maybe: no call needed */
         return;
+    }
+    if (g->fold && n->cmp.lhs.def->id == FIELD_EVT_TYPE) {
+        int v = _evttype_fold(n, g->fold);
+        if (v >= 0) {
+            strbuf_puts(sb, v ? "1" : "0");
+            return;
+        }
     }
     const char *key = ast_to_string(g->arena, n);
     size_t i = 0;
@@ -749,7 +808,12 @@ static void _emit_prototypes(struct cg *g)
     for (size_t i = 0; i < g->nslots; i++)
         strbuf_printf(&g->c, "__noinline int rulec_slot%zu(void);\n", i);
     for (size_t i = 0; i < g->nrules; i++)
-        strbuf_printf(&g->c, "__noinline int rulec_rule%zu(void);\n", i);
+        for (size_t gi = 0; gi < g->ngroups; gi++)
+            if (_group_has_rule(&g->groups[gi], i)) {
+                strbuf_printf(&g->c, "__noinline int %s(void);\n", _rule_fn(g, i, gi));
+                if (_rule_ngroups(g, i) == 1)
+                    break;
+            }
     strbuf_puts(&g->c, "\n");
 }
 
@@ -774,20 +838,22 @@ static void _emit_rules(struct cg *g)
         strbuf_printf(&g->c, "\n *   %s\n */\n",
                       r->split.exact ? "decided in the kernel"
                                      : "partly in userspace (atoms marked 2 are maybe here)");
-        strbuf_printf(&g->c,
-                      "__noinline int rulec_rule%zu(void)\n{\n" CG_EVENT_LOOKUP
-                      "    if (!e)\n        return 2;\n    return ",
-                      i);
-        _expr(g, &g->c, r->rule->lowered);
-        strbuf_puts(&g->c, ";\n}\n\n");
+        for (size_t gi = 0; gi < g->ngroups; gi++) {
+            if (!_group_has_rule(&g->groups[gi], i))
+                continue;
+            g->fold = &g->groups[gi].events;
+            strbuf_printf(&g->c,
+                          "__noinline int %s(void)\n{\n" CG_EVENT_LOOKUP
+                          "    if (!e)\n        return 2;\n    return ",
+                          _rule_fn(g, i, gi));
+            _expr(g, &g->c, r->rule->lowered);
+            strbuf_puts(&g->c, ";\n}\n\n");
+            g->fold = NULL;
+            if (_rule_ngroups(g, i) == 1)
+                break;
+        }
     }
 }
-
-/* Hooked syscalls grouped by the exact set of rules they run. */
-struct cg_group {
-    uint64_t *rules;       /* bitmask over g->rules */
-    struct ptr_vec events; /* const struct evttype * */
-};
 
 static bool _rule_hooks(const struct cg_rule *r, const struct evttype *t)
 {
@@ -916,9 +982,9 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
         for (size_t i = 0; i < g->nrules; i++)
             if (grp->rules[i / 64] & (1ULL << (i % 64)))
                 strbuf_printf(&g->c,
-                              "    v = rulec_rule%zu();\n"
+                              "    v = %s();\n"
                               "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
-                              i, i);
+                              _rule_fn(g, i, gi), i);
         strbuf_puts(&g->c, "    if (rulec_any(e))\n        RULEC_CAPTURE();\n    return 0;\n}\n\n");
     }
     _emit_capture(g);
@@ -1076,6 +1142,10 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
      * sizes the atom words. Then everything in dependency order. */
     struct strbuf saved = g.c;
     g.c = (struct strbuf){0};
+    struct cg_group *groups = NULL;
+    size_t ngroups = _groups(&g, &groups);
+    g.groups = groups;
+    g.ngroups = ngroups;
     _emit_rules(&g);
     struct strbuf rules = g.c;
     struct strbuf atoms = {0};
@@ -1086,8 +1156,6 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
     _emit_slots(&g);
     struct strbuf slots = g.c;
     g.c = (struct strbuf){0};
-    struct cg_group *groups = NULL;
-    size_t ngroups = _groups(&g, &groups);
     _emit_programs(&g, groups, ngroups);
     struct strbuf programs = g.c;
     g.c = saved;

@@ -1212,8 +1212,9 @@ struct trule {
     struct interp *interp;  /* the full condition: the oracle */
     struct interp *lowered; /* the lowered condition, which the kernel follows */
     int index;              /* in the policy, or -1: not compiled (the kernel never passes it) */
-    rule_fn fn;
-    int *nrs; /* hooked syscall numbers */
+    rule_fn fns[MAX_NR];    /* per syscall: the function its program calls (codegen specialises
+                             * a rule run by several programs, rulec_ruleN_gG, to each) */
+    int *nrs;               /* hooked syscall numbers */
     size_t nnrs;
     /* counts */
     unsigned long evals, itrue, imaybe, k[3], fn_count, fy_count, lower_diff, targeted, ttrue,
@@ -1223,6 +1224,7 @@ struct trule {
 static struct trule *_rules;
 static size_t _nrules;
 static prog_fn _progs[MAX_NR];
+static const char *_prog_names[MAX_NR];
 
 static void _collect(const struct ast_node *n)
 {
@@ -1517,53 +1519,52 @@ static void _print_value(FILE *out, const struct ast_field *f)
     fputc('\n', out);
 }
 
-/* The kernel's atoms: numbered as codegen numbers them (first use, rules in
- * policy order, split_atom_in_kernel ones only), checked against the
- * comments of the generated C. */
-static char **_atom_keys;
-static size_t _natoms;
-static bool _atoms_ok;
+/* The kernel's memoised atoms, read from the generated C: each atom function's comment is its
+ * canonical text (escaped as codegen's _emit_comment escapes it) and, when the atom is used more
+ * than once, its body tests its memo bit. */
+struct katom {
+    char *text;
+    int w, b; /* atom_have word and bit; w < 0: not memoised */
+};
+static struct katom *_katoms;
+static size_t _nkatoms;
 static unsigned _atom_words;
 
-static void _number_atoms(struct arena *arena, const struct ast_node *n)
+static char *_comment_text(const char *key)
 {
-    switch (n->kind) {
-    case AST_AND:
-    case AST_OR:
-        for (size_t i = 0; i < n->list.nkids; i++)
-            _number_atoms(arena, n->list.kids[i]);
-        return;
-    case AST_NOT:
-        _number_atoms(arena, n->operand);
-        return;
-    case AST_CMP: {
-        if (!split_atom_in_kernel(n))
-            return;
-        char *key = ast_to_string(arena, n);
-        for (size_t i = 0; i < _natoms; i++)
-            if (strcmp(_atom_keys[i], key) == 0)
-                return;
-        _atom_keys = _xrealloc(_atom_keys, (_natoms + 1) * sizeof(char *));
-        _atom_keys[_natoms++] = key;
-        return;
+    size_t n = strlen(key);
+    char *out = _xcalloc(2 * n + 1, 1), *o = out;
+    for (char prev = 0; *key; prev = *key++) {
+        if ((prev == '/' && *key == '*') || (prev == '*' && *key == '/'))
+            *o++ = ' ';
+        *o++ = *key;
     }
-    default:
-        return;
-    }
+    return out;
 }
 
-static void _check_atom_numbers(const char *ctext)
+static void _parse_atoms(const char *ctext)
 {
-    _atoms_ok = true;
-    for (size_t i = 0; i < _natoms && _atoms_ok; i++) {
-        char head[64];
-        snprintf(head, sizeof(head), "\n/* %zu: ", i);
-        const char *p = strstr(ctext, head);
-        size_t n = strcspn(_atom_keys[i], "\n*/");
-        if (n > 40)
-            n = 40;
-        if (!p || strncmp(p + strlen(head), _atom_keys[i], n) != 0)
-            _atoms_ok = false;
+    static const char fn[] = " */\nstatic __always_inline RULEC_NODEBUG int rulec_atom";
+    for (const char *p = strstr(ctext, "\n/* "); p; p = strstr(p + 1, "\n/* ")) {
+        char *end;
+        strtoul(p + 4, &end, 10);
+        if (end == p + 4 || strncmp(end, ": ", 2) != 0)
+            continue;
+        const char *text = end + 2, *close = strstr(text, fn);
+        const char *next = strstr(text, "\n/* ");
+        if (!close || (next && next < close))
+            continue;
+        struct katom k = {.text = _xcalloc((size_t)(close - text) + 1, 1), .w = -1, .b = 0};
+        memcpy(k.text, text, (size_t)(close - text));
+        const char *memo = strstr(close, "if (e->atom_have[");
+        const char *after = strstr(close + 1, "\n/* ");
+        if (memo && (!after || memo < after) &&
+            sscanf(memo, "if (e->atom_have[%d] & (1ULL << %d))", &k.w, &k.b) != 2)
+            k.w = -1;
+        if (!memo || (after && memo > after))
+            k.w = -1;
+        _katoms = _xrealloc(_katoms, (_nkatoms + 1) * sizeof(*_katoms));
+        _katoms[_nkatoms++] = k;
     }
 }
 
@@ -1571,21 +1572,22 @@ static void _check_atom_numbers(const char *ctext)
  * it was not evaluated. */
 static int _kernel_atom(struct arena *arena, const struct ast_node *n)
 {
-    if (!_atoms_ok || !_event_base || !split_atom_in_kernel(n))
+    if (!_event_base || !split_atom_in_kernel(n))
         return -1;
-    char *key = ast_to_string(arena, n);
+    char *text = _comment_text(ast_to_string(arena, n));
     size_t i = 0;
-    while (i < _natoms && strcmp(_atom_keys[i], key) != 0)
+    while (i < _nkatoms && strcmp(_katoms[i].text, text) != 0)
         i++;
-    if (i == _natoms)
-        return -1;
+    free(text);
+    if (i == _nkatoms || _katoms[i].w < 0)
+        return -1; /* not memoised: the kernel keeps no value of it */
     const uint64_t *words =
         (const uint64_t *)(_event_base + sizeof(struct rulec_record_hdr) + 2 * _mask_words * 8);
-    uint64_t bit = 1ULL << (i % 64);
-    if (!(words[i / 64] & bit))
+    unsigned w = (unsigned)_katoms[i].w;
+    uint64_t bit = 1ULL << _katoms[i].b;
+    if (w >= _atom_words || !(words[w] & bit))
         return -1;
-    return (words[_atom_words + i / 64] & bit ? 1 : 0) |
-           (words[2 * _atom_words + i / 64] & bit ? 2 : 0);
+    return (words[_atom_words + w] & bit ? 1 : 0) | (words[2 * _atom_words + w] & bit ? 2 : 0);
 }
 
 struct printed {
@@ -1821,17 +1823,7 @@ int main(int argc, char **argv)
     _mask_words = *mw;
     _event_size = *esz;
     _atom_words = aw ? *aw : 1;
-    for (size_t m = 0; m < meta.nrules; m++) {
-        struct rs_rule *rule = ruleset_find_rule(rs, meta.rules[m].name);
-        if (rule && rule->lowered)
-            _number_atoms(arena, rule->lowered);
-    }
-    _check_atom_numbers(ctext);
-    if (!_atoms_ok)
-        fprintf(stderr,
-                "diff: %s: cannot tell the kernel's atom numbers (failures will not show "
-                "the kernel's atom values)\n",
-                name);
+    _parse_atoms(ctext);
     if (_mask_words != meta.mask_words || _event_size != meta.record_size)
         _inconsistent("C layout (%u mask words, %zu bytes) differs from the metadata (%u, %u)",
                       _mask_words, _event_size, meta.mask_words, meta.record_size);
@@ -1910,6 +1902,7 @@ int main(int argc, char **argv)
         if (_progs[h->nr] && _progs[h->nr] != p)
             _inconsistent("syscall %d hooked by two programs", h->nr);
         _progs[h->nr] = p;
+        _prog_names[h->nr] = h->program;
     }
 
     /* The rules Falco would run on syscall events. */
@@ -1938,13 +1931,16 @@ int main(int argc, char **argv)
                     _inconsistent("rule name '%s' twice in the metadata", rule->name);
                 r->index = (int)m;
             }
-        if (r->index >= 0) {
+        for (int nr = 0; r->index >= 0 && nr < MAX_NR; nr++) {
+            int group = -1;
+            if (!_prog_names[nr] || sscanf(_prog_names[nr], "rulec_g%d", &group) != 1)
+                continue;
             char sym[64];
-            snprintf(sym, sizeof(sym), "rulec_rule%d", r->index);
-            r->fn = (rule_fn)dlsym(so, sym);
-            if (!r->fn) {
-                fprintf(stderr, "diff: %s: the object has no %s\n", name, sym);
-                return 1;
+            snprintf(sym, sizeof(sym), "rulec_rule%d_g%d", r->index, group);
+            r->fns[nr] = (rule_fn)dlsym(so, sym);
+            if (!r->fns[nr]) {
+                snprintf(sym, sizeof(sym), "rulec_rule%d", r->index);
+                r->fns[nr] = (rule_fn)dlsym(so, sym);
             }
         }
         r->nrs = _xcalloc(MAX_NR, sizeof(int));
@@ -2062,8 +2058,10 @@ int main(int argc, char **argv)
                 bool in_group = false;
                 for (size_t i = 0; i < r->nnrs && !in_group; i++)
                     in_group = r->nrs[i] == _ev.nr;
-                if (in_group) {
-                    direct = r->fn();
+                if (in_group && !r->fns[_ev.nr])
+                    _inconsistent("rule '%s': no function for syscall %d", r->rule->name, _ev.nr);
+                else if (in_group) {
+                    direct = r->fns[_ev.nr]();
                     if (direct != kv) {
                         _inconsistent("rule '%s': rulec_rule%d() = %d but the program marked %d",
                                       r->rule->name, r->index, direct, kv);
@@ -2149,7 +2147,9 @@ int main(int argc, char **argv)
     }
     fflush(stdout);
     free(ctext);
-    free(_atom_keys);
+    for (size_t i = 0; i < _nkatoms; i++)
+        free(_katoms[i].text);
+    free(_katoms);
     codegen_result_free(&res);
     diag_list_free(&diags);
     ruleset_free(&rs);
