@@ -29,30 +29,28 @@ const struct sysarg *sysarg_find(const char *syscall, const char *param)
     return NULL;
 }
 
-bool sysarg_param_is_numeric(const char *param)
+/* Whether some syscall has PARAM and every one passes it as a string (or as no string). */
+static bool _param_all(const char *param, bool string)
 {
     bool any = false;
     for (size_t i = 0; i < sysarg_count(); i++) {
         if (strcmp(_args[i].param, param) != 0)
             continue;
-        if (_args[i].kind == SA_STR)
+        if ((_args[i].kind == SA_STR) != string)
             return false;
         any = true;
     }
     return any;
 }
 
+bool sysarg_param_is_numeric(const char *param)
+{
+    return _param_all(param, false);
+}
+
 bool sysarg_param_is_string(const char *param)
 {
-    bool any = false;
-    for (size_t i = 0; i < sysarg_count(); i++) {
-        if (strcmp(_args[i].param, param) != 0)
-            continue;
-        if (_args[i].kind != SA_STR)
-            return false;
-        any = true;
-    }
-    return any;
+    return _param_all(param, true);
 }
 
 struct flag_name {
