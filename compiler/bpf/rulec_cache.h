@@ -126,11 +126,10 @@ static __always_inline void rulec_fill_container_id(struct rulec_cx *cx, struct 
         rulec_slot_status(h, RULEC_E_FAULT);
         return;
     }
+    /* Every writer zero-pads the id (rulec_cid_compute, runtime/cid_cache.c), as the word
+     * compares and set keys on the slot need. */
     __builtin_memcpy(d, v.id, RULEC_CID_LEN);
-    /* Zero-padded past the id, whoever wrote the entry: word compares and set keys need it. */
-    for (__u32 i = 0; i < RULEC_CID_LEN; i++)
-        if (v.status < 0 || i >= (__u32)rulec_len(v.status))
-            d[i] = 0;
+    d[RULEC_CID_LEN - 1] = 0;
     rulec_slot_status(h, v.status);
 }
 
