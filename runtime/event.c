@@ -22,8 +22,15 @@ int event_layout_init(struct event_layout *layout, const struct policy_meta *met
     layout->slot_defs = calloc(meta->nslots + 1, sizeof(*layout->slot_defs));
     if (!layout->slot_defs)
         return -1;
-    for (size_t i = 0; i < meta->nslots; i++)
-        layout->slot_defs[i] = field_lookup(meta->slots[i].field, NULL);
+    for (size_t i = 0; i < meta->nslots; i++) {
+        const struct field_def *def = field_lookup(meta->slots[i].field, NULL);
+        /* A register argument's slot holds the register, which every record's header has too:
+         * _syscall_arg prints it from there, so no field reads this slot. */
+        if (def && def->id == FIELD_EVT_ARG && meta->slots[i].arg &&
+            sysarg_param_is_numeric(meta->slots[i].arg))
+            def = NULL;
+        layout->slot_defs[i] = def;
+    }
     return 0;
 }
 
@@ -131,11 +138,6 @@ static bool _same_arg(const char *a, const char *b)
 static int _from_slot(const struct event *ev, const struct ast_field *f, struct field_value *out)
 {
     const struct policy_meta *m = ev->layout->meta;
-    /* A register argument's slot holds the register, which the record's header has too: its
-     * text comes from _syscall_arg. */
-    if (f->def->id == FIELD_EVT_ARG && ast_field_arg(f) &&
-        sysarg_param_is_numeric(ast_field_arg(f)))
-        return -ENOENT;
     for (size_t i = 0; i < m->nslots && i < RULEC_MAX_SLOTS; i++) {
         if (ev->layout->slot_defs[i] != f->def || !_same_arg(m->slots[i].arg, ast_field_arg(f)))
             continue;
