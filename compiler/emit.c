@@ -43,15 +43,6 @@ static int _write_headers(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-int emit_write_sources(const char *dir, const char *c_source, char *err, size_t errlen)
-{
-    char path[PATH_MAX];
-    if (_write_headers(dir, err, errlen) < 0)
-        return -1;
-    snprintf(path, sizeof(path), "%s/policy.bpf.c", dir);
-    return _write_file(path, c_source, err, errlen);
-}
-
 /* Starts argv in dir with its output in dir/LOG; returns the pid or -1. */
 static pid_t _start(char *const argv[], const char *dir, const char *log, char *err, size_t errlen)
 {
@@ -139,8 +130,8 @@ static const char *_tool(const char *env, const char *fallback)
 static void _remove_tree(const char *dir)
 {
     char path[PATH_MAX];
-    static const char *const files[] = {"policy.bpf.c", "policy.o", "policy.stripped.o",
-                                        "meta.json",    "tool.log", NULL};
+    static const char *const files[] = {"policy.o", "policy.stripped.o", "meta.json", "tool.log",
+                                        NULL};
     for (const char *const *f = files; *f; f++) {
         snprintf(path, sizeof(path), "%s/%s", dir, *f);
         unlink(path);

@@ -13,7 +13,3 @@
  * into one object. Returns 0, or -1 with a message in err. */
 int emit_object(const char *const unit_source[], size_t nunits, const char *meta_json,
                 const char *out_path, char *err, size_t errlen);
-
-/* Writes the embedded headers and c_source into dir (for --emit c users
- * who want to build by hand). */
-int emit_write_sources(const char *dir, const char *c_source, char *err, size_t errlen);
