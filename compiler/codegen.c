@@ -447,6 +447,14 @@ static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
     strbuf_puts(sb, ")");
 }
 
+/* The syscall number of a core/sysargs.def entry naming PARAM, or -1 (another parameter, or a
+ * syscall x86_64 does not have). */
+static int _sysarg_nr(const struct sysarg *a, const char *param)
+{
+    const struct evttype *t = evttype_lookup(a->syscall);
+    return t && t->nr >= 0 && !strcmp(a->param, param) ? t->nr : -1;
+}
+
 /* evt.arg.NAME of a flag or number argument: a test on the register for each syscall with
  * that argument, from the text Falco prints for it (sysarg_terms). The tests go in a function
  * of their own (g->argtests), emitted before the atoms. */
@@ -463,10 +471,10 @@ static void _sysarg_atom(struct cg *g, struct strbuf *sb, const struct ast_node 
                   ti);
     for (size_t i = 0; i < sysarg_count(); i++) {
         const struct sysarg *a = sysarg_at(i);
-        const struct evttype *t = evttype_lookup(a->syscall);
-        if (!t || t->nr < 0 || strcmp(a->param, param) != 0)
+        int nr = _sysarg_nr(a, param);
+        if (nr < 0)
             continue;
-        strbuf_printf(&g->argtests, "    case %d: /* %s */\n        return 0", t->nr, a->syscall);
+        strbuf_printf(&g->argtests, "    case %d: /* %s */\n        return 0", nr, a->syscall);
         for (size_t v = 0; v < n->cmp.rhs.nvalues; v++) {
             const struct ast_value *c = &n->cmp.rhs.values[v];
             int k = sysarg_terms(a->kind, op, c->text, c->len, terms, SPLIT_MAX_ARG_TERMS);
@@ -736,9 +744,9 @@ static void _emit_arg_register(struct cg *g, size_t slot, const char *param)
                   slot);
     for (size_t i = 0; i < sysarg_count(); i++) {
         const struct sysarg *a = sysarg_at(i);
-        const struct evttype *t = evttype_lookup(a->syscall);
-        if (t && t->nr >= 0 && !strcmp(a->param, param))
-            strbuf_printf(&g->c, "    case %d: /* %s */\n        return %d;\n", t->nr, a->syscall,
+        int nr = _sysarg_nr(a, param);
+        if (nr >= 0)
+            strbuf_printf(&g->c, "    case %d: /* %s */\n        return %d;\n", nr, a->syscall,
                           a->index);
     }
     strbuf_puts(&g->c, "    default:\n        return 6;\n    }\n}\n\n");
@@ -809,11 +817,8 @@ static void _emit_prototypes(struct cg *g)
         strbuf_printf(&g->c, "__noinline int rulec_slot%zu(void);\n", i);
     for (size_t i = 0; i < g->nrules; i++)
         for (size_t gi = 0; gi < g->ngroups; gi++)
-            if (_group_has_rule(&g->groups[gi], i)) {
+            if (_group_has_rule(&g->groups[gi], i))
                 strbuf_printf(&g->c, "__noinline int %s(void);\n", _rule_fn(g, i, gi));
-                if (_rule_ngroups(g, i) == 1)
-                    break;
-            }
     strbuf_puts(&g->c, "\n");
 }
 
@@ -849,8 +854,6 @@ static void _emit_rules(struct cg *g)
             _expr(g, &g->c, r->rule->lowered);
             strbuf_puts(&g->c, ";\n}\n\n");
             g->fold = NULL;
-            if (_rule_ngroups(g, i) == 1)
-                break;
         }
     }
 }
