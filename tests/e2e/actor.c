@@ -99,28 +99,6 @@ static int _open(const char *path, const char *mode)
     return 0;
 }
 
-static int _connect_to(const char *ip, int port)
-{
-    int srv = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
-        return _fail(ip);
-    setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(srv, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(srv, 1) < 0)
-        return _fail("listen");
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        return _fail("connect");
-    close(c);
-    close(srv);
-    return 0;
-}
-
-static int _connect(int port)
-{
-    return _connect_to("127.0.0.1", port);
-}
-
 static int _dial(const char *ip, int port)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -130,6 +108,26 @@ static int _dial(const char *ip, int port)
     if (connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0)
         return _fail("connect");
     return close(c);
+}
+
+/* Listens on ip:port, then dials it. */
+static int _connect_to(const char *ip, int port)
+{
+    int srv = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
+        return _fail(ip);
+    setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(srv, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(srv, 1) < 0)
+        return _fail("listen");
+    int rc = _dial(ip, port);
+    close(srv);
+    return rc;
+}
+
+static int _connect(int port)
+{
+    return _connect_to("127.0.0.1", port);
 }
 
 static int _unix_connect(const char *path)
