@@ -21,8 +21,10 @@
  * The long loops (path normalisation, dentry walks, argument joins, the cgroup scan) go through
  * RULEC_LOOP: bpf_loop (5.17+, found by a CO-RE check) where the kernel has it, so the verifier
  * checks the step once; a bounded for loop otherwise. The costs below are without bpf_loop; with
- * it, measured as a policy's whole program: fd.name of an open ~7.5k, fd.directory ~5.5k,
- * proc.exepath and proc.cwd ~2.3k, proc.cmdline and proc.args < 1k.
+ * it, a one-rule policy on openat comparing one field verifies in (6.18, bpftool prog loadall):
+ * proc.name ~0.2k, proc.cmdline and proc.args ~0.7k, proc.exepath and proc.cwd ~2.3k, fd.name
+ * ~12k (rulec_fields.h's filler: opens, fds, sockets), fd.directory ~13.7k (fd.name's and
+ * fd.typechar's fillers, from which it is derived).
  *
  * Loops are bounded for loops (kernel 5.3+); loop-carried state that depends on data lives in
  * the scratch map through RULEC_MEM() so the verifier sees one state per iteration instead of
