@@ -4,6 +4,7 @@
 #include "compiler/load.h"
 #include "compiler/lower.h"
 #include "compiler/resolve.h"
+#include "compiler/split.h"
 
 /* Each pass runs even after an earlier one reported errors, so one lint
  * run shows every problem it can find; passes skip items that failed. */
@@ -15,6 +16,8 @@ static int _after_load(struct ruleset *rs, int load_rc, struct diag_list *diags)
     if (check_ruleset(rs, diags) < 0)
         rc = -1;
     if (lower_ruleset(rs, diags) < 0)
+        rc = -1;
+    if (split_ruleset(rs, diags) < 0)
         rc = -1;
     diag_sort(diags);
     return rc;

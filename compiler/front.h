@@ -1,6 +1,8 @@
 /* The front end as one call: load and merge the files, parse and resolve
- * every condition, run every check. `rulec lint` stops here; `rulec compile`
- * goes on to lower, split and generate code. */
+ * every condition, run every check, lower and split each rule. `rulec lint`
+ * stops here, so that it reports exactly what `rulec compile` reports
+ * before code generation; `rulec compile` goes on to plan, codegen and
+ * emit. */
 #pragma once
 
 #include "compiler/ruleset.h"

@@ -54,6 +54,15 @@ struct rs_macro {
     bool used;
 };
 
+/* The split of one rule (split.c): whether `rulec run` evaluates it at all,
+ * and which of its comparisons the kernel decides. */
+struct rs_split {
+    bool compiled;                      /* goes into the policy object */
+    bool exact;                         /* every atom decided in the kernel */
+    bool filters;                       /* some non-evt.type atom decided in the kernel */
+    const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
+};
+
 struct rs_exception {
     const char *name;
     struct src_pos pos;
@@ -84,6 +93,7 @@ struct rs_rule {
     bool skipped;
     struct ast_node *lowered; /* NNF, constants folded (lower.c) */
     struct evtset evttypes;   /* event types the condition can match (lower.c) */
+    struct rs_split split;    /* what the kernel decides (split.c) */
 };
 
 struct ruleset {

@@ -5,6 +5,7 @@
 
 #include "compiler/check.h"
 #include "compiler/kfields.h"
+#include "core/evttypes.h"
 #include "core/fields.h"
 #include "core/sysargs.h"
 
@@ -78,9 +79,14 @@ static bool _values_ipv4_text(const struct ast_node *cmp)
 
 /* evt.arg.NAME of a flag or number argument against text: decided from the register when, for
  * every syscall with that argument, the text Falco prints can be turned into bit tests. */
+enum ast_op split_sysarg_op(enum ast_op op)
+{
+    return op == OP_NE || op == OP_IN ? OP_EQ : op;
+}
+
 static bool _sysarg_decidable(const struct ast_node *cmp, const char *param)
 {
-    enum ast_op op = cmp->cmp.op == OP_NE || cmp->cmp.op == OP_IN ? OP_EQ : cmp->cmp.op;
+    enum ast_op op = split_sysarg_op(cmp->cmp.op);
     struct sysarg_term terms[SPLIT_MAX_ARG_TERMS];
     for (size_t i = 0; i < sysarg_count(); i++) {
         const struct sysarg *a = sysarg_at(i);
@@ -145,7 +151,7 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
 
 static void _split_atom(const struct ast_node *n, void *ctx)
 {
-    struct split_rule *out = ctx;
+    struct rs_split *out = ctx;
     if (!split_atom_in_kernel(n)) {
         out->exact = false;
         if (!out->first_maybe)
@@ -155,9 +161,74 @@ static void _split_atom(const struct ast_node *n, void *ctx)
     }
 }
 
-void split_rule(const struct rs_rule *rule, struct split_rule *out)
+/* Syscalls so frequent that a rule the kernel cannot filter on them sends
+ * a flood to userspace. */
+static bool _frequent(const char *name)
 {
-    *out = (struct split_rule){.exact = true};
-    if (rule->lowered)
-        ast_foreach_cmp(rule->lowered, _split_atom, out);
+    static const char *const frequent[] = {"open",     "openat",  "openat2",    "read",    "write",
+                                           "close",    "connect", "accept",     "accept4", "sendto",
+                                           "recvfrom", "stat",    "newfstatat", "mmap",    NULL};
+    for (const char *const *f = frequent; *f; f++)
+        if (!strcmp(*f, name))
+            return true;
+    return false;
+}
+
+static void _warn_maybe(const struct rs_rule *rule, struct diag_list *diags)
+{
+    if (rule->split.filters || !rule->split.first_maybe)
+        return;
+    for (size_t ti = 0; ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->nr >= 0 && evtset_has(&rule->evttypes, t) && _frequent(t->name)) {
+            const struct ast_node *a = rule->split.first_maybe;
+            diag_report(diags, DIAG_RULEC_KERNEL_MAYBE, a->pos, rule->name,
+                        "rule '%s': the kernel cannot decide '%s %s ...' on '%s', so every %s "
+                        "event goes to userspace; add a condition the kernel can check",
+                        rule->name, a->cmp.lhs.name, ast_op_name(a->cmp.op), t->name, t->name);
+            return;
+        }
+    }
+}
+
+bool split_rule_hooked(const struct rs_rule *rule)
+{
+    for (size_t ti = 0; ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
+            return true;
+    }
+    return false;
+}
+
+static void _split_one(struct rs_rule *rule, struct diag_list *diags)
+{
+    rule->split = (struct rs_split){0};
+    if (rule->skipped || !rule->lowered || !rule->enabled)
+        return;
+    if (field_source_from_name(rule->source) != FSRC_SYSCALL) {
+        diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
+                    "rule '%s' has source %s, which rulec run has no event source for; "
+                    "not compiled",
+                    rule->name, rule->source);
+        return;
+    }
+    if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
+        return; /* never_true: nothing to hook (lower.c said so) */
+    rule->split.exact = true;
+    ast_foreach_cmp(rule->lowered, _split_atom, &rule->split);
+    if (!split_rule_hooked(rule)) {
+        diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
+                    "rule '%s' matches no event type rulec can hook; not compiled", rule->name);
+        return;
+    }
+    rule->split.compiled = true;
+    _warn_maybe(rule, diags);
+}
+
+int split_ruleset(struct ruleset *rs, struct diag_list *diags)
+{
+    for (size_t i = 0; i < rs->nrules; i++)
+        _split_one(rs->rules[i], diags);
+    return 0;
 }

@@ -23,10 +23,15 @@ bool split_atom_in_kernel(const struct ast_node *cmp);
  * out the ones that cannot, which is sound (see split.c). */
 bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extra);
 
-struct split_rule {
-    bool exact;                         /* every atom decided in the kernel */
-    bool filters;                       /* some non-evt.type atom decided in the kernel */
-    const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
-};
+/* evt.arg.NAME of a flag or number argument compared as text: the bit tests
+ * (sysarg_terms) decide `=`; `!=` is its negation and `in` a disjunction of `=`. */
+enum ast_op split_sysarg_op(enum ast_op op);
 
-void split_rule(const struct rs_rule *rule, struct split_rule *out);
+/* True when the rule's event types include a syscall rulec hooks. */
+bool split_rule_hooked(const struct rs_rule *rule);
+
+/* The split pass, run by the front end for lint and compile alike: fills
+ * each rule's rule->split and reports RULEC_NOT_COMPILED (another event
+ * source, no hookable event type) and RULEC_KERNEL_MAYBE (the kernel cannot
+ * filter the rule on a frequent syscall). Returns 0. */
+int split_ruleset(struct ruleset *rs, struct diag_list *diags);

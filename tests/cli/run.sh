@@ -58,6 +58,31 @@ check "lint --format sarif" 1 "$RULEC" lint --format sarif "$T/bad.yaml"
 expect_file "SARIF 2.1.0 with the result's region" \
     "jq -e '.version == \"2.1.0\" and .runs[0].results[0].locations[0].physicalLocation.region.startLine == 3' '$T/out' >/dev/null"
 
+# lint and compile run the same front end, split included: the same diagnostics on the same
+# input (here a kernel "maybe" on a frequent syscall, another event source, a never-true rule).
+cat >"$T/split.yaml" <<'Y'
+- rule: Root opens
+  desc: opens by root, decided in userspace only
+  condition: evt.type = openat and user.name = root
+  output: open %fd.name
+  priority: WARNING
+- rule: Audit
+  desc: another source
+  condition: ka.verb = create
+  output: audit %ka.verb
+  priority: WARNING
+  source: k8s_audit
+- rule: Never
+  desc: a contradiction
+  condition: evt.type = openat and evt.type = execve
+  output: never
+  priority: WARNING
+Y
+check "lint: split warnings exit 0" 0 "$RULEC" lint --format json "$T/split.yaml"
+cp "$T/out" "$T/lint-split.json"
+check "compile: split warnings exit 0" 0 "$RULEC" compile --format json "$T/split.yaml" -o "$T/s.bpf.o"
+expect_file "lint and compile report the same diagnostics" \
+    "jq -S .diagnostics '$T/lint-split.json' > '$T/l.j' && jq -S .diagnostics '$T/out' > '$T/c.j' && cmp -s '$T/l.j' '$T/c.j' && jq -e 'map(.code) | index(\"RULEC_KERNEL_MAYBE\") and index(\"RULEC_NOT_COMPILED\") and index(\"RULEC_NEVER_TRUE\")' '$T/l.j' >/dev/null"
 check "compile: clean rules" 0 "$RULEC" compile "$T/good.yaml" -o "$T/a.bpf.o"
 check "compile: again" 0 "$RULEC" compile "$T/good.yaml" -o "$T/b.bpf.o"
 expect_file "compile is deterministic (byte-identical objects)" "cmp -s '$T/a.bpf.o' '$T/b.bpf.o'"

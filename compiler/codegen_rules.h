@@ -1,0 +1,24 @@
+/* Code generation, the rules unit: the atom functions (one per distinct
+ * comparison the kernel decides), the register tests of evt.arg atoms, and
+ * one three-valued function per rule and program. Used by codegen.c. */
+#pragma once
+
+#include "compiler/plan.h"
+#include "core/strbuf.h"
+
+/* The rule function's name: rulec_rule<i>, or rulec_rule<i>_g<group> when
+ * several programs run the rule (each its own, specialised to its syscalls). */
+const char *cg_rule_fn(const struct plan *p, size_t rule, size_t group);
+
+struct sysarg;
+/* The syscall number of a core/sysargs.def entry naming PARAM, or -1 (another parameter, or a
+ * syscall x86_64 does not have). */
+int cg_sysarg_nr(const struct sysarg *a, const char *param);
+
+/* A comment's text, kept well-formed whatever the rule text holds. */
+void cg_comment(struct strbuf *c, const char *text);
+
+/* The register tests (rulec_argtest<N>) and the atom functions, in atom order. */
+void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *atoms);
+/* One function per rule and program that runs it. */
+void cg_rules(const struct plan *p, struct strbuf *out);

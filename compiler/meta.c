@@ -1,0 +1,92 @@
+#include "compiler/meta.h"
+
+#include "core/evttypes.h"
+#include "core/policy.h"
+#include "core/priority.h"
+#include "core/rulec_abi.h"
+#include "core/version.h"
+
+/* The programs attached besides the dispatcher when container.id is read, with their sections
+ * (compiler/bpf/rulec_cache.h). */
+static const struct policy_program _cid_programs[] = {
+    {"rulec_cid_exec", "tp_btf/sched_process_exec"},
+    {"rulec_cid_fork", "tp_btf/sched_process_fork"},
+    {"rulec_cid_exit", "tp_btf/sched_process_exit"},
+};
+
+static const char *_set_kind(enum plan_set_kind kind)
+{
+    return kind == PLAN_SET_PREFIX ? "prefix" : "str";
+}
+
+static struct policy_rule _rule(const struct plan *p, const struct plan_rule *r)
+{
+    const struct rs_rule *rule = r->rule;
+    struct ptr_vec hooks = {0};
+    for (size_t ti = 0; ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
+            ptr_vec_push(p->arena, &hooks, (void *)t->name);
+    }
+    return (struct policy_rule){
+        .name = rule->name,
+        .desc = rule->desc,
+        .source = rule->source,
+        .priority = priority_to_string((enum alert_priority)rule->priority),
+        .tags = rule->tags,
+        .ntags = rule->ntags,
+        .output = rule->output.text,
+        .condition = ast_to_string(p->arena, rule->ast),
+        .kernel = ast_to_string(p->arena, rule->lowered),
+        .kernel_exact = rule->split.exact,
+        .enabled = rule->enabled,
+        .hooks = (const char **)hooks.items,
+        .nhooks = hooks.len,
+    };
+}
+
+char *meta_policy_json(const struct plan *p, const char *sources_digest)
+{
+    struct policy_meta m = {
+        .format_version = POLICY_FORMAT_VERSION,
+        .compiler_version = RULEC_VERSION,
+        .sources_digest = sources_digest,
+        .mask_words = (uint32_t)p->mask_words,
+        .record_size = p->record_size,
+        .nslots = p->nslots,
+        .nrules = p->nrules,
+        .nsets = p->nsets,
+    };
+    m.slots = arena_alloc(p->arena, (p->nslots + 1) * sizeof(*m.slots));
+    for (size_t i = 0; i < p->nslots; i++)
+        m.slots[i] = (struct policy_slot){.field = p->slots[i].def->name,
+                                          .arg = p->slots[i].arg,
+                                          .offset = p->slots[i].offset,
+                                          .size = p->slots[i].kf->size};
+    m.rules = arena_alloc(p->arena, (p->nrules + 1) * sizeof(*m.rules));
+    for (size_t i = 0; i < p->nrules; i++)
+        m.rules[i] = _rule(p, &p->rules[i]);
+    m.sets = arena_alloc(p->arena, (p->nsets + 1) * sizeof(*m.sets));
+    for (size_t i = 0; i < p->nsets; i++)
+        m.sets[i] = (struct policy_set){.map = arena_printf(p->arena, "rulec_set%zu", i),
+                                        .kind = _set_kind(p->sets[i].kind),
+                                        .key_size = p->sets[i].key_size,
+                                        .values = p->sets[i].values,
+                                        .nvalues = p->sets[i].nvalues};
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        m.nhooks += p->groups[gi].events.len;
+    m.hooks = arena_alloc(p->arena, (m.nhooks + 1) * sizeof(*m.hooks));
+    size_t h = 0;
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        for (size_t i = 0; i < p->groups[gi].events.len; i++) {
+            const struct evttype *t = p->groups[gi].events.items[i];
+            m.hooks[h++] = (struct policy_hook){
+                .event = t->name, .nr = t->nr, .program = arena_printf(p->arena, "rulec_g%zu", gi)};
+        }
+    if (p->cid_cache) {
+        m.programs = (struct policy_program *)_cid_programs;
+        m.nprograms = sizeof(_cid_programs) / sizeof(_cid_programs[0]);
+        m.cid_cache = RULEC_CID_CACHE_MAP;
+    }
+    return policy_meta_to_json(&m);
+}

@@ -1,0 +1,121 @@
+/* The plan: everything code generation needs to know before it prints a
+ * line of C, decided from the split rules.
+ *
+ *   rules   the compiled rules, in rule order (bit i of the record masks)
+ *   slots   the fields the kernel reads, each a fixed place in the per-CPU
+ *           event (conditions' fields first, then outputs'), and per rule
+ *           the slots the capture step fills when it is a candidate
+ *   groups  the programs: hooked syscalls grouped by the exact set of rules
+ *           they run (a group whose rules are a subset of another's merged
+ *           into it)
+ *   atoms   the distinct comparisons the kernel decides, in the order the
+ *           rules first use them, with their kind, slot, set maps, register
+ *           tests and whether they are memoised (used more than once)
+ *   sets    the hash and LPM maps of `in`, `startswith` and `pmatch` lists
+ *
+ * codegen prints C from it and meta builds the policy metadata from it;
+ * neither decides anything the plan has not. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/kfields.h"
+#include "compiler/ruleset.h"
+#include "core/ast.h"
+
+struct plan_slot {
+    const struct field_def *def;
+    const char *arg;
+    const struct kfield *kf;
+    uint32_t offset; /* in struct rulec_event and in the record */
+};
+
+enum plan_set_kind {
+    PLAN_SET_STR,    /* hash map of zero-padded strings */
+    PLAN_SET_PREFIX, /* LPM trie of prefixes */
+};
+
+struct plan_set {
+    enum plan_set_kind kind;
+    uint32_t key_size;
+    const char **values;
+    size_t nvalues;
+};
+
+enum plan_atom_kind {
+    PLAN_ATOM_EVTTYPE, /* evt.type against the syscall number */
+    PLAN_ATOM_EVTRES,  /* evt.res as a test on the return value */
+    PLAN_ATOM_NUM,     /* a number in a slot or the record header */
+    PLAN_ATOM_STR,     /* a string slot against constants or a set */
+    PLAN_ATOM_SYSARG,  /* evt.arg.NAME of a flag or number argument: register bit tests */
+    PLAN_ATOM_MAYBE,   /* the kernel cannot decide it after all (no slot left) */
+};
+
+#define PLAN_NO_SET ((size_t)-1)
+
+struct plan_atom {
+    const struct ast_node *cmp;
+    const char *key; /* canonical text (ast_to_string) */
+    enum plan_atom_kind kind;
+    size_t uses;                  /* references from rule functions */
+    long memo;                    /* memo bit in the event, or -1 */
+    const struct plan_slot *slot; /* NULL for header fields, evt.type, evt.res */
+    /* PLAN_ATOM_STR: the constants the slot can hold (split_value_fits), and
+     * the set maps deciding `in` (set), startswith lists (set) and pmatch
+     * (set: the exact values, below: the prefixes below them). */
+    struct ast_rhs fit;
+    size_t set, below;
+    size_t argtest; /* PLAN_ATOM_SYSARG: rulec_argtest<N> */
+};
+
+struct plan_rule {
+    struct rs_rule *rule;
+    struct ptr_vec slots; /* const struct plan_slot *: what the capture fills */
+};
+
+struct plan_group {
+    uint64_t *rules;       /* bitmask over plan rules */
+    struct ptr_vec events; /* const struct evttype * */
+};
+
+struct plan {
+    struct arena *arena;
+    struct plan_rule *rules;
+    size_t nrules;
+    struct plan_slot *slots;
+    size_t nslots;
+    struct plan_set *sets;
+    size_t nsets;
+    struct plan_atom *atoms;
+    size_t natoms;
+    struct plan_group *groups;
+    size_t ngroups;
+    size_t nmemo;      /* memoised atoms: the bits of atom_have */
+    size_t nargtests;  /* register test functions */
+    bool cid_cache;    /* container.id is read: the per-process cache programs attach */
+    size_t mask_words; /* __u64 words of the candidate masks */
+    size_t atom_words; /* __u64 words of the memo masks */
+    uint32_t record_size;
+};
+
+/* Plans the compiled rules (rule->split.compiled) of a front-end-checked
+ * ruleset. Everything lives in rs->arena or in the plan; plan_free releases
+ * the plan's own arrays. */
+int plan_policy(struct ruleset *rs, struct plan *out);
+void plan_free(struct plan *p);
+
+bool plan_group_has_rule(const struct plan_group *grp, size_t rule);
+/* How many programs run rule i: one function per program when several,
+ * specialised to that program's syscalls. */
+size_t plan_rule_ngroups(const struct plan *p, size_t rule);
+/* The atom a comparison of a rule's lowered condition became, or NULL when
+ * the kernel does not decide it (maybe) or, inside group `events`, it is an
+ * evt.type test that folds to a constant (*folded set to 0 or 1). */
+const struct plan_atom *plan_atom_for(const struct plan *p, const struct ast_node *cmp,
+                                      const struct ptr_vec *events, int *folded);
+size_t plan_slot_index(const struct plan *p, const struct plan_slot *s);
+/* fd.directory and fd.filename: the slots they are computed from. */
+const struct plan_slot *plan_fd_name_slot(const struct plan *p);
+const struct plan_slot *plan_fd_typechar_slot(const struct plan *p);
