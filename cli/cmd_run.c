@@ -17,6 +17,7 @@
 #include "runtime/engine.h"
 #include "runtime/loader.h"
 #include "runtime/outputs.h"
+#include "runtime/profile.h"
 #include "runtime/users.h"
 
 /* Exit statuses of `rulec run` (documented in rulec(1)). */
@@ -75,6 +76,8 @@ static void _print_counters(const struct engine *eng, const struct loader *ld)
             c[RULEC_CNT_EVENTS], c[RULEC_CNT_CANDIDATES], c[RULEC_CNT_LOST],
             (unsigned long long)st.records, (unsigned long long)st.alerts,
             (unsigned long long)st.rejected);
+    if (ld->profile_fd >= 0)
+        profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
 }
 
 static int _on_record(void *ctx, void *data, size_t len)

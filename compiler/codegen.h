@@ -6,6 +6,8 @@
 #pragma once
 
 #include "compiler/ruleset.h"
+#include <stdbool.h>
+
 #include "core/diag.h"
 
 /* The generated C is compiled as separate units, in parallel, and linked:
@@ -20,8 +22,14 @@ struct codegen_result {
     size_t nhooks;                    /* syscalls hooked */
 };
 
-/* Reports RULEC_* warnings (rules that cannot fire, kernel "maybe" on a
- * frequent syscall). Returns 0, or -1 on error. */
-int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codegen_result *out,
-                   struct diag_list *diags);
+struct codegen_options {
+    const char *sources_digest; /* hex SHA-256 of the rules files, for the metadata */
+    /* Time every slot fill, rule function, program and the capture step into a per-CPU map
+     * (`rulec compile --profile`; `rulec run` prints the table). */
+    bool profile;
+};
+
+/* Plans the split ruleset (front_run) and prints it. Returns 0, or -1 on error. */
+int codegen_policy(struct ruleset *rs, const struct codegen_options *opts,
+                   struct codegen_result *out, struct diag_list *diags);
 void codegen_result_free(struct codegen_result *res);

@@ -442,10 +442,18 @@ void cg_rules(const struct plan *p, struct strbuf *out)
                           "    __u32 zero = 0;\n"
                           "    struct rulec_event *e = bpf_map_lookup_elem(&rulec_event_scratch, "
                           "&zero);\n"
-                          "    if (!e)\n        return 2;\n    return ",
+                          "    if (!e)\n        return 2;\n",
                           cg_rule_fn(p, i, gi));
+            if (p->profile)
+                strbuf_puts(out, "    RULEC_PROF_START();\n    int r = ");
+            else
+                strbuf_puts(out, "    return ");
             _expr(&x, out, rule->lowered);
-            strbuf_puts(out, ";\n}\n\n");
+            if (p->profile)
+                strbuf_printf(out, ";\n    RULEC_PROF_STOP(%zu);\n    return r;\n}\n\n",
+                              plan_profile_rule(p, i));
+            else
+                strbuf_puts(out, ";\n}\n\n");
         }
     }
 }

@@ -4,6 +4,7 @@
 #include "core/policy.h"
 #include "core/priority.h"
 #include "core/rulec_abi.h"
+#include "core/strbuf.h"
 #include "core/version.h"
 
 /* The programs attached besides the dispatcher when container.id is read, with their sections
@@ -87,6 +88,27 @@ char *meta_policy_json(const struct plan *p, const char *sources_digest)
         m.programs = (struct policy_program *)_cid_programs;
         m.nprograms = sizeof(_cid_programs) / sizeof(_cid_programs[0]);
         m.cid_cache = RULEC_CID_CACHE_MAP;
+    }
+    if (p->profile) {
+        m.nprofile = plan_profile_entries(p);
+        m.profile = arena_alloc(p->arena, m.nprofile * sizeof(*m.profile));
+        for (size_t i = 0; i < p->nslots; i++)
+            m.profile[i] = arena_printf(
+                p->arena, "slot %s%s%s%s", p->slots[i].def->name, p->slots[i].arg ? "[" : "",
+                p->slots[i].arg ? p->slots[i].arg : "", p->slots[i].arg ? "]" : "");
+        for (size_t i = 0; i < p->nrules; i++)
+            m.profile[plan_profile_rule(p, i)] =
+                arena_printf(p->arena, "rule %zu %s", i, p->rules[i].rule->name);
+        for (size_t gi = 0; gi < p->ngroups; gi++) {
+            struct strbuf sb = {0};
+            for (size_t i = 0; i < p->groups[gi].events.len; i++)
+                strbuf_printf(&sb, " %s",
+                              ((const struct evttype *)p->groups[gi].events.items[i])->name);
+            m.profile[plan_profile_group(p, gi)] =
+                arena_printf(p->arena, "program rulec_g%zu:%s", gi, sb.data ? sb.data : "");
+            strbuf_free(&sb);
+        }
+        m.profile[plan_profile_capture(p)] = "capture";
     }
     return policy_meta_to_json(&m);
 }

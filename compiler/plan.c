@@ -434,6 +434,26 @@ int plan_policy(struct ruleset *rs, struct plan *out)
     return 0;
 }
 
+size_t plan_profile_rule(const struct plan *p, size_t rule)
+{
+    return p->nslots + rule;
+}
+
+size_t plan_profile_group(const struct plan *p, size_t group)
+{
+    return p->nslots + p->nrules + group;
+}
+
+size_t plan_profile_capture(const struct plan *p)
+{
+    return p->nslots + p->nrules + p->ngroups;
+}
+
+size_t plan_profile_entries(const struct plan *p)
+{
+    return plan_profile_capture(p) + 1;
+}
+
 void plan_free(struct plan *p)
 {
     free(p->sets);

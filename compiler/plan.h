@@ -98,7 +98,15 @@ struct plan {
     size_t mask_words; /* __u64 words of the candidate masks */
     size_t atom_words; /* __u64 words of the memo masks */
     uint32_t record_size;
+    bool profile; /* a profiling build: see plan_profile_index */
 };
+
+/* A profiling build's map entries: the slots, then one per rule (its functions together), then
+ * one per program, then the capture step. */
+size_t plan_profile_rule(const struct plan *p, size_t rule);
+size_t plan_profile_group(const struct plan *p, size_t group);
+size_t plan_profile_capture(const struct plan *p);
+size_t plan_profile_entries(const struct plan *p);
 
 /* Plans the compiled rules (rule->split.compiled) of a front-end-checked
  * ruleset. Everything lives in rs->arena or in the plan; plan_free releases

@@ -78,7 +78,14 @@ struct policy_meta {
     struct policy_program *programs; /* optional in the JSON: none */
     size_t nprograms;
     const char *cid_cache; /* the container.id cache map (RULEC_CID_CACHE_MAP), or NULL */
+    /* A profiling build (`rulec compile --profile`): what each entry of the per-CPU map
+     * POLICY_PROFILE_MAP times ("slot fd.name", "rule 3 Terminal shell", "program rulec_g2 ..."),
+     * by index; NULL/0 in a normal build. */
+    const char **profile;
+    size_t nprofile;
 };
+
+#define POLICY_PROFILE_MAP "rulec_profile"
 
 /* Serialises meta as JSON; returns a malloc'd string. */
 char *policy_meta_to_json(const struct policy_meta *meta);

@@ -94,7 +94,8 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
                               size_t errlen)
 {
     memset(ld, 0, sizeof(*ld));
-    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd = -1;
+    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
+        ld->profile_fd = -1;
     double start = _now_ms();
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
         snprintf(err, errlen,
@@ -247,10 +248,14 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
      * programs' instructions) would stay resident for nothing. The links keep the programs
      * attached and the programs their maps; the tables of tail-called programs must keep a
      * user-space descriptor, or the kernel empties them. */
-    int keep[] = {bpf_map__fd(events), bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters"),
-                  table, capture_table, cid_cache ? bpf_map__fd(cid_cache) : -1};
-    int *dups[] = {&ld->events_fd, &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
-                   &ld->cid_cache_fd};
+    int keep[] = {bpf_map__fd(events),
+                  bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters"),
+                  table,
+                  capture_table,
+                  cid_cache ? bpf_map__fd(cid_cache) : -1,
+                  bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP)};
+    int *dups[] = {&ld->events_fd,  &ld->counters_fd,  &ld->syscalls_fd,
+                   &ld->capture_fd, &ld->cid_cache_fd, &ld->profile_fd};
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         *dups[i] = keep[i] >= 0 ? fcntl(keep[i], F_DUPFD_CLOEXEC, 3) : -1;
         if (keep[i] >= 0 && *dups[i] < 0) {
@@ -275,13 +280,14 @@ void loader_close(struct loader *ld)
         bpf_link__destroy(ld->links[i]);
     free(ld->links);
     bpf_object__close(ld->obj);
-    int *fds[] = {&ld->events_fd, &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
-                  &ld->cid_cache_fd};
+    int *fds[] = {&ld->events_fd,  &ld->counters_fd,  &ld->syscalls_fd,
+                  &ld->capture_fd, &ld->cid_cache_fd, &ld->profile_fd};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (*fds[i] >= 0)
             close(*fds[i]);
     memset(ld, 0, sizeof(*ld));
-    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd = -1;
+    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
+        ld->profile_fd = -1;
 }
 
 int loader_counters(const struct loader *ld, unsigned long long *out, size_t n)

@@ -32,6 +32,7 @@ struct loader {
     int syscalls_fd;  /* the dispatcher's table of group programs */
     int capture_fd;   /* the capture program's table */
     int cid_cache_fd; /* the container.id cache, or -1 */
+    int profile_fd;   /* a profiling build's timings (POLICY_PROFILE_MAP), or -1 */
     double load_ms;   /* open + load + fill + attach */
 };
 

@@ -54,6 +54,41 @@ extern const volatile __u32 rulec_self_tgid;
 const volatile __u32 rulec_self_tgid = 0;
 #endif
 
+/* A profiling build (`rulec compile --profile`, RULEC_PROFILE): each slot fill, rule function,
+ * program and the capture step adds its time and a call to its entry here; the runtime prints the
+ * table (runtime/profile.c). Each timed region costs two bpf_ktime_get_ns() calls on top. */
+#ifdef RULEC_PROFILE
+struct rulec_prof_entry {
+    __u64 ns;
+    __u64 calls;
+};
+
+RULEC_GLOBAL struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, RULEC_PROFILE_ENTRIES);
+    __type(key, __u32);
+    __type(value, struct rulec_prof_entry);
+} rulec_profile SEC(".maps");
+
+static __always_inline void rulec_prof_add(__u32 i, __u64 t0)
+{
+    struct rulec_prof_entry *v = bpf_map_lookup_elem(&rulec_profile, &i);
+    if (v) {
+        v->ns += bpf_ktime_get_ns() - t0;
+        v->calls++;
+    }
+}
+#define RULEC_PROF_START() __u64 rulec_prof_t0_ = bpf_ktime_get_ns()
+#define RULEC_PROF_STOP(i) rulec_prof_add((i), rulec_prof_t0_)
+#else
+#define RULEC_PROF_START()                                                                         \
+    do {                                                                                           \
+    } while (0)
+#define RULEC_PROF_STOP(i)                                                                         \
+    do {                                                                                           \
+    } while (0)
+#endif
+
 static __always_inline void rulec_count(__u32 counter)
 {
     __u64 *v = bpf_map_lookup_elem(&rulec_counters, &counter);

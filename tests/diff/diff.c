@@ -1784,7 +1784,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct codegen_result res = {0};
-    if (codegen_policy(rs, "diff", &res, &diags) < 0 || diags.errors) {
+    if (codegen_policy(rs, &(struct codegen_options){.sources_digest = "diff"}, &res, &diags) < 0 || diags.errors) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         fprintf(stderr, "diff: %s: codegen failed\n", name);
         return 1;

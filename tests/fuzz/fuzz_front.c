@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (rc == 0) {
         struct codegen_result res = {0};
-        codegen_policy(rs, "0", &res, &diags);
+        codegen_policy(rs, &(struct codegen_options){.sources_digest = "0"}, &res, &diags);
         codegen_result_free(&res);
     }
     diag_list_free(&diags);
