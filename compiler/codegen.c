@@ -73,7 +73,8 @@ static void _sets(const struct plan *p, struct strbuf *c)
             "} rulec_set%zu SEC(\".maps\");\n\n",
             prefix ? "BPF_MAP_TYPE_LPM_TRIE" : "BPF_MAP_TYPE_HASH", s->nvalues,
             prefix ? arena_printf(p->arena, "struct rulec_lpm_key%u", s->key_size)
-                   : arena_printf(p->arena, "__u8[%u]", s->key_size),
+            : s->kind == PLAN_SET_HASH ? "__u32"
+                                       : arena_printf(p->arena, "__u8[%u]", s->key_size),
             prefix ? "    __uint(map_flags, BPF_F_NO_PREALLOC);\n" : "", i);
     }
 }
@@ -82,8 +83,11 @@ static void _sets(const struct plan *p, struct strbuf *c)
  * rules call slot fillers. The static linker resolves them. */
 static void _prototypes(const struct plan *p, struct strbuf *c)
 {
-    for (size_t i = 0; i < p->nslots; i++)
+    for (size_t i = 0; i < p->nslots; i++) {
         strbuf_printf(c, "__noinline int rulec_slot%zu(void);\n", i);
+        if (p->slots[i].hashed)
+            strbuf_printf(c, "__noinline int rulec_slot%zu_hash(void);\n", i);
+    }
     for (size_t i = 0; i < p->nrules; i++)
         for (size_t gi = 0; gi < p->ngroups; gi++)
             if (plan_group_has_rule(&p->groups[gi], i))
@@ -97,7 +101,10 @@ static void _slot_btf(const struct plan *p, struct strbuf *out)
 {
     strbuf_puts(out, "static __attribute__((used)) int rulec_slot_btf(void)\n{\n    return 0");
     for (size_t i = 0; i < p->nslots; i++)
-        strbuf_printf(out, " + rulec_slot%zu()", i);
+        strbuf_printf(out,
+                      p->slots[i].hashed ? " + rulec_slot%zu() + rulec_slot%zu_hash()"
+                                         : " + rulec_slot%zu()",
+                      i, i);
     strbuf_puts(out, ";\n}\n\n");
 }
 
@@ -158,6 +165,16 @@ static void _slots(const struct plan *p, struct strbuf *c)
         if (p->profile)
             strbuf_printf(c, "        RULEC_PROF_STOP(%zu);\n", i);
         strbuf_printf(c, "    }\n    return e->s%zu.h.status;\n}\n\n", i);
+        if (s->hashed)
+            strbuf_printf(c,
+                          "/* The hash of slot %zu's value, for the sets looked up by hash. */\n"
+                          "__noinline int rulec_slot%zu_hash(void)\n{\n" CG_EVENT_LOOKUP
+                          "    if (!e)\n        return 0;\n"
+                          "    if (!e->s%zu.h.hashed) {\n"
+                          "        e->s%zu.h.hash = rulec_key_hash((const __u64 *)e->s%zu.d, "
+                          "e->s%zu.h.len & %u);\n"
+                          "        e->s%zu.h.hashed = 1;\n    }\n    return 0;\n}\n\n",
+                          i, i, i, i, i, i, s->kf->size - 1, i);
     }
 }
 

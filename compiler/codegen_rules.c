@@ -82,6 +82,18 @@ static void _str_eq(struct strbuf *sb, const char *data, const struct ast_value 
     strbuf_puts(sb, ")");
 }
 
+/* Membership in the atom's string set: by hash first for long keys (a miss, the common case,
+ * never hashes the whole key), then the strings themselves. */
+static void _set_lookup(struct strbuf *sb, const struct plan_atom *a, size_t si, const char *data)
+{
+    if (a->hset != PLAN_NO_SET)
+        strbuf_printf(sb,
+                      "rulec_slot%zu_hash() == 0 && bpf_map_lookup_elem(&rulec_set%zu, "
+                      "&e->s%zu.h.hash) != 0 && ",
+                      si, a->hset, si);
+    strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", a->set, data);
+}
+
 static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
 {
     size_t si = plan_slot_index(p, a->slot);
@@ -116,7 +128,7 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
                 _str_eq(sb, data, &rhs->values[i]);
             }
         } else {
-            strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", a->set, data);
+            _set_lookup(sb, a, si, data);
         }
         break;
     case OP_STARTSWITH:
@@ -143,12 +155,13 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
         if (a->set == PLAN_NO_SET)
             strbuf_puts(sb, "0");
         else if (a->below == PLAN_NO_SET)
-            strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", a->set, data);
-        else
-            strbuf_printf(sb,
-                          "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0 || "
-                          "rulec_prefix_match(&rulec_set%zu, %s, h_->len, %u)",
-                          a->set, data, a->below, data, size);
+            _set_lookup(sb, a, si, data);
+        else {
+            strbuf_puts(sb, "(");
+            _set_lookup(sb, a, si, data);
+            strbuf_printf(sb, ") || rulec_prefix_match(&rulec_set%zu, %s, h_->len, %u)", a->below,
+                          data, size);
+        }
         break;
     default:
         strbuf_puts(sb, "2");

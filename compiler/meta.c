@@ -17,7 +17,7 @@ static const struct policy_program _cid_programs[] = {
 
 static const char *_set_kind(enum plan_set_kind kind)
 {
-    return kind == PLAN_SET_PREFIX ? "prefix" : "str";
+    return kind == PLAN_SET_PREFIX ? "prefix" : kind == PLAN_SET_HASH ? "hash32" : "str";
 }
 
 static struct policy_rule _rule(const struct plan *p, const struct plan_rule *r)

@@ -171,6 +171,17 @@ static struct ast_rhs _fitting(struct plan *p, const struct ast_node *cmp, uint3
     return fit;
 }
 
+/* The exact-string set of an atom, and for long keys its hash set. */
+static void _str_set(struct plan *p, struct plan_atom *a, const struct ast_rhs *values)
+{
+    uint32_t size = a->slot->kf->size;
+    a->set = _set(p, PLAN_SET_STR, size, values->values, values->nvalues, NULL);
+    if (size >= PLAN_HASHED_KEY_MIN) {
+        a->hset = _set(p, PLAN_SET_HASH, 4, values->values, values->nvalues, NULL);
+        ((struct plan_slot *)a->slot)->hashed = true;
+    }
+}
+
 /* The set maps of a string atom. */
 static void _plan_str_sets(struct plan *p, struct plan_atom *a)
 {
@@ -180,7 +191,7 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
     switch (op) {
     case OP_IN:
         if (a->fit.nvalues > 2)
-            a->set = _set(p, PLAN_SET_STR, size, a->fit.values, a->fit.nvalues, NULL);
+            _str_set(p, a, &a->fit);
         break;
     case OP_STARTSWITH:
         if (a->fit.nvalues && a->fit.kind != RHS_VALUE)
@@ -193,7 +204,7 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
         struct ast_rhs exact = _fitting(p, a->cmp, size, 0);
         if (!exact.nvalues)
             break;
-        a->set = _set(p, PLAN_SET_STR, size, exact.values, exact.nvalues, NULL);
+        _str_set(p, a, &exact);
         if (a->fit.nvalues)
             a->below = _set(p, PLAN_SET_PREFIX, size, a->fit.values, a->fit.nvalues, "/");
         break;
@@ -211,7 +222,7 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
 static void _plan_atom(struct plan *p, struct plan_atom *a)
 {
     const struct ast_field *f = &a->cmp->cmp.lhs;
-    a->set = a->below = PLAN_NO_SET;
+    a->set = a->below = a->hset = PLAN_NO_SET;
     if (f->def->id == FIELD_EVT_TYPE) {
         a->kind = PLAN_ATOM_EVTTYPE;
         return;

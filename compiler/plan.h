@@ -30,12 +30,17 @@ struct plan_slot {
     const char *arg;
     const struct kfield *kf;
     uint32_t offset; /* in struct rulec_event and in the record */
+    bool hashed;     /* some set is looked up by its hash: rulec_slot<N>_hash() */
 };
 
 enum plan_set_kind {
     PLAN_SET_STR,    /* hash map of zero-padded strings */
     PLAN_SET_PREFIX, /* LPM trie of prefixes */
+    PLAN_SET_HASH,   /* hash map of rulec_key_hash values: the first test for long strings */
 };
+
+/* String sets on slots longer than this are looked up by hash first (core/rulec_abi.h). */
+#define PLAN_HASHED_KEY_MIN 32
 
 struct plan_set {
     enum plan_set_kind kind;
@@ -67,6 +72,7 @@ struct plan_atom {
      * (set: the exact values, below: the prefixes below them). */
     struct ast_rhs fit;
     size_t set, below;
+    size_t hset;    /* PLAN_SET_HASH of `set`'s strings, or PLAN_NO_SET */
     size_t argtest; /* PLAN_ATOM_SYSARG: rulec_argtest<N> */
 };
 

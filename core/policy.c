@@ -1,5 +1,7 @@
 #include "core/policy.h"
 
+#include "core/rulec_abi.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -96,6 +98,43 @@ char *policy_meta_to_json(const struct policy_meta *m)
     char *out = strdup(text);
     json_object_put(root);
     return out;
+}
+
+size_t policy_set_key_size(const struct policy_set *s)
+{
+    if (!strcmp(s->kind, "prefix"))
+        return s->key_size + 4;
+    if (!strcmp(s->kind, "hash32"))
+        return sizeof(uint32_t);
+    return s->key_size;
+}
+
+int policy_set_key(const struct policy_set *s, const char *value, unsigned char *key)
+{
+    size_t n = strlen(value);
+    memset(key, 0, policy_set_key_size(s));
+    if (!strcmp(s->kind, "hash32")) {
+        uint64_t words[RULEC_KEY_HASH_WORDS + 1] = {0};
+        if (n >= sizeof(words) - 8)
+            return -1;
+        memcpy(words, value, n);
+        uint32_t h = rulec_key_hash((const __u64 *)words, (__u32)n);
+        memcpy(key, &h, sizeof(h));
+        return 0;
+    }
+    if (n >= s->key_size)
+        return -1;
+    if (!strcmp(s->kind, "prefix")) {
+        /* LPM keys: prefix length in bits, then the bytes. */
+        uint32_t bits = (uint32_t)n * 8;
+        memcpy(key, &bits, 4);
+        memcpy(key + 4, value, n);
+        return 0;
+    }
+    if (strcmp(s->kind, "str") != 0)
+        return -1;
+    memcpy(key, value, n);
+    return 0;
 }
 
 /* Typed accessors that fail the parse (via *ok) instead of crashing on a

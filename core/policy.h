@@ -87,6 +87,12 @@ struct policy_meta {
 
 #define POLICY_PROFILE_MAP "rulec_profile"
 
+/* The map key of a set's value: zero-padded ("str"), prefix length and bytes ("prefix"), or
+ * the value's rulec_key_hash ("hash32"). key holds policy_set_key_size(s) bytes. Returns -1
+ * when the value does not fit the key or the kind is unknown. */
+size_t policy_set_key_size(const struct policy_set *s);
+int policy_set_key(const struct policy_set *s, const char *value, unsigned char *key);
+
 /* Serialises meta as JSON; returns a malloc'd string. */
 char *policy_meta_to_json(const struct policy_meta *meta);
 /* Parses metadata; on error returns -1 with a message in err. */

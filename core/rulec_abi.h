@@ -27,8 +27,34 @@ enum rulec_slot_status {
 struct rulec_slot_hdr {
     __u16 len;
     __u8 status;
-    __u8 pad[5]; /* data stays 8-byte aligned for word compares */
+    __u8 hashed; /* the kernel's: hash holds rulec_key_hash of the data (reset at each fill) */
+    __u32 hash;  /* data stays 8-byte aligned for word compares */
 };
+
+/* The hash of a string key: its zero-padded bytes a word at a time, up to len. Sets of long
+ * strings (paths, command lines) are looked up by it first, in a map keyed by the hash, so that
+ * a miss costs hashing the value once instead of hashing all 256 bytes of a key per set (the
+ * kernel's jhash over the whole key); a hit is confirmed in the map of the strings themselves.
+ * Shared by the kernel side (generated C) and the runtime, which fills the maps. */
+#define RULEC_KEY_HASH_WORDS 32 /* 256-byte keys: the longest slot */
+
+#ifdef __bpf__
+#define RULEC_ABI_INLINE static __always_inline
+#else
+#define RULEC_ABI_INLINE static inline
+#endif
+
+RULEC_ABI_INLINE __u32 rulec_key_hash(const __u64 *words, __u32 len)
+{
+    __u64 h = 0x9e3779b97f4a7c15ULL ^ len;
+    for (__u32 i = 0; i < RULEC_KEY_HASH_WORDS; i++) {
+        if (i * 8 >= len)
+            break;
+        h = (h ^ words[i]) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return (__u32)h;
+}
 
 #define RULEC_HDR_IDS 1u
 

@@ -48,27 +48,15 @@ static int _fill_set(struct bpf_object *obj, const struct policy_set *set, char 
         return -1;
     }
     int fd = bpf_map__fd(map);
-    bool prefix = strcmp(set->kind, "prefix") == 0;
-    size_t key_len = set->key_size + (prefix ? 4 : 0);
-    unsigned char *key = calloc(1, key_len);
+    unsigned char *key = calloc(1, policy_set_key_size(set) + 1);
     unsigned char one = 1;
     if (!key)
         return -1;
     for (size_t i = 0; i < set->nvalues; i++) {
-        size_t n = strlen(set->values[i]);
-        if (n >= set->key_size) {
+        if (policy_set_key(set, set->values[i], key) < 0) {
             free(key);
-            snprintf(err, errlen, "set value longer than its map key in '%s'", set->map);
+            snprintf(err, errlen, "set value that does not fit its map key in '%s'", set->map);
             return -1;
-        }
-        memset(key, 0, key_len);
-        if (prefix) {
-            /* LPM keys: prefix length in bits, then the bytes. */
-            unsigned int bits = (unsigned int)n * 8;
-            memcpy(key, &bits, 4);
-            memcpy(key + 4, set->values[i], n);
-        } else {
-            memcpy(key, set->values[i], n);
         }
         if (bpf_map_update_elem(fd, key, &one, BPF_ANY) < 0) {
             snprintf(err, errlen, "filling map '%s': %s", set->map, strerror(errno));

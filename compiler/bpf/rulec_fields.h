@@ -62,8 +62,8 @@ enum {
  * them), so they rebuild this from the per-CPU event, not from registers. */
 struct rulec_cx {
     long ret;
-    __u32 id; /* syscall number (evt.type) */
-    __u64 args[6];
+    __u32 id;          /* syscall number (evt.type) */
+    const __u64 *args; /* the record header's six arguments (not a copy: stack is scarce) */
     struct task_struct *task;
     struct rulec_scratch *s; /* path and cgroup assembly space */
 };
@@ -121,6 +121,7 @@ static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *re
     if (rulec_in_ia32_syscall(cx->task))
         return -1;
     cx->id = (__u32)regs->orig_ax;
+    cx->args = 0;
     cx->s = 0;
     return 0;
 }
@@ -160,6 +161,7 @@ static __always_inline void rulec_fill_ids(struct rulec_record_hdr *h)
  * (comparisons false); a failed or ambiguous read is "maybe". */
 static __always_inline void rulec_slot_status(struct rulec_slot_hdr *h, long st)
 {
+    h->hashed = 0;
     if (st >= 0) {
         h->len = (__u16)rulec_len(st);
         h->status = rulec_truncated(st) ? RULEC_SLOT_TRUNCATED : RULEC_SLOT_OK;
@@ -183,8 +185,7 @@ static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rule
 {
     cx->ret = h->ret;
     cx->id = h->evt_id;
-    for (int i = 0; i < 6; i++)
-        cx->args[i] = h->args[i];
+    cx->args = h->args;
     cx->task = rulec_current();
     cx->s = rulec_scratch_get(&rulec_kscratch);
 }
@@ -391,11 +392,43 @@ static __always_inline long rulec__event_fd(struct rulec_cx *cx)
     }
 }
 
+/* The syscalls that return a new fd (the first group of rulec__event_fd). */
+static __always_inline bool rulec__creates_fd(__u32 id)
+{
+    switch (id) {
+    case RULEC_NR_OPEN:
+    case RULEC_NR_OPENAT:
+    case RULEC_NR_OPENAT2:
+    case RULEC_NR_CREAT:
+    case RULEC_NR_SOCKET:
+    case RULEC_NR_ACCEPT:
+    case RULEC_NR_ACCEPT4:
+    case RULEC_NR_DUP:
+    case RULEC_NR_DUP2:
+    case RULEC_NR_DUP3:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* True for the syscalls whose event is about an fd (libsinsp's EF_CREATES_FD, EF_USES_FD and
+ * EF_DESTROYS_FD events among those rulec__event_fd knows): their fd.num is the fd, -1 when the
+ * syscall failed to create one; other events have no fd.num. */
+static __always_inline bool rulec__fd_event(struct rulec_cx *cx)
+{
+    return rulec__event_fd(cx) != -1 || rulec__creates_fd(cx->id);
+}
+
+/* fd.num: libsinsp's m_lastevent_fd, -1 when the event was to create an fd and failed (a failed
+ * open: Falco's `fd.num = -1` in open_file_failed); close's argument. */
 static __always_inline void rulec_fill_fd_num(struct rulec_cx *cx, struct rulec_slot_hdr *h,
                                               __u8 *d, __u32 size, __u32 arg)
 {
     long fd = rulec__event_fd(cx);
-    rulec_slot_num(h, d, fd == -1 ? RULEC_E_NOENT : fd == -2 ? RULEC_E_FAULT : 0, fd);
+    if (cx->id == RULEC_NR_CLOSE)
+        fd = (long)(int)cx->args[0];
+    rulec_slot_num(h, d, rulec__fd_event(cx) ? 0 : RULEC_E_NOENT, fd);
 }
 
 /* fd.name: for the open family, Falco's text: the path argument joined to
@@ -502,15 +535,15 @@ static __always_inline long rulec__tuple_text(struct rulec_cx *cx, char *out)
  * syscalls on unix sockets are "maybe" too: the peer's name is not read here. */
 static __always_inline long rulec__unix_name(struct rulec_cx *cx, char *out)
 {
-    struct rulec_sockaddr sa;
-    if (cx->id != RULEC_NR_CONNECT)
+    if (cx->id != RULEC_NR_CONNECT || !cx->s)
         return RULEC_E_AMBIGUOUS;
-    long st = rulec_read_sockaddr(cx->args[1], (long)cx->args[2], &sa);
+    struct rulec_sockaddr *sa = &cx->s->sa;
+    long st = rulec_read_sockaddr(cx->args[1], (long)cx->args[2], sa);
     if (st < 0)
         return st;
-    if (sa.family != RULEC_AF_UNIX || sa.path[0] == 0)
+    if (sa->family != RULEC_AF_UNIX || sa->path[0] == 0)
         return RULEC_E_AMBIGUOUS;
-    long n = bpf_probe_read_kernel_str(out, sizeof(sa.path), sa.path);
+    long n = bpf_probe_read_kernel_str(out, sizeof(sa->path), sa->path);
     return n <= 0 ? RULEC_E_FAULT : n - 1;
 }
 
@@ -560,7 +593,14 @@ static __always_inline long rulec__fd_name(struct rulec_cx *cx, char *out)
     if (rulec__is_open(cx->id)) {
         struct rulec_open_args a;
         rulec_cx_open_args(cx, &a);
-        long raw = rulec_user_str(a.path, cx->s->raw);
+        /* Most opens name an absolute path already in Falco's form: it is fd.name as read. */
+        long raw = rulec_user_str(a.path, out);
+        if (raw > 0 && !rulec_truncated(raw) && out[0] == '/' &&
+            rulec_path_is_normal((const __u8 *)out, (__u32)rulec_len(raw)))
+            return raw;
+        if (raw >= 0 && bpf_probe_read_kernel(cx->s->raw, RULEC_PATH_MAX, out))
+            return RULEC_E_FAULT;
+        __builtin_memset(out, 0, RULEC_PATH_MAX);
         return rulec_open_fd_name(cx->s, cx->task, a.dirfd, raw, out);
     }
     long fd = rulec__event_fd(cx);
@@ -651,33 +691,6 @@ static __always_inline long rulec__fd_split(struct rulec_cx *cx, int name_st, in
     return 0;
 }
 
-/* The position of the last '/' in name[0, len), or -1 (a RULEC_LOOP step per byte, from the end).
- */
-struct rulec_last_slash {
-    const __u8 *name;
-    __u32 len;
-    int pos;
-};
-
-static long rulec__last_slash_step(__u32 k, void *ctx)
-{
-    struct rulec_last_slash *ls = ctx;
-    if (k >= ls->len)
-        return 1;
-    __u32 i = (ls->len - 1 - k) & (RULEC_PATH_MAX - 1);
-    if (ls->name[i] != '/')
-        return 0;
-    ls->pos = (int)i;
-    return 1;
-}
-
-static __always_inline int rulec__last_slash(const __u8 *name, __u32 len)
-{
-    struct rulec_last_slash ls = {.name = name, .len = len, .pos = -1};
-    RULEC_LOOP(RULEC_PATH_MAX, rulec__last_slash_step, &ls);
-    return ls.pos;
-}
-
 static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx, struct rulec_slot_hdr *h,
                                                     __u8 *d, int name_st,
                                                     const struct rulec_slot_hdr *nh,
@@ -692,7 +705,7 @@ static __always_inline void rulec_fill_fd_directory(struct rulec_cx *cx, struct 
     }
     __u32 len = nh->len & (RULEC_PATH_MAX - 1), n = len;
     if (tc == 'f') {
-        int pos = rulec__last_slash(name, len);
+        int pos = rulec_last_slash(name, len);
         n = pos <= 0 ? 0 : (__u32)pos < len - 1 ? (__u32)pos : len;
     }
     if (n == 0) {
@@ -722,7 +735,7 @@ static __always_inline void rulec_fill_fd_filename(struct rulec_cx *cx, struct r
         return;
     }
     __u32 len = nh->len & (RULEC_PATH_MAX - 1), from = 0, n = len;
-    int pos = rulec__last_slash(name, len);
+    int pos = rulec_last_slash(name, len);
     if (pos < 0) {
         d[0] = '/';
         rulec_slot_status(h, 1);
@@ -753,15 +766,47 @@ static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long 
     return f;
 }
 
+/* fd.typechar of an fd event without an fd (a failed open, socket or accept): libsinsp's
+ * sinsp_evt::extract_typechar, which guesses from the event type ('f' for openat, openat2 and
+ * creat but not open, '4' for socket and accept). */
+static __always_inline char rulec__failed_typechar(__u32 id)
+{
+    switch (id) {
+    case RULEC_NR_OPENAT:
+    case RULEC_NR_OPENAT2:
+    case RULEC_NR_CREAT:
+        return RULEC_FD_FILE;
+    case RULEC_NR_SOCKET:
+    case RULEC_NR_ACCEPT:
+    case RULEC_NR_ACCEPT4:
+        return RULEC_FD_IPV4_SOCK;
+    default:
+        return RULEC_FD_UNKNOWN;
+    }
+}
+
+/* fd.typechar: for an fd the open family created, Falco types it from the flags alone (no kernel
+ * read); for other fds, from the kernel object behind it. */
 static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx, struct rulec_slot_hdr *h,
                                                    __u8 *d, __u32 size, __u32 arg)
 {
-    long st;
-    struct file *f = rulec__event_file(cx, &st);
+    long fd = rulec__event_fd(cx), st = 1;
     *(__u64 *)d = 0;
-    if (f) {
-        d[0] = (__u8)rulec_file_typechar(f);
-        st = 1;
+    if (fd == -1) {
+        if (rulec__fd_event(cx))
+            d[0] = (__u8)rulec__failed_typechar(cx->id);
+        else
+            st = RULEC_E_NOENT;
+    } else if (rulec__is_open(cx->id)) {
+        struct rulec_open_args a;
+        rulec_cx_open_args(cx, &a);
+        d[0] = (__u8)rulec_open_typechar(&a);
+    } else {
+        struct file *f = rulec__event_file(cx, &st);
+        if (f) {
+            d[0] = (__u8)rulec_file_typechar(f);
+            st = 1;
+        }
     }
     rulec_slot_status(h, st);
 }

@@ -1174,6 +1174,7 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
     _ensure(_slot_keys[si]);
     memset(d, 0, size);
     h->len = 0;
+    h->hashed = 0; /* as rulec_slot_status: a refilled slot's hash is stale */
     if (k->none) {
         h->status = RULEC_SLOT_NONE;
     } else if (k->kerr) {
@@ -1784,7 +1785,8 @@ int main(int argc, char **argv)
         return 1;
     }
     struct codegen_result res = {0};
-    if (codegen_policy(rs, &(struct codegen_options){.sources_digest = "diff"}, &res, &diags) < 0 || diags.errors) {
+    if (codegen_policy(rs, &(struct codegen_options){.sources_digest = "diff"}, &res, &diags) < 0 ||
+        diags.errors) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         fprintf(stderr, "diff: %s: codegen failed\n", name);
         return 1;
@@ -1857,24 +1859,24 @@ int main(int argc, char **argv)
             return 1;
         }
         bool prefix = strcmp(s->kind, "prefix") == 0;
-        if (!prefix && strcmp(s->kind, "str") != 0) {
+        if (!prefix && strcmp(s->kind, "str") != 0 && strcmp(s->kind, "hash32") != 0) {
             _inconsistent("set %s of kind %s", s->map, s->kind);
             continue;
         }
         struct hmap *m = _map_new(addr, s->map);
         m->type = prefix ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH;
-        m->key_size = s->key_size + (prefix ? 4 : 0);
+        m->key_size = policy_set_key_size(s);
         m->value_size = 1;
-        unsigned char *key = _xcalloc(s->key_size + 4, 1);
+        unsigned char *key = _xcalloc(m->key_size + 1, 1);
         for (size_t v = 0; v < s->nvalues; v++) {
-            size_t n = strlen(s->values[v]);
-            if (n >= s->key_size) {
-                _inconsistent("set %s: value of %zu bytes for a %u-byte key (the loader refuses)",
-                              s->map, n, s->key_size);
+            if (policy_set_key(s, s->values[v], key) < 0) {
+                _inconsistent("set %s: value '%s' does not fit its %u-byte key (the loader "
+                              "refuses)",
+                              s->map, s->values[v], s->key_size);
                 continue;
             }
-            memset(key, 0, s->key_size + 4);
             if (prefix) {
+                size_t n = strlen(s->values[v]);
                 m->plens = _xrealloc(m->plens, (m->np + 1) * sizeof(uint32_t));
                 m->pdata = _xrealloc(m->pdata, (m->np + 1) * s->key_size);
                 m->plens[m->np] = (uint32_t)n * 8;
@@ -1882,7 +1884,6 @@ int main(int argc, char **argv)
                 memcpy(m->pdata + m->np * s->key_size, s->values[v], n);
                 m->np++;
             } else {
-                memcpy(key, s->values[v], n);
                 _hash_insert(m, key);
             }
         }

@@ -91,7 +91,11 @@ static int _spawn(char **argv)
 
 static int _open(const char *path, const char *mode)
 {
-    int flags = mode[0] == 'r' ? O_RDONLY : mode[0] == 'w' ? O_WRONLY : O_WRONLY | O_CREAT;
+    /* r read, d read a directory (O_DIRECTORY), w write, c or x create (x executable) */
+    int flags = mode[0] == 'r'   ? O_RDONLY
+                : mode[0] == 'd' ? O_RDONLY | O_DIRECTORY
+                : mode[0] == 'w' ? O_WRONLY
+                                 : O_WRONLY | O_CREAT;
     int fd = open(path, flags | O_CLOEXEC, mode[0] == 'x' ? 0755 : 0644);
     if (fd < 0)
         return _fail(path);

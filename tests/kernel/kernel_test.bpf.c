@@ -175,8 +175,18 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
      * across a costly extractor make the verifier walk it once per variant. */
     st = rulec_user_str(a.path, s->raw);
     r->st[ST_NAMERAW] = st;
-    bpf_probe_read_kernel(r->nameraw, sizeof(r->nameraw), s->raw);
+    /* Zero-padded, as a slot is: the word-at-a-time scans below read whole words. */
+    __u32 rawlen = st >= 0 ? (__u32)rulec_len(st) : 0;
+    RULEC_OPAQUE(rawlen);
+    rawlen &= RK_STR - 1;
+    if (rawlen)
+        bpf_probe_read_kernel(r->nameraw, rawlen, s->raw);
+    r->path_normal = rulec_path_is_normal((const __u8 *)r->nameraw, rawlen);
     r->st[ST_FDNAME] = rulec_open_fd_name(s, task, a.dirfd, st, r->fdname);
+    r->last_slash = r->st[ST_FDNAME] >= 0
+                        ? rulec_last_slash((const __u8 *)r->fdname,
+                                           (__u32)rulec_len(r->st[ST_FDNAME]) & (RK_STR - 1))
+                        : -1;
     r->st[ST_FDPATH] = rulec_fd_path(s, task, r->ret, r->fdpath);
     r->fd_typechar = rulec_file_typechar(rulec_fd_file(task, r->ret));
     a.flags = r->flags;

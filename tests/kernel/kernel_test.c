@@ -273,7 +273,7 @@ struct exec_truth {
 };
 
 #define NTASK 56
-#define NOPEN 24
+#define NOPEN 64
 #define NNET 10
 #define NEXEC 4
 
@@ -733,6 +733,28 @@ static struct open_truth *new_open(int tag, int nr)
     return o;
 }
 
+/* Falco's lexical normalisation of an absolute path, in place: "." and empty components go,
+ * ".." drops the previous one (never above "/"), no trailing '/' but for "/" itself. */
+static void normalize_abs(char p[RK_STR])
+{
+    char out[RK_STR] = "";
+    size_t n = 0;
+    for (char *c = strtok(p, "/"); c; c = strtok(NULL, "/")) {
+        if (!strcmp(c, "."))
+            continue;
+        if (!strcmp(c, "..")) {
+            while (n > 0 && out[n - 1] != '/')
+                n--;
+            if (n > 0)
+                n--;
+            out[n] = 0;
+            continue;
+        }
+        n += (size_t)snprintf(out + n, sizeof(out) - n, "/%s", c);
+    }
+    snprintf(p, RK_STR, "%s", n ? out : "/");
+}
+
 static void realpath_or(const char *p, char out[RK_STR])
 {
     char *r = realpath(p, NULL);
@@ -863,6 +885,51 @@ static void scenario_open(void)
     realpath_or("/etc/passwd", o->fdpath);
     o->is_read = 1, o->open_tc = 'f', o->fd_tc = 'f';
     o->ret = kret(syscall(SYS_open, o->nameraw, O_RDONLY, 0, 311));
+
+    /* Absolute arguments for the word-at-a-time scan of the fd.name fast path: each is fd.name
+     * as passed exactly when normalising leaves it unchanged (checked for every open). The cases
+     * put a '/' before ".", "..", "/" and the end at every position of an 8-byte word. */
+    static const char *const abs_paths[] = {
+        "/",
+        "//",
+        "/a",
+        "/a/",
+        "/a//b",
+        "/./a",
+        "/a/.",
+        "/a/..",
+        "/a/...",
+        "/a/.b",
+        "/a/..b",
+        "/a/b./c",
+        "/abcdef/.",
+        "/abcdef/..",
+        "/abcdef/./x",
+        "/abcdef//x",
+        "/abcdefg/.x",
+        "/abcdefg/..",
+        "/abcdefgh/",
+        "/abcdef/.bc",
+        "/a.b/c.d/e",
+        "/0123456/89abcde/..",
+        "/0123456789abcd/./",
+        "/rulec-kernel-test/missing",
+        "/rulec-kernel-test/.hidden/x",
+    };
+    for (size_t i = 0; i < sizeof(abs_paths) / sizeof(abs_paths[0]); i++) {
+        o = new_open(400 + (int)i, SYS_open);
+        sfmt(o->nameraw, RK_STR, "%s", abs_paths[i]);
+        sfmt(o->fdname, RK_STR, "%s", abs_paths[i]);
+        normalize_abs(o->fdname);
+        realpath_or(o->fdname, o->fdpath);
+        o->is_read = 1, o->open_tc = 'f', o->fd_tc = 'd';
+        o->ret = kret(syscall(SYS_open, o->nameraw, O_RDONLY, 0, 400 + (int)i));
+        if (o->ret >= 0) {
+            struct stat st;
+            if (fstat((int)o->ret, &st) == 0 && S_ISREG(st.st_mode))
+                o->fd_tc = 'f';
+        }
+    }
 
     /* an argument longer than the buffer: fd.name cannot be decided in the kernel */
     memset(longname, 'n', sizeof(longname) - 1);
@@ -1244,6 +1311,18 @@ static void check_open(const struct open_truth *o)
               (long long)r->st[ST_FDNAME], o->fdname_st);
     else
         check_strfield("fd.name", o->tag, r->st[ST_FDNAME], r->fdname, o->fdname);
+    /* The fast path of the fd.name slot: an absolute argument the scan calls normal is fd.name
+     * as passed, so the scan must say so exactly when normalising leaves it unchanged. */
+    if (!o->nameraw_trunc && r->st[ST_FDNAME] >= 0 && r->nameraw[0] == '/') {
+        bool same = strcmp(r->nameraw, r->fdname) == 0;
+        CHECK(r->path_normal == same, "path scan (tag %d, %s): normal %d, fd.name %s", o->tag,
+              r->nameraw, r->path_normal, r->fdname);
+    }
+    if (r->st[ST_FDNAME] >= 0) {
+        const char *slash = strrchr(r->fdname, '/');
+        CHECK(r->last_slash == (slash ? (int)(slash - r->fdname) : -1),
+              "last '/' of %s (tag %d): %d", r->fdname, o->tag, r->last_slash);
+    }
     if (o->ret >= 0) {
         check_strfield("fd path", o->tag, r->st[ST_FDPATH], r->fdpath, o->fdpath);
         CHECK(r->fd_typechar == o->fd_tc, "fd typechar (tag %d): '%c' want '%c'", o->tag,

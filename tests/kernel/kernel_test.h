@@ -83,7 +83,8 @@ struct rk_rec {
     __s64 dirfd;
     __u32 flags, mode, ppm_flags;
     __u8 is_read, is_write, is_exec, is_create, creat;
-    char open_typechar, fd_typechar, pad1;
+    char open_typechar, fd_typechar, path_normal;
+    __s32 last_slash; /* rulec_last_slash of fdname */
     char nameraw[RK_STR];
     char fdname[RK_STR];
     char fdpath[RK_STR];
