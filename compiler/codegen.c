@@ -52,6 +52,9 @@ static void _header(const struct plan *p, struct strbuf *c)
                       s->kf->size, i, s->def->name, s->arg ? "[" : "", s->arg ? s->arg : "",
                       s->arg ? "]" : "");
     }
+    if (p->nneedles)
+        strbuf_puts(c,
+                    "    __u8 slack[RULEC_NEEDLE_SLACK]; /* what contains reads past a value */\n");
     strbuf_puts(c, "};\n\n#include \"rulec_prog.h\"\n\n");
     for (size_t i = 0; i < p->nslots; i++)
         strbuf_printf(c,
@@ -88,6 +91,8 @@ static void _prototypes(const struct plan *p, struct strbuf *c)
         if (p->slots[i].hashed)
             strbuf_printf(c, "__noinline int rulec_slot%zu_hash(void);\n", i);
     }
+    if (p->nneedles)
+        strbuf_puts(c, "__noinline int rulec_contains(__u32 slot, __u32 needle);\n");
     for (size_t i = 0; i < p->nrules; i++)
         for (size_t gi = 0; gi < p->ngroups; gi++)
             if (plan_group_has_rule(&p->groups[gi], i))
@@ -100,11 +105,13 @@ static void _prototypes(const struct plan *p, struct strbuf *c)
 static void _slot_btf(const struct plan *p, struct strbuf *out)
 {
     strbuf_puts(out, "static __attribute__((used)) int rulec_slot_btf(void)\n{\n    return 0");
-    for (size_t i = 0; i < p->nslots; i++)
-        strbuf_printf(out,
-                      p->slots[i].hashed ? " + rulec_slot%zu() + rulec_slot%zu_hash()"
-                                         : " + rulec_slot%zu()",
-                      i, i);
+    for (size_t i = 0; i < p->nslots; i++) {
+        strbuf_printf(out, " + rulec_slot%zu()", i);
+        if (p->slots[i].hashed)
+            strbuf_printf(out, " + rulec_slot%zu_hash()", i);
+    }
+    if (p->nneedles)
+        strbuf_puts(out, " + rulec_contains(0, 0)");
     strbuf_puts(out, ";\n}\n\n");
 }
 
@@ -126,8 +133,51 @@ static void _arg_register(struct strbuf *c, size_t slot, const char *param)
     strbuf_puts(c, "    default:\n        return 6;\n    }\n}\n\n");
 }
 
+/* The contains constants, in read-only data, and the one search function: the slot (the offset
+ * of its header in the event) and the constant are its arguments, so that a program's verifier
+ * run checks the search once, whatever the number of slots and constants. */
+static void _needles(const struct plan *p, struct strbuf *c)
+{
+    if (!p->nneedles)
+        return;
+    strbuf_printf(c,
+                  "#define RULEC_NNEEDLES %zu\nstatic const struct rulec_needle "
+                  "rulec_needles[RULEC_NNEEDLES] = {\n",
+                  p->nneedles);
+    for (size_t i = 0; i < p->nneedles; i++) {
+        const struct plan_needle *n = &p->needles[i];
+        strbuf_printf(c, "    /* \"");
+        cg_comment(c, arena_strndup(p->arena, n->text, n->len));
+        strbuf_printf(c, "\" */\n    {.len = %zu, .fold = %d,\n     .w = {", n->len,
+                      n->fold ? 1 : 0);
+        uint64_t mask[8] = {0};
+        for (size_t w = 0; w * 8 < n->len; w++) {
+            uint64_t word = 0;
+            for (size_t b = 0; b < 8 && w * 8 + b < n->len; b++) {
+                word |= (uint64_t)(unsigned char)n->text[w * 8 + b] << (8 * b);
+                mask[w] |= (uint64_t)0xff << (8 * b);
+            }
+            strbuf_printf(c, "%s0x%llxULL", w ? ", " : "", (unsigned long long)word);
+        }
+        strbuf_puts(c, "},\n     .m = {");
+        for (size_t w = 0; w * 8 < n->len; w++)
+            strbuf_printf(c, "%s0x%llxULL", w ? ", " : "", (unsigned long long)mask[w]);
+        strbuf_puts(c, "}},\n");
+    }
+    strbuf_puts(c, "};\n\n");
+    strbuf_puts(c, "__noinline int rulec_contains(__u32 slot, __u32 needle)\n{\n" CG_EVENT_LOOKUP
+                   "    if (!e || needle >= RULEC_NNEEDLES ||\n"
+                   "        slot > sizeof(*e) - sizeof(struct rulec_slot_hdr) - RULEC_PATH_MAX - "
+                   "RULEC_NEEDLE_SLACK)\n"
+                   "        return 0;\n"
+                   "    const struct rulec_slot_hdr *h = (const void *)e + slot;\n"
+                   "    return rulec_str_contains((const __u8 *)(h + 1), h->len, "
+                   "&rulec_needles[needle]);\n}\n\n");
+}
+
 static void _slots(const struct plan *p, struct strbuf *c)
 {
+    _needles(p, c);
     for (size_t i = 0; i < p->nslots; i++) {
         const struct plan_slot *s = &p->slots[i];
         const char *fill_arg = s->kf->takes_index && s->arg ? s->arg : "0";

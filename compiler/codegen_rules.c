@@ -35,7 +35,7 @@ void cg_comment(struct strbuf *c, const char *text)
 
 /* Three-valued results: 0 no, 1 yes, 2 maybe (the kernel cannot tell). */
 
-static void _c_string(struct strbuf *sb, const char *s, size_t n)
+void cg_c_string(struct strbuf *sb, const char *s, size_t n)
 {
     strbuf_puts(sb, "\"");
     for (size_t i = 0; i < n; i++) {
@@ -101,6 +101,23 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
     char data[32];
     snprintf(data, sizeof(data), "e->s%zu.d", si);
     const struct ast_rhs *rhs = &a->fit;
+    enum ast_op op = a->cmp->cmp.op;
+    if (op == OP_CONTAINS || op == OP_ICONTAINS) {
+        /* A needle found in a truncated value's prefix is there: yes; not found, maybe. */
+        if (rhs->nvalues)
+            strbuf_printf(sb,
+                          "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? "
+                          "rulec_contains(%u, %zu) : st_ == RULEC_SLOT_TRUNCATED ? "
+                          "(rulec_contains(%u, %zu) ? 1 : 2) : st_ == RULEC_SLOT_NONE ? 0 : 2; "
+                          "})",
+                          si, a->slot->offset, a->needle, a->slot->offset, a->needle);
+        else
+            strbuf_printf(sb,
+                          "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK || st_ "
+                          "== RULEC_SLOT_NONE ? 0 : 2; })",
+                          si);
+        return;
+    }
     strbuf_printf(sb,
                   "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); RULEC_NODEBUG struct rulec_slot_hdr "
                   "*h_ = &e->s%zu.h; ",
@@ -148,7 +165,7 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
             break;
         }
         strbuf_printf(sb, "rulec_endswith(%s, h_->len, %u, ", data, size);
-        _c_string(sb, rhs->values[0].text, rhs->values[0].len);
+        cg_c_string(sb, rhs->values[0].text, rhs->values[0].len);
         strbuf_printf(sb, ", %zu)", rhs->values[0].len);
         break;
     case OP_PMATCH:

@@ -15,6 +15,9 @@ struct sysarg;
  * syscall x86_64 does not have). */
 int cg_sysarg_nr(const struct sysarg *a, const char *param);
 
+/* A C string literal of n bytes (NUL bytes and other unprintables escaped). */
+void cg_c_string(struct strbuf *sb, const char *s, size_t n);
+
 /* A comment's text, kept well-formed whatever the rule text holds. */
 void cg_comment(struct strbuf *c, const char *text);
 

@@ -128,6 +128,8 @@ static void _layout(struct plan *p)
         offset += (uint32_t)sizeof(struct rulec_slot_hdr) + s->kf->size;
         p->record_size = offset;
     }
+    if (p->nneedles)
+        p->record_size += PLAN_NEEDLE_SLACK; /* the event's tail that contains may read */
 }
 
 /* ---- sets -------------------------------------------------------------------------------------
@@ -171,6 +173,22 @@ static struct ast_rhs _fitting(struct plan *p, const struct ast_node *cmp, uint3
     return fit;
 }
 
+/* A contains constant's entry in the needle table; equal ones share it. */
+static size_t _needle(struct plan *p, const struct ast_value *v, bool fold)
+{
+    char *text = arena_strndup(p->arena, v->text, v->len);
+    for (size_t i = 0; fold && i < v->len; i++)
+        if (text[i] >= 'A' && text[i] <= 'Z')
+            text[i] = (char)(text[i] - 'A' + 'a');
+    for (size_t i = 0; i < p->nneedles; i++)
+        if (p->needles[i].fold == fold && p->needles[i].len == v->len &&
+            !memcmp(p->needles[i].text, text, v->len))
+            return i;
+    p->needles = _grow(p->needles, p->nneedles, sizeof(*p->needles));
+    p->needles[p->nneedles] = (struct plan_needle){.text = text, .len = v->len, .fold = fold};
+    return p->nneedles++;
+}
+
 /* The exact-string set of an atom, and for long keys its hash set. */
 static void _str_set(struct plan *p, struct plan_atom *a, const struct ast_rhs *values)
 {
@@ -196,6 +214,12 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
     case OP_STARTSWITH:
         if (a->fit.nvalues && a->fit.kind != RHS_VALUE)
             a->set = _set(p, PLAN_SET_PREFIX, size, a->fit.values, a->fit.nvalues, NULL);
+        break;
+    case OP_CONTAINS:
+    case OP_ICONTAINS:
+        if (a->fit.nvalues) {
+            a->needle = _needle(p, &a->fit.values[0], op == OP_ICONTAINS);
+        }
         break;
     case OP_PMATCH: {
         /* pmatch (/a/b): /a/b itself, or anything below /a/b/. A constant of exactly size - 1
@@ -467,6 +491,7 @@ size_t plan_profile_entries(const struct plan *p)
 
 void plan_free(struct plan *p)
 {
+    free(p->needles);
     free(p->sets);
     free(p->atoms);
     free(p->groups);

@@ -33,6 +33,16 @@ struct plan_slot {
     bool hashed;     /* some set is looked up by its hash: rulec_slot<N>_hash() */
 };
 
+/* The padding after the last slot of an event when contains is used (RULEC_NEEDLE_SLACK). */
+#define PLAN_NEEDLE_SLACK 64
+
+/* A `contains` / `icontains` constant, in the policy's read-only needle table. */
+struct plan_needle {
+    const char *text; /* lowered for icontains */
+    size_t len;
+    bool fold;
+};
+
 enum plan_set_kind {
     PLAN_SET_STR,    /* hash map of zero-padded strings */
     PLAN_SET_PREFIX, /* LPM trie of prefixes */
@@ -74,6 +84,7 @@ struct plan_atom {
     size_t set, below;
     size_t hset;    /* PLAN_SET_HASH of `set`'s strings, or PLAN_NO_SET */
     size_t argtest; /* PLAN_ATOM_SYSARG: rulec_argtest<N> */
+    size_t needle;  /* OP_CONTAINS, OP_ICONTAINS: its entry in the needle table */
 };
 
 struct plan_rule {
@@ -98,6 +109,8 @@ struct plan {
     size_t natoms;
     struct plan_group *groups;
     size_t ngroups;
+    struct plan_needle *needles;
+    size_t nneedles;
     size_t nmemo;      /* memoised atoms: the bits of atom_have */
     size_t nargtests;  /* register test functions */
     bool cid_cache;    /* container.id is read: the per-process cache programs attach */

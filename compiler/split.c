@@ -144,6 +144,12 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
         return _values_fit(cmp, kf->size, 0);
     case OP_PMATCH:
         return kf->normalized_path && _values_normalized(cmp) && _values_fit(cmp, kf->size, 1);
+    case OP_CONTAINS:
+    case OP_ICONTAINS:
+        /* A word-at-a-time search (rulec_str_contains) over the long string slots. */
+        return kf->size == SPLIT_CONTAINS_SLOT && cmp->cmp.rhs.kind == RHS_VALUE &&
+               cmp->cmp.rhs.nvalues == 1 && cmp->cmp.rhs.values[0].len <= SPLIT_NEEDLE_MAX &&
+               _values_fit(cmp, kf->size, 0);
     default:
         return false;
     }

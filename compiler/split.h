@@ -11,6 +11,11 @@
 #include "compiler/ruleset.h"
 #include "core/diag.h"
 
+/* `contains` in the kernel: on slots of this size, with constants of at most SPLIT_NEEDLE_MAX
+ * bytes (compiler/bpf/rulec_kernel.h, RULEC_PATH_MAX and RULEC_NEEDLE_MAX). */
+#define SPLIT_CONTAINS_SLOT 256
+#define SPLIT_NEEDLE_MAX 64
+
 /* The most bit tests one evt.arg constant may turn into (core/sysargs.c, sysarg_terms). */
 #define SPLIT_MAX_ARG_TERMS 64
 

@@ -231,6 +231,8 @@ struct rulec_loop_ctx {
         }                                                                                          \
     } while (0)
 
+#include "rulec_words.h"
+
 /* ---- syscall arguments ----------------------------------------------------------------------- */
 
 static __always_inline struct task_struct *rulec_current(void)
@@ -1519,73 +1521,6 @@ static long rulec__component_step(__u32 j, void *ctx)
     }
     RULEC_MEM(s->pc) = end + 1;
     return 0;
-}
-
-/* ---- words at a time ------------------------------------------------------------------------ */
-
-/* 0x80 in each byte of x that equals c, 0 in the others: exact (no carry crosses a byte). */
-static __always_inline __u64 rulec_bytes_eq(__u64 x, __u8 c)
-{
-    __u64 t = x ^ (0x0101010101010101ULL * c);
-    return ~(((t & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | t) & 0x8080808080808080ULL;
-}
-
-/* True when an absolute path of len bytes in a zero-padded buffer is already in the form
- * rulec_open_fd_name produces: no empty, "." or ".." component and no trailing '/' (but "/"
- * itself). Then fd.name is the argument as passed, and the per-component normalisation is
- * skipped: a word-at-a-time scan instead of a loop step per byte. Each '/' is tested with the
- * three bytes after it, taken from the next word where they cross a word boundary. */
-static __always_inline bool rulec_path_is_normal(const __u8 path[RULEC_PATH_MAX], __u32 len)
-{
-    const __u64 *w = (const __u64 *)path;
-
-    if (len <= 1)
-        return true;
-    for (__u32 i = 0; i < RULEC_PATH_MAX / 8; i++) {
-        if (i * 8 > len)
-            break;
-        __u64 x = w[i],
-              next = i + 1 < RULEC_PATH_MAX / 8 ? w[(i + 1) & (RULEC_PATH_MAX / 8 - 1)] : 0;
-        __u64 b1 = (x >> 8) | (next << 56), b2 = (x >> 16) | (next << 48),
-              b3 = (x >> 24) | (next << 40);
-        __u64 end2 = rulec_bytes_eq(b2, '/') | rulec_bytes_eq(b2, 0);
-        __u64 end3 = rulec_bytes_eq(b3, '/') | rulec_bytes_eq(b3, 0);
-        __u64 bad = rulec_bytes_eq(b1, '/') | rulec_bytes_eq(b1, 0) |
-                    (rulec_bytes_eq(b1, '.') & (end2 | (rulec_bytes_eq(b2, '.') & end3)));
-        if (rulec_bytes_eq(x, '/') & bad)
-            return false;
-    }
-    return true;
-}
-
-/* The index of the last '/' in path[0, len) (zero-padded after len), or -1: a word at a time
- * from the end. */
-static __always_inline int rulec_last_slash(const __u8 path[RULEC_PATH_MAX], __u32 len)
-{
-    const __u64 *w = (const __u64 *)path;
-
-    for (__u32 k = 0; k < RULEC_PATH_MAX / 8; k++) {
-        if (k * 8 >= len)
-            break;
-        __u32 i = ((len - 1) / 8 - k) & (RULEC_PATH_MAX / 8 - 1);
-        __u64 m = rulec_bytes_eq(w[i], '/');
-        if (!m)
-            continue;
-        /* The highest marked byte: a binary search over the 8. */
-        int b = 0;
-        if (m >> 32) {
-            b += 4;
-            m >>= 32;
-        }
-        if (m >> 16) {
-            b += 2;
-            m >>= 16;
-        }
-        if (m >> 8)
-            b += 1;
-        return (int)(i * 8) + b;
-    }
-    return -1;
 }
 
 /* fd.name for the open family as Falco computes it: the path argument (in s->raw, rawst being

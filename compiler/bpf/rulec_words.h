@@ -1,0 +1,183 @@
+/* rulec_words.h - string tests a 64-bit word at a time, over the zero-padded values of slots:
+ * byte masks, Falco's `contains` and `icontains`, whether a path is already normal, the last '/'.
+ * Pure computation over memory the caller hands in, so the differential test (tests/diff)
+ * compiles this very file natively. Needs __u8/__u32/__u64, RULEC_PATH_MAX and RULEC_LOOP. */
+#ifndef RULEC_WORDS_H
+#define RULEC_WORDS_H
+
+/* 0x80 in each byte of x that equals c, 0 in the others: exact (no carry crosses a byte). */
+static __always_inline __u64 rulec_bytes_eq(__u64 x, __u8 c)
+{
+    __u64 t = x ^ (0x0101010101010101ULL * c);
+    return ~(((t & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | t) & 0x8080808080808080ULL;
+}
+
+/* True when an absolute path of len bytes in a zero-padded buffer is already in the form
+ * rulec_open_fd_name produces: no empty, "." or ".." component and no trailing '/' (but "/"
+ * itself). Then fd.name is the argument as passed, and the per-component normalisation is
+ * skipped: a word-at-a-time scan instead of a loop step per byte. Each '/' is tested with the
+ * three bytes after it, taken from the next word where they cross a word boundary. */
+static __always_inline bool rulec_path_is_normal(const __u8 path[RULEC_PATH_MAX], __u32 len)
+{
+    const __u64 *w = (const __u64 *)path;
+
+    if (len <= 1)
+        return true;
+    for (__u32 i = 0; i < RULEC_PATH_MAX / 8; i++) {
+        if (i * 8 > len)
+            break;
+        __u64 x = w[i],
+              next = i + 1 < RULEC_PATH_MAX / 8 ? w[(i + 1) & (RULEC_PATH_MAX / 8 - 1)] : 0;
+        __u64 b1 = (x >> 8) | (next << 56), b2 = (x >> 16) | (next << 48),
+              b3 = (x >> 24) | (next << 40);
+        __u64 end2 = rulec_bytes_eq(b2, '/') | rulec_bytes_eq(b2, 0);
+        __u64 end3 = rulec_bytes_eq(b3, '/') | rulec_bytes_eq(b3, 0);
+        __u64 bad = rulec_bytes_eq(b1, '/') | rulec_bytes_eq(b1, 0) |
+                    (rulec_bytes_eq(b1, '.') & (end2 | (rulec_bytes_eq(b2, '.') & end3)));
+        if (rulec_bytes_eq(x, '/') & bad)
+            return false;
+    }
+    return true;
+}
+
+/* ASCII upper case to lower case in each byte of x (libsinsp folds ASCII only, as the C locale's
+ * strcasestr does). */
+static __always_inline __u64 rulec_fold_word(__u64 x)
+{
+    __u64 low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+    __u64 ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* bit 7 set where the byte is >= 'A' */
+    __u64 gt_z = low7 + 0x2525252525252525ULL; /* bit 7 set where the byte is > 'Z' */
+    __u64 upper = ge_a & ~gt_z & ~x & 0x8080808080808080ULL;
+    return x | (upper >> 2);
+}
+
+/* A `contains` constant (lowered for icontains) as words and the masks of their bytes, in the
+ * policy's read-only data: compared with unaligned words of the value, a word at a time. */
+#define RULEC_NEEDLE_WORDS 8
+#define RULEC_NEEDLE_MAX (8 * RULEC_NEEDLE_WORDS)
+struct rulec_needle {
+    __u32 len;
+    __u32 fold; /* icontains: compare ASCII case-insensitively */
+    __u64 w[RULEC_NEEDLE_WORDS];
+    __u64 m[RULEC_NEEDLE_WORDS]; /* 0 past the constant's end */
+};
+
+/* Bytes readable past the end of a string: the needle's words are read from every position the
+ * search tries, so the event a value lives in ends with this much padding. */
+#define RULEC_NEEDLE_SLACK RULEC_NEEDLE_MAX
+
+struct rulec_contains {
+    const __u8 *hay;
+    const struct rulec_needle *n;
+    __u32 last; /* the last position the needle can start at */
+    int found;
+};
+
+/* The index of the lowest marked byte of m (bit 7 of a byte set), without a branch: the lowest
+ * mark, shifted down to a 1 in byte k, times a constant whose byte 7 - k is k, leaves k in the
+ * top byte. */
+static __always_inline __u32 rulec__lowest_byte(__u64 m)
+{
+    return (__u32)((((m & -m) >> 7) * 0x0001020304050607ULL) >> 56);
+}
+
+/* x folded where fold is all ones, as is where it is 0: no branch, so that the verifier walks
+ * one path through the search whatever the constant. */
+static __always_inline __u64 rulec__maybe_fold(__u64 x, __u64 fold)
+{
+    return (rulec_fold_word(x) & fold) | (x & ~fold);
+}
+
+/* An unaligned word: one load on BPF (x86 allows it, and so does the verifier without strict
+ * alignment); a memcpy in the natively compiled differential test, where C calls it undefined. */
+static __always_inline __u64 rulec__load64(const __u8 *p)
+{
+#ifdef __bpf__
+    return *(const __u64 *)p;
+#else
+    __u64 x;
+    __builtin_memcpy(&x, p, sizeof(x));
+    return x;
+#endif
+}
+
+/* Whether the needle is at hay + p: its words against unaligned words of the value (the words
+ * past its end have mask 0 and compare equal). */
+static __always_inline bool rulec__needle_at(const __u8 *hay, __u32 p, const struct rulec_needle *n,
+                                             __u64 fold)
+{
+    __u64 diff = 0;
+    const __u8 *at = hay + (p & (RULEC_PATH_MAX - 1));
+    for (__u32 j = 0; j < RULEC_NEEDLE_WORDS; j++)
+        diff |= (rulec__maybe_fold(rulec__load64(at + 8 * j), fold) & n->m[j]) ^ n->w[j];
+    return diff == 0;
+}
+
+/* One word of the value (RULEC_LOOP): where the needle's first byte is, found a word at a time,
+ * then each such position checked. */
+static long rulec__contains_step(__u32 w, void *ctx)
+{
+    struct rulec_contains *c = ctx;
+    if (w * 8 > c->last)
+        return 1;
+    __u64 fold = -(__u64)(c->n->fold != 0);
+    __u64 x = ((const __u64 *)c->hay)[w & (RULEC_PATH_MAX / 8 - 1)];
+    __u64 m = rulec_bytes_eq(rulec__maybe_fold(x, fold), (__u8)c->n->w[0]);
+    for (__u32 k = 0; k < 8 && m; k++) {
+        __u32 p = w * 8 + rulec__lowest_byte(m);
+        m &= m - 1;
+        if (p > c->last)
+            return 1;
+        if (rulec__needle_at(c->hay, p, c->n, fold)) {
+            c->found = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Falco's `contains` (and `icontains` with n->fold) on a zero-padded string of len bytes,
+ * followed by RULEC_NEEDLE_SLACK readable bytes. */
+static __always_inline int rulec_str_contains(const __u8 *hay, __u32 len,
+                                              const struct rulec_needle *n)
+{
+    if (n->len == 0)
+        return 1;
+    if (n->len > len || len > RULEC_PATH_MAX)
+        return 0;
+    struct rulec_contains c = {.hay = hay, .n = n, .last = len - n->len, .found = 0};
+    RULEC_LOOP(RULEC_PATH_MAX / 8, rulec__contains_step, &c);
+    return c.found;
+}
+
+/* The index of the last '/' in path[0, len) (zero-padded after len), or -1: a word at a time
+ * from the end. */
+static __always_inline int rulec_last_slash(const __u8 path[RULEC_PATH_MAX], __u32 len)
+{
+    const __u64 *w = (const __u64 *)path;
+
+    for (__u32 k = 0; k < RULEC_PATH_MAX / 8; k++) {
+        if (k * 8 >= len)
+            break;
+        __u32 i = ((len - 1) / 8 - k) & (RULEC_PATH_MAX / 8 - 1);
+        __u64 m = rulec_bytes_eq(w[i], '/');
+        if (!m)
+            continue;
+        /* The highest marked byte: a binary search over the 8. */
+        int b = 0;
+        if (m >> 32) {
+            b += 4;
+            m >>= 32;
+        }
+        if (m >> 16) {
+            b += 2;
+            m >>= 16;
+        }
+        if (m >> 8)
+            b += 1;
+        return (int)(i * 8) + b;
+    }
+    return -1;
+}
+
+#endif
