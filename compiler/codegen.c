@@ -37,6 +37,11 @@ static void _header(const struct plan *p, struct strbuf *c)
                      "#include \"rulec_abi.h\"\n"
                      "#include \"rulec_fields.h\"\n");
     strbuf_puts(c, p->cid_cache ? "#include \"rulec_cache.h\"\n\n" : "\n");
+    for (size_t i = 0; i < p->nslots; i++)
+        if (p->slots[i].kf->socket) {
+            strbuf_puts(c, "#define RULEC_USES_SOCKET 1 /* rulec_begin resets the socket */\n\n");
+            break;
+        }
     strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n\n",
                   p->mask_words, p->atom_words);
     strbuf_puts(c, "struct rulec_event {\n    struct rulec_record_hdr hdr;\n"
@@ -44,7 +49,8 @@ static void _header(const struct plan *p, struct strbuf *c)
                    "    /* atoms decided for this event: have, and the value (one | two << 1) */\n"
                    "    __u64 atom_have[RULEC_ATOM_WORDS];\n"
                    "    __u64 atom_one[RULEC_ATOM_WORDS];\n"
-                   "    __u64 atom_two[RULEC_ATOM_WORDS];\n");
+                   "    __u64 atom_two[RULEC_ATOM_WORDS];\n"
+                   "    __u64 live[RULEC_MASK_WORDS]; /* rules the gates have not ruled out */\n");
     for (size_t i = 0; i < p->nslots; i++) {
         const struct plan_slot *s = &p->slots[i];
         strbuf_printf(c,
@@ -253,8 +259,41 @@ static void _capture(const struct plan *p, struct strbuf *c)
     strbuf_puts(c, "    return 0;\n}\n\n");
 }
 
+/* The rules still to run (live<W>) and the gates that rule some out before they are called. */
+static void _gates(const struct plan *p, const struct plan_group *grp, struct strbuf *c)
+{
+    size_t words = (p->nrules + 63) / 64;
+    for (size_t w = 0; w < words; w++)
+        strbuf_printf(c, "    e->live[%zu] = 0x%llxULL;\n", w, (unsigned long long)grp->rules[w]);
+    for (size_t gi = 0; gi < grp->ngates; gi++) {
+        const struct plan_gate *g = &grp->gates[gi];
+        strbuf_puts(c, "    /* gate: ");
+        cg_comment(c, g->atom->key);
+        strbuf_puts(c, " */\n    if (");
+        bool any = false;
+        for (size_t w = 0; w < words; w++)
+            if (g->kill_no[w] | g->kill_yes[w]) {
+                strbuf_printf(c, "%s(e->live[%zu] & 0x%llxULL)", any ? " || " : "", w,
+                              (unsigned long long)(g->kill_no[w] | g->kill_yes[w]));
+                any = true;
+            }
+        strbuf_printf(c, ") {\n        int g = rulec_gate_atom%zu(e);\n",
+                      (size_t)(g->atom - p->atoms));
+        for (size_t w = 0; w < words; w++) {
+            if (g->kill_no[w])
+                strbuf_printf(c, "        if (g == 0)\n            e->live[%zu] &= ~0x%llxULL;\n",
+                              w, (unsigned long long)g->kill_no[w]);
+            if (g->kill_yes[w])
+                strbuf_printf(c, "        if (g == 1)\n            e->live[%zu] &= ~0x%llxULL;\n",
+                              w, (unsigned long long)g->kill_yes[w]);
+        }
+        strbuf_puts(c, "    }\n");
+    }
+}
+
 static void _programs(const struct plan *p, struct strbuf *c)
 {
+    cg_gate_atoms(p, c);
     for (size_t gi = 0; gi < p->ngroups; gi++) {
         const struct plan_group *grp = &p->groups[gi];
         strbuf_puts(c, "/* syscalls:");
@@ -269,12 +308,14 @@ static void _programs(const struct plan *p, struct strbuf *c)
         strbuf_puts(c, "    struct rulec_cx cx;\n"
                        "    struct rulec_event *e = rulec_begin(&cx, regs, ret);\n"
                        "    if (!e)\n        return 0;\n    int v;\n");
+        _gates(p, grp, c);
         for (size_t i = 0; i < p->nrules; i++)
             if (plan_group_has_rule(grp, i))
                 strbuf_printf(c,
-                              "    v = %s();\n"
-                              "    if (v)\n        rulec_mark(e, %zu, v == 2);\n",
-                              cg_rule_fn(p, i, gi), i);
+                              "    if (e->live[%zu] & (1ULL << %zu)) {\n"
+                              "        v = %s();\n"
+                              "        if (v)\n            rulec_mark(e, %zu, v == 2);\n    }\n",
+                              i / 64, i % 64, cg_rule_fn(p, i, gi), i);
         if (p->profile)
             strbuf_printf(c, "    RULEC_PROF_STOP(%zu);\n", plan_profile_group(p, gi));
         strbuf_puts(c, "    if (rulec_any(e))\n        RULEC_CAPTURE();\n    return 0;\n}\n\n");

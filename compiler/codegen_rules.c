@@ -300,16 +300,16 @@ int cg_sysarg_nr(const struct sysarg *a, const char *param)
 
 /* evt.arg.NAME of a flag or number argument: a test on the register for each syscall with
  * that argument, from the text Falco prints for it (sysarg_terms), in a function of its own. */
-static void _argtest(struct strbuf *out, const struct plan_atom *a)
+static void _argtest(struct strbuf *out, const struct plan_atom *a, const char *prefix)
 {
     const struct ast_node *n = a->cmp;
     const char *param = ast_field_arg(&n->cmp.lhs);
     enum ast_op op = split_sysarg_op(n->cmp.op);
     struct sysarg_term terms[SPLIT_MAX_ARG_TERMS];
     strbuf_printf(out,
-                  "static __always_inline int rulec_argtest%zu(__u32 nr, __u64 v)\n{\n"
+                  "static __always_inline int %sargtest%zu(__u32 nr, __u64 v)\n{\n"
                   "    switch (nr) {\n",
-                  a->argtest);
+                  prefix, a->argtest);
     for (size_t i = 0; i < sysarg_count(); i++) {
         const struct sysarg *arg = sysarg_at(i);
         int nr = cg_sysarg_nr(arg, param);
@@ -328,18 +328,20 @@ static void _argtest(struct strbuf *out, const struct plan_atom *a)
     strbuf_puts(out, "    default:\n        return 2;\n    }\n}\n\n");
 }
 
-static void _sysarg_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
+static void _sysarg_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a,
+                         const char *prefix)
 {
     size_t si = plan_slot_index(p, a->slot);
     strbuf_printf(
         sb,
-        "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? %srulec_argtest%zu("
+        "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? %s%sargtest%zu("
         "e->hdr.evt_id, *(__u64 *)e->s%zu.d) : st_ == RULEC_SLOT_NONE ? 0 : 2; })",
-        si, a->cmp->cmp.op == OP_NE ? "!" : "", a->argtest, si);
+        si, a->cmp->cmp.op == OP_NE ? "!" : "", prefix, a->argtest, si);
 }
 
 /* The code deciding one comparison (0, 1 or 2), inside its atom function. */
-static void _atom_body(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
+static void _atom_body(const struct plan *p, struct strbuf *sb, const struct plan_atom *a,
+                       const char *prefix)
 {
     switch (a->kind) {
     case PLAN_ATOM_EVTTYPE:
@@ -355,7 +357,7 @@ static void _atom_body(const struct plan *p, struct strbuf *sb, const struct pla
         _str_atom(p, sb, a);
         return;
     case PLAN_ATOM_SYSARG:
-        _sysarg_atom(p, sb, a);
+        _sysarg_atom(p, sb, a, prefix);
         return;
     case PLAN_ATOM_MAYBE:
         break;
@@ -363,23 +365,26 @@ static void _atom_body(const struct plan *p, struct strbuf *sb, const struct pla
     strbuf_puts(sb, "2");
 }
 
-void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *out)
+/* prefix names the atom functions and their register tests: "rulec_" in the rules unit,
+ * "rulec_gate_" for the copies of gate atoms in the programs' unit. */
+static void _atom_fn(const struct plan *p, const struct plan_atom *a, const char *prefix,
+                     struct strbuf *argtests, struct strbuf *out)
 {
-    for (size_t i = 0; i < p->natoms; i++) {
-        const struct plan_atom *a = &p->atoms[i];
+    size_t i = (size_t)(a - p->atoms);
+    {
         if (a->kind == PLAN_ATOM_SYSARG)
-            _argtest(argtests, a);
+            _argtest(argtests, a, prefix);
         strbuf_printf(out, "/* %zu: ", i);
         cg_comment(out, a->key);
         strbuf_printf(out,
-                      " */\nstatic __always_inline RULEC_NODEBUG int rulec_atom%zu(struct "
+                      " */\nstatic __always_inline RULEC_NODEBUG int %satom%zu(struct "
                       "rulec_event *e)\n{\n",
-                      i);
+                      prefix, i);
         if (a->memo < 0) {
             strbuf_puts(out, "    return ");
-            _atom_body(p, out, a);
+            _atom_body(p, out, a, prefix);
             strbuf_puts(out, ";\n}\n\n");
-            continue;
+            return;
         }
         size_t w = (size_t)a->memo / 64, b = (size_t)a->memo % 64;
         strbuf_printf(
@@ -389,7 +394,7 @@ void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *out)
             "<< 1;\n"
             "    RULEC_NODEBUG int r = ",
             w, b, w, b, w, b);
-        _atom_body(p, out, a);
+        _atom_body(p, out, a, prefix);
         strbuf_printf(out,
                       ";\n    e->atom_have[%zu] |= 1ULL << %zu;\n"
                       "    e->atom_one[%zu] |= (__u64)(r & 1) << %zu;\n"
@@ -397,6 +402,19 @@ void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *out)
                       "    return r;\n}\n\n",
                       w, b, w, b, w, b);
     }
+}
+
+void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *out)
+{
+    for (size_t i = 0; i < p->natoms; i++)
+        _atom_fn(p, &p->atoms[i], "rulec_", argtests, out);
+}
+
+void cg_gate_atoms(const struct plan *p, struct strbuf *out)
+{
+    for (size_t i = 0; i < p->natoms; i++)
+        if (p->atoms[i].gate)
+            _atom_fn(p, &p->atoms[i], "rulec_gate_", out, out);
 }
 
 /* ---- rules ------------------------------------------------------------------------------------
@@ -478,7 +496,7 @@ void cg_rules(const struct plan *p, struct strbuf *out)
                 strbuf_puts(out, "    RULEC_PROF_START();\n    int r = ");
             else
                 strbuf_puts(out, "    return ");
-            _expr(&x, out, rule->lowered);
+            _expr(&x, out, p->rules[i].expr);
             if (p->profile)
                 strbuf_printf(out, ";\n    RULEC_PROF_STOP(%zu);\n    return r;\n}\n\n",
                               plan_profile_rule(p, i));

@@ -23,5 +23,7 @@ void cg_comment(struct strbuf *c, const char *text);
 
 /* The register tests (rulec_argtest<N>) and the atom functions, in atom order. */
 void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *atoms);
+/* The atoms that gate programs, again for the programs' unit (static inline there too). */
+void cg_gate_atoms(const struct plan *p, struct strbuf *out);
 /* One function per rule and program that runs it. */
 void cg_rules(const struct plan *p, struct strbuf *out);

@@ -31,6 +31,10 @@ struct kfield {
     bool arg_by_syscall;
     /* fd.directory, fd.filename: computed from the fd.name and fd.typechar slots. */
     bool from_fd_name;
+    /* Reads the event's socket (rulec_event_socket, computed once per event). */
+    bool socket;
+    /* About what reading it costs per event, in ns: the order in which rules test fields. */
+    unsigned cost;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */

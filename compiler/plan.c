@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/order.h"
 #include "compiler/split.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
@@ -119,8 +120,10 @@ static void _layout(struct plan *p)
 {
     p->mask_words = p->nrules ? (p->nrules + 63) / 64 : 1;
     p->atom_words = p->nmemo ? (p->nmemo + 63) / 64 : 1;
+    /* ... the memo words, then the program's live rules (its gates clear them): kept in the event,
+     * not on the stack, so that the verifier does not follow each combination of gate results. */
     uint32_t offset =
-        (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * p->mask_words * 8 + 3 * p->atom_words * 8);
+        (uint32_t)(sizeof(struct rulec_record_hdr) + 3 * p->mask_words * 8 + 3 * p->atom_words * 8);
     p->record_size = (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * p->mask_words * 8);
     for (size_t i = 0; i < p->nslots; i++) {
         struct plan_slot *s = &p->slots[i];
@@ -432,6 +435,69 @@ static void _plan_groups(struct plan *p)
     _merge_subset_groups(p, words);
 }
 
+/* ---- gates ------------------------------------------------------------------------------------
+ */
+
+static struct plan_gate *_gate(struct plan *p, struct plan_group *grp, struct plan_atom *a)
+{
+    size_t words = (p->nrules + 63) / 64;
+    for (size_t i = 0; i < grp->ngates; i++)
+        if (grp->gates[i].atom == a)
+            return &grp->gates[i];
+    grp->gates = _grow(grp->gates, grp->ngates, sizeof(*grp->gates));
+    struct plan_gate *g = &grp->gates[grp->ngates++];
+    *g = (struct plan_gate){.atom = a,
+                            .kill_no = arena_alloc(p->arena, (words + 1) * 8),
+                            .kill_yes = arena_alloc(p->arena, (words + 1) * 8)};
+    memset(g->kill_no, 0, (words + 1) * 8);
+    memset(g->kill_yes, 0, (words + 1) * 8);
+    a->uses++; /* decided by the program, and again (memoised) by the rules */
+    a->gate = true;
+    return g;
+}
+
+/* A top-level conjunct of rule `ri` that can gate it in this group. */
+static void _gate_conjunct(struct plan *p, struct plan_group *grp, size_t ri,
+                           const struct ast_node *c)
+{
+    bool negated = c->kind == AST_NOT;
+    const struct ast_node *cmp = negated ? c->operand : c;
+    if (cmp->kind != AST_CMP || order_atom_cost(cmp) > PLAN_GATE_MAX_COST)
+        return;
+    int folded;
+    struct plan_atom *a = (struct plan_atom *)plan_atom_for(p, cmp, &grp->events, &folded);
+    if (!a)
+        return;
+    struct plan_gate *g = _gate(p, grp, a);
+    uint64_t *kill = negated ? g->kill_yes : g->kill_no;
+    kill[ri / 64] |= 1ULL << (ri % 64);
+}
+
+static int _by_gate_cost(const void *a, const void *b)
+{
+    const struct plan_gate *x = a, *y = b;
+    double cx = order_atom_cost(x->atom->cmp), cy = order_atom_cost(y->atom->cmp);
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return x->atom < y->atom ? -1 : x->atom > y->atom; /* atom order: deterministic */
+}
+
+static void _plan_gates(struct plan *p, struct plan_group *grp)
+{
+    for (size_t i = 0; i < p->nrules; i++) {
+        if (!plan_group_has_rule(grp, i))
+            continue;
+        const struct ast_node *e = p->rules[i].expr;
+        if (e->kind == AST_AND)
+            for (size_t k = 0; k < e->list.nkids; k++)
+                _gate_conjunct(p, grp, i, e->list.kids[k]);
+        else
+            _gate_conjunct(p, grp, i, e);
+    }
+    if (grp->ngates)
+        qsort(grp->gates, grp->ngates, sizeof(*grp->gates), _by_gate_cost);
+}
+
 /* ---- the pass ---------------------------------------------------------------------------------
  */
 
@@ -443,7 +509,10 @@ int plan_policy(struct ruleset *rs, struct plan *out)
     p->rules = arena_alloc(rs->arena, (rs->nrules + 1) * sizeof(*p->rules));
     for (size_t i = 0; i < rs->nrules; i++)
         if (rs->rules[i]->split.compiled)
-            p->rules[p->nrules++] = (struct plan_rule){.rule = rs->rules[i]};
+            p->rules[p->nrules++] = (struct plan_rule){
+                .rule = rs->rules[i],
+                .expr = order_condition(rs->arena, rs->rules[i]->lowered),
+            };
     /* Slots first (conditions, then outputs), in rule order. */
     for (size_t i = 0; i < p->nrules; i++) {
         struct capture_walk c = {.p = p, .r = &p->rules[i]};
@@ -457,8 +526,10 @@ int plan_policy(struct ruleset *rs, struct plan *out)
             if (!plan_group_has_rule(&p->groups[gi], i))
                 continue;
             struct atom_walk w = {.p = p, .events = &p->groups[gi].events};
-            ast_foreach_cmp(p->rules[i].rule->lowered, _use_atom, &w);
+            ast_foreach_cmp(p->rules[i].expr, _use_atom, &w);
         }
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        _plan_gates(p, &p->groups[gi]);
     for (size_t i = 0; i < p->natoms; i++) {
         struct plan_atom *a = &p->atoms[i];
         if (a->uses >= 2)
@@ -491,6 +562,8 @@ size_t plan_profile_entries(const struct plan *p)
 
 void plan_free(struct plan *p)
 {
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        free(p->groups[gi].gates);
     free(p->needles);
     free(p->sets);
     free(p->atoms);

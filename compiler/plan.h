@@ -74,8 +74,9 @@ struct plan_atom {
     const struct ast_node *cmp;
     const char *key; /* canonical text (ast_to_string) */
     enum plan_atom_kind kind;
-    size_t uses;                  /* references from rule functions */
-    long memo;                    /* memo bit in the event, or -1 */
+    size_t uses; /* references from rule functions and program gates */
+    bool gate;   /* some program decides it before calling rules: unit 0 has it too */
+    long memo;   /* memo bit in the event, or -1 */
     const struct plan_slot *slot; /* NULL for header fields, evt.type, evt.res */
     /* PLAN_ATOM_STR: the constants the slot can hold (split_value_fits), and
      * the set maps deciding `in` (set), startswith lists (set) and pmatch
@@ -89,12 +90,31 @@ struct plan_atom {
 
 struct plan_rule {
     struct rs_rule *rule;
+    /* The lowered condition with the operands of AND and OR in the order the kernel tests
+     * them (order.c): what the rule functions evaluate. */
+    const struct ast_node *expr;
     struct ptr_vec slots; /* const struct plan_slot *: what the capture fills */
 };
+
+/* A gate of a program: a cheap atom that many of its rules test at their top level (a conjunct
+ * of the rule's AND). The program decides it once and does not call the rules it rules out:
+ * those with the atom as a conjunct when it is no, those with its negation when it is yes. The
+ * cost of an event then grows with the rules that survive its gates, not with the group. */
+struct plan_gate {
+    const struct plan_atom *atom;
+    uint64_t *kill_no;  /* rules with the atom as a conjunct */
+    uint64_t *kill_yes; /* rules with `not atom` as a conjunct */
+};
+
+/* Atoms cheaper than this (ns, order.c's estimate) gate programs. */
+#define PLAN_GATE_MAX_COST 25
 
 struct plan_group {
     uint64_t *rules;       /* bitmask over plan rules */
     struct ptr_vec events; /* const struct evttype * */
+    struct plan_gate *gates;
+    size_t ngates;
+    size_t ngated_atoms; /* distinct atoms among the gates */
 };
 
 struct plan {

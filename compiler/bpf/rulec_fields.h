@@ -465,6 +465,8 @@ static __always_inline long rulec__snprintf_status(long n, __u32 size)
 struct rulec_event_sock {
     struct rulec_sockinfo si;
     struct rulec_falco_tuple t;
+    long st;     /* rulec_event_socket's status for this event */
+    __u32 valid; /* computed for the current event: rulec_begin clears it */
 };
 
 RULEC_GLOBAL struct {
@@ -482,18 +484,35 @@ __noinline long rulec_event_socket(__u32 id, long fd)
     struct rulec_event_sock *es = bpf_map_lookup_elem(&rulec_sock_scratch, &zero);
     if (!es)
         return RULEC_E_FAULT;
+    /* Once per event, for all the socket fields a program reads. */
+    if (es->valid)
+        return es->st;
     __builtin_memset(es, 0, sizeof(*es));
-    if (fd < 0)
-        return fd == -1 ? RULEC_E_NOENT : RULEC_E_FAULT;
-    long st = rulec_fd_sockinfo(rulec_current(), fd, &es->si);
-    if (st < 0)
-        return st;
-    enum rulec_sock_role role = (id == RULEC_NR_ACCEPT || id == RULEC_NR_ACCEPT4 ||
-                                 id == RULEC_NR_LISTEN || id == RULEC_NR_BIND)
-                                    ? RULEC_ROLE_SERVER
-                                    : RULEC_ROLE_CLIENT;
-    return rulec_sock_falco_tuple(&es->si, role, &es->t);
+    long st = fd == -1 ? RULEC_E_NOENT : RULEC_E_FAULT;
+    if (fd >= 0)
+        st = rulec_fd_sockinfo(rulec_current(), fd, &es->si);
+    if (st >= 0) {
+        enum rulec_sock_role role = (id == RULEC_NR_ACCEPT || id == RULEC_NR_ACCEPT4 ||
+                                     id == RULEC_NR_LISTEN || id == RULEC_NR_BIND)
+                                        ? RULEC_ROLE_SERVER
+                                        : RULEC_ROLE_CLIENT;
+        st = rulec_sock_falco_tuple(&es->si, role, &es->t);
+    }
+    es->st = st;
+    es->valid = 1;
+    return st;
 }
+
+/* A new event: the socket of the previous one is not this one's. */
+static __always_inline void rulec_event_socket_reset(void)
+{
+    __u32 zero = 0;
+    struct rulec_event_sock *es = bpf_map_lookup_elem(&rulec_sock_scratch, &zero);
+    if (es)
+        es->valid = 0;
+}
+#else
+static __always_inline void rulec_event_socket_reset(void) {}
 #endif
 
 /* The socket of the event as copies of the map's: status < 0 when there is none. */

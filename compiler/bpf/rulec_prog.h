@@ -135,6 +135,9 @@ static __always_inline struct rulec_event *rulec_begin(struct rulec_cx *cx, stru
         e->atom_two[i] = 0;
     }
     rulec_fill_header(cx, regs, &e->hdr);
+#ifdef RULEC_USES_SOCKET
+    rulec_event_socket_reset();
+#endif
     rulec_count(RULEC_CNT_EVENTS);
     return e;
 }
