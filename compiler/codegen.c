@@ -98,7 +98,8 @@ static void _prototypes(const struct plan *p, struct strbuf *c)
             strbuf_printf(c, "__noinline int rulec_slot%zu_hash(void);\n", i);
     }
     if (p->nneedles)
-        strbuf_puts(c, "__noinline int rulec_contains(__u32 slot, __u32 needle);\n");
+        strbuf_puts(
+            c, "__noinline int rulec_find(__u32 slot, __u32 needle, __u32 from, __u32 end);\n");
     for (size_t i = 0; i < p->nrules; i++)
         for (size_t gi = 0; gi < p->ngroups; gi++)
             if (plan_group_has_rule(&p->groups[gi], i))
@@ -117,7 +118,7 @@ static void _slot_btf(const struct plan *p, struct strbuf *out)
             strbuf_printf(out, " + rulec_slot%zu_hash()", i);
     }
     if (p->nneedles)
-        strbuf_puts(out, " + rulec_contains(0, 0)");
+        strbuf_puts(out, " + rulec_find(0, 0, 0, 0)");
     strbuf_puts(out, ";\n}\n\n");
 }
 
@@ -171,14 +172,17 @@ static void _needles(const struct plan *p, struct strbuf *c)
         strbuf_puts(c, "}},\n");
     }
     strbuf_puts(c, "};\n\n");
-    strbuf_puts(c, "__noinline int rulec_contains(__u32 slot, __u32 needle)\n{\n" CG_EVENT_LOOKUP
-                   "    if (!e || needle >= RULEC_NNEEDLES ||\n"
-                   "        slot > sizeof(*e) - sizeof(struct rulec_slot_hdr) - RULEC_PATH_MAX - "
-                   "RULEC_NEEDLE_SLACK)\n"
-                   "        return 0;\n"
-                   "    const struct rulec_slot_hdr *h = (const void *)e + slot;\n"
-                   "    return rulec_str_contains((const __u8 *)(h + 1), h->len, "
-                   "&rulec_needles[needle]);\n}\n\n");
+    strbuf_puts(
+        c, "/* The first position >= from where the constant lies in the slot's value, before "
+           "end\n * (the value's end when larger), or -1. */\n"
+           "__noinline int rulec_find(__u32 slot, __u32 needle, __u32 from, __u32 "
+           "end)\n{\n" CG_EVENT_LOOKUP "    if (!e || needle >= RULEC_NNEEDLES ||\n"
+           "        slot > sizeof(*e) - sizeof(struct rulec_slot_hdr) - RULEC_PATH_MAX - "
+           "RULEC_NEEDLE_SLACK)\n"
+           "        return -1;\n"
+           "    const struct rulec_slot_hdr *h = (const void *)e + slot;\n"
+           "    return rulec_str_find((const __u8 *)(h + 1), from, end < h->len ? end : h->len,\n"
+           "                          &rulec_needles[needle]);\n}\n\n");
 }
 
 static void _slots(const struct plan *p, struct strbuf *c)

@@ -94,6 +94,31 @@ static void _set_lookup(struct strbuf *sb, const struct plan_atom *a, size_t si,
     strbuf_printf(sb, "bpf_map_lookup_elem(&rulec_set%zu, %s) != 0", a->set, data);
 }
 
+/* glob with '*' only: the prefix, the suffix, then the middle pieces found in order between
+ * them (the leftmost match of each leaves the most room for the next, so this is exact). */
+static void _glob(struct strbuf *sb, const struct plan_atom *a, const char *data, uint32_t size)
+{
+    const struct split_glob *g = &a->glob;
+    strbuf_printf(sb, "({ RULEC_NODEBUG int ok_ = h_->len >= %zu", g->prefix.len + g->suffix.len);
+    if (g->prefix.len) {
+        strbuf_puts(sb, " && ");
+        _word_compare(sb, data, g->prefix.text, g->prefix.len, true);
+    }
+    if (g->suffix.len) {
+        strbuf_printf(sb, " && rulec_endswith(%s, h_->len, %u, ", data, size);
+        cg_c_string(sb, g->suffix.text, g->suffix.len);
+        strbuf_printf(sb, ", %zu)", g->suffix.len);
+    }
+    strbuf_printf(sb, "; RULEC_NODEBUG int pos_ = %zu; ", g->prefix.len);
+    for (size_t i = 0; i < g->nmiddle; i++)
+        strbuf_printf(
+            sb,
+            "if (ok_) { pos_ = rulec_find(%u, %zu, pos_, h_->len - %zu); ok_ = pos_ >= 0; "
+            "pos_ += %zu; } ",
+            a->slot->offset, a->glob_needles[i], g->suffix.len, g->middle[i].len);
+    strbuf_puts(sb, "ok_; })");
+}
+
 static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
 {
     size_t si = plan_slot_index(p, a->slot);
@@ -105,12 +130,13 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
     if (op == OP_CONTAINS || op == OP_ICONTAINS) {
         /* A needle found in a truncated value's prefix is there: yes; not found, maybe. */
         if (rhs->nvalues)
-            strbuf_printf(sb,
-                          "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? "
-                          "rulec_contains(%u, %zu) : st_ == RULEC_SLOT_TRUNCATED ? "
-                          "(rulec_contains(%u, %zu) ? 1 : 2) : st_ == RULEC_SLOT_NONE ? 0 : 2; "
-                          "})",
-                          si, a->slot->offset, a->needle, a->slot->offset, a->needle);
+            strbuf_printf(
+                sb,
+                "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? "
+                "rulec_find(%u, %zu, 0, 0xffff) >= 0 : st_ == RULEC_SLOT_TRUNCATED ? "
+                "(rulec_find(%u, %zu, 0, 0xffff) >= 0 ? 1 : 2) : st_ == RULEC_SLOT_NONE ? "
+                "0 : 2; })",
+                si, a->slot->offset, a->needle, a->slot->offset, a->needle);
         else
             strbuf_printf(sb,
                           "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK || st_ "
@@ -167,6 +193,9 @@ static void _str_atom(const struct plan *p, struct strbuf *sb, const struct plan
         strbuf_printf(sb, "rulec_endswith(%s, h_->len, %u, ", data, size);
         cg_c_string(sb, rhs->values[0].text, rhs->values[0].len);
         strbuf_printf(sb, ", %zu)", rhs->values[0].len);
+        break;
+    case OP_GLOB:
+        _glob(sb, a, data, size);
         break;
     case OP_PMATCH:
         if (a->set == PLAN_NO_SET)

@@ -196,8 +196,7 @@ double order_atom_cost(const struct ast_node *cmp)
     return _atom(cmp, &k).cost;
 }
 
-static struct ast_node *_order(struct arena *arena, const struct ast_node *n,
-                               const struct known *k)
+static struct ast_node *_order(struct arena *arena, const struct ast_node *n, const struct known *k)
 {
     struct ast_node *out = ast_clone(arena, n);
     if (n->kind == AST_NOT) {

@@ -218,6 +218,11 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
         if (a->fit.nvalues && a->fit.kind != RHS_VALUE)
             a->set = _set(p, PLAN_SET_PREFIX, size, a->fit.values, a->fit.nvalues, NULL);
         break;
+    case OP_GLOB:
+        split_glob_pieces(&a->cmp->cmp.rhs.values[0], &a->glob);
+        for (size_t i = 0; i < a->glob.nmiddle; i++)
+            a->glob_needles[i] = _needle(p, &a->glob.middle[i], false);
+        break;
     case OP_CONTAINS:
     case OP_ICONTAINS:
         if (a->fit.nvalues) {

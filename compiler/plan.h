@@ -23,6 +23,7 @@
 
 #include "compiler/kfields.h"
 #include "compiler/ruleset.h"
+#include "compiler/split.h"
 #include "core/ast.h"
 
 struct plan_slot {
@@ -86,6 +87,9 @@ struct plan_atom {
     size_t hset;    /* PLAN_SET_HASH of `set`'s strings, or PLAN_NO_SET */
     size_t argtest; /* PLAN_ATOM_SYSARG: rulec_argtest<N> */
     size_t needle;  /* OP_CONTAINS, OP_ICONTAINS: its entry in the needle table */
+    /* OP_GLOB: the pattern's pieces, the middle ones in the needle table. */
+    struct split_glob glob;
+    size_t glob_needles[SPLIT_GLOB_PIECES];
 };
 
 struct plan_rule {

@@ -79,6 +79,39 @@ static bool _values_ipv4_text(const struct ast_node *cmp)
 
 /* evt.arg.NAME of a flag or number argument against text: decided from the register when, for
  * every syscall with that argument, the text Falco prints can be turned into bit tests. */
+int split_glob_pieces(const struct ast_value *pattern, struct split_glob *out)
+{
+    const char *t = pattern->text;
+    size_t n = pattern->len, start = 0;
+    if (memchr(t, '\0', n) || !memchr(t, '*', n))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == '?' || t[i] == '[' || t[i] == '\\')
+            return -1; /* fnmatch's other forms stay in userspace */
+    struct split_glob g = {.nmiddle = 0};
+    bool first = true;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && t[i] != '*')
+            continue;
+        struct ast_value piece = {.text = t + start, .len = i - start};
+        if (piece.len > SPLIT_NEEDLE_MAX)
+            return -1;
+        if (first)
+            g.prefix = piece;
+        else if (i == n)
+            g.suffix = piece;
+        else if (piece.len && g.nmiddle == SPLIT_GLOB_PIECES)
+            return -1;
+        else if (piece.len)
+            g.middle[g.nmiddle++] = piece;
+        first = false;
+        start = i + 1;
+    }
+    if (out)
+        *out = g;
+    return 0;
+}
+
 enum ast_op split_sysarg_op(enum ast_op op)
 {
     return op == OP_NE || op == OP_IN ? OP_EQ : op;
@@ -144,6 +177,9 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
         return _values_fit(cmp, kf->size, 0);
     case OP_PMATCH:
         return kf->normalized_path && _values_normalized(cmp) && _values_fit(cmp, kf->size, 1);
+    case OP_GLOB:
+        return kf->size == SPLIT_CONTAINS_SLOT && cmp->cmp.rhs.kind == RHS_VALUE &&
+               cmp->cmp.rhs.nvalues == 1 && split_glob_pieces(&cmp->cmp.rhs.values[0], NULL) >= 0;
     case OP_CONTAINS:
     case OP_ICONTAINS:
         /* A word-at-a-time search (rulec_str_contains) over the long string slots. */

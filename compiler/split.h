@@ -16,6 +16,19 @@
 #define SPLIT_CONTAINS_SLOT 256
 #define SPLIT_NEEDLE_MAX 64
 
+/* `glob` in the kernel: patterns whose only wildcard is '*' (fnmatch without flags, where '*'
+ * matches '/' too) are a prefix, the middle pieces found one after the other, and a suffix. */
+#define SPLIT_GLOB_PIECES 6
+struct split_glob {
+    struct ast_value prefix, suffix; /* before the first '*', after the last */
+    struct ast_value middle[SPLIT_GLOB_PIECES];
+    size_t nmiddle;
+};
+
+/* Fills out (when not NULL) and returns 0 when the pattern has that form
+ * and its pieces fit the kernel's needles; -1 otherwise. */
+int split_glob_pieces(const struct ast_value *pattern, struct split_glob *out);
+
 /* The most bit tests one evt.arg constant may turn into (core/sysargs.c, sysarg_terms). */
 #define SPLIT_MAX_ARG_TERMS 64
 

@@ -69,8 +69,9 @@ struct rulec_needle {
 struct rulec_contains {
     const __u8 *hay;
     const struct rulec_needle *n;
+    __u32 from; /* the first position tried */
     __u32 last; /* the last position the needle can start at */
-    int found;
+    int found;  /* the position found, or -1 */
 };
 
 /* The index of the lowest marked byte of m (bit 7 of a byte set), without a branch: the lowest
@@ -120,34 +121,46 @@ static long rulec__contains_step(__u32 w, void *ctx)
     struct rulec_contains *c = ctx;
     if (w * 8 > c->last)
         return 1;
+    if (w * 8 + 8 <= c->from)
+        return 0;
     __u64 fold = -(__u64)(c->n->fold != 0);
     __u64 x = ((const __u64 *)c->hay)[w & (RULEC_PATH_MAX / 8 - 1)];
     __u64 m = rulec_bytes_eq(rulec__maybe_fold(x, fold), (__u8)c->n->w[0]);
+    if (w * 8 < c->from)
+        m &= ~0ULL << (8 * (c->from - w * 8)); /* positions before from */
     for (__u32 k = 0; k < 8 && m; k++) {
         __u32 p = w * 8 + rulec__lowest_byte(m);
         m &= m - 1;
         if (p > c->last)
             return 1;
         if (rulec__needle_at(c->hay, p, c->n, fold)) {
-            c->found = 1;
+            c->found = (int)p;
             return 1;
         }
     }
     return 0;
 }
 
-/* Falco's `contains` (and `icontains` with n->fold) on a zero-padded string of len bytes,
- * followed by RULEC_NEEDLE_SLACK readable bytes. */
+/* The first position p >= from where the needle lies inside hay[0, end), or -1: hay is a
+ * zero-padded string followed by RULEC_NEEDLE_SLACK readable bytes. Falco's `contains` (and
+ * `icontains`, n->fold) is a find from 0 to the value's end; a glob's middle pieces are finds
+ * one after the other. */
+static __always_inline int rulec_str_find(const __u8 *hay, __u32 from, __u32 end,
+                                          const struct rulec_needle *n)
+{
+    if (end > RULEC_PATH_MAX || from > end || n->len > end - from)
+        return -1;
+    if (n->len == 0)
+        return (int)from;
+    struct rulec_contains c = {.hay = hay, .n = n, .from = from, .last = end - n->len, .found = -1};
+    RULEC_LOOP(RULEC_PATH_MAX / 8, rulec__contains_step, &c);
+    return c.found;
+}
+
 static __always_inline int rulec_str_contains(const __u8 *hay, __u32 len,
                                               const struct rulec_needle *n)
 {
-    if (n->len == 0)
-        return 1;
-    if (n->len > len || len > RULEC_PATH_MAX)
-        return 0;
-    struct rulec_contains c = {.hay = hay, .n = n, .last = len - n->len, .found = 0};
-    RULEC_LOOP(RULEC_PATH_MAX / 8, rulec__contains_step, &c);
-    return c.found;
+    return rulec_str_find(hay, 0, len, n) >= 0;
 }
 
 /* The index of the last '/' in path[0, len) (zero-padded after len), or -1: a word at a time
