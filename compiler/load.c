@@ -546,13 +546,13 @@ static bool _exceptions(struct loader *ld, const struct ynode *item, bool append
 
 /* ---- rules ------------------------------------------------------------------------- */
 
-static bool _priority(struct loader *ld, const struct ynode *item, enum priority *out)
+static bool _priority(struct loader *ld, const struct ynode *item, enum alert_priority *out)
 {
     const char *name = NULL;
     if (!_str(ld, item, "priority", 0, &name))
         return false;
-    *out = priority_from_name(name);
-    if (*out == PRIO_MAX)
+    *out = priority_parse(name);
+    if (*out == ALERT_PRIO_MAX)
         return _fail(ld, ynode_get(item, "priority", NULL), "Invalid priority");
     return true;
 }

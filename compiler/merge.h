@@ -92,7 +92,7 @@ struct mrule_info {
     size_t ntags;
     struct mexception *exceptions;
     size_t nexceptions;
-    enum priority priority;
+    enum alert_priority priority;
     bool capture;
     uint32_t capture_duration;
     bool enabled;
