@@ -9,27 +9,7 @@
 #include "core/fields.h"
 #include "core/format.h"
 #include "core/interp.h"
-
-int check_parse_int(const char *text, long long *out)
-{
-    if (!text || !*text)
-        return -1;
-    errno = 0;
-    char *end = NULL;
-    const char *p = text;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    unsigned long long v;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-        v = strtoull(p + 2, &end, 16);
-    else
-        v = strtoull(p, &end, 10);
-    if (errno || !end || *end || end == p)
-        return -1;
-    *out = neg ? -(long long)v : (long long)v;
-    return 0;
-}
+#include "core/number.h"
 
 int check_parse_num(const struct field_def *def, const char *text, long long *out)
 {
@@ -40,7 +20,11 @@ int check_parse_num(const struct field_def *def, const char *text, long long *ou
         }
         return -1;
     }
-    return check_parse_int(text, out);
+    uint64_t v;
+    if (!text || number_parse(text, strlen(text), def && def->type == FT_INT, &v) < 0)
+        return -1;
+    *out = (long long)v;
+    return 0;
 }
 
 static bool _is_numeric(enum field_type t)
@@ -96,9 +80,9 @@ static bool _parse_ip(const char *text, bool net)
     memcpy(buf, text, n + 1);
     char *slash = strchr(buf, '/');
     if (slash) {
-        long long prefix;
+        uint64_t prefix;
         *slash = '\0';
-        if (check_parse_int(slash + 1, &prefix) < 0 || prefix < 0 || prefix > 128)
+        if (number_parse(slash + 1, strlen(slash + 1), false, &prefix) < 0 || prefix > 128)
             return false;
     } else if (net) {
         return false;
@@ -116,14 +100,19 @@ static void _check_value(struct checker *c, const struct ast_field *f, enum ast_
     if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
         t = FT_UINT;
     if (_is_numeric(t)) {
-        long long n;
-        if (check_parse_int(v->text, &n) < 0) {
+        /* read as the interpreter reads it, signed or not by the argument's own type
+         * (evt.rawarg.ID is unsigned though evt.rawarg is signed) */
+        struct number n;
+        uint64_t u;
+        bool is_signed = interp_field_type(f) == FT_INT;
+        if (number_scan(v->text, strlen(v->text), &n) < 0 || number_fit(&n, is_signed, &u) < 0) {
             diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
                         "'%s' is not a number (field '%s' is %s)", v->text, f->name,
                         field_type_name(t));
             return;
         }
-        if ((t == FT_PORT && (n < 0 || n > 65535)) || (t == FT_UINT && n < 0))
+        bool below_zero = n.negative && n.magnitude;
+        if ((t == FT_PORT && (below_zero || n.magnitude > 65535)) || (t == FT_UINT && below_zero))
             diag_report(c->diags, DIAG_RULEC_NEVER_TRUE, v->pos, c->rule->name,
                         "value %s is outside the range of field '%s' (%s)", v->text, f->name,
                         field_type_name(t));

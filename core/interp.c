@@ -63,6 +63,7 @@
 
 #include "core/arena.h"
 #include "core/format.h"
+#include "core/number.h"
 #include "core/strbuf.h"
 
 /* Backtracking budget per regex match; RE2 never backtracks, so a pattern
@@ -252,46 +253,10 @@ static int _bytecmp(const char *a, size_t al, const char *b, size_t bl)
 
 /* ---- numbers, addresses ------------------------------------------------ */
 
-/* Decimal with an optional sign, as libsinsp's sscanf("%lu"/"%ld") reads
- * it (a negative number given to an unsigned field wraps, like strtoul);
- * rulec also reads 0x hex. Leading blanks are skipped, trailing text is an
- * error. */
-static bool _parse_num(const char *s, size_t len, bool is_signed, uint64_t *out)
-{
-    size_t i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-        i++;
-    bool neg = false;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        neg = s[i++] == '-';
-    unsigned base = 10;
-    if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-        base = 16;
-        i += 2;
-    }
-    if (i >= len)
-        return false;
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        int d = text_hexval(s[i]);
-        if (d < 0 || (unsigned)d >= base)
-            return false;
-        if (v > (UINT64_MAX - (unsigned)d) / base)
-            return false;
-        v = v * base + (unsigned)d;
-    }
-    if (is_signed) {
-        if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
-            return false;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
-
 /* libsinsp's PT_PORT parser also takes service names (getservbyname). */
 static bool _parse_port(const char *s, size_t len, uint64_t *out)
 {
-    if (_parse_num(s, len, false, out))
+    if (number_parse(s, len, false, out) == 0)
         return true;
     char name[64];
     if (len == 0 || len >= sizeof(name))
@@ -331,7 +296,7 @@ static bool _parse_ip(const char *s, size_t len, bool want_net, struct ipval *ou
     if (slash) {
         uint64_t p;
         const char *ps = slash + 1;
-        if (!*ps || !_parse_num(ps, strlen(ps), false, &p) || p > bits)
+        if (number_parse(ps, strlen(ps), false, &p) < 0 || p > bits)
             return false;
         out->prefix = (uint8_t)p;
         out->net = true;
@@ -805,8 +770,9 @@ static void _parse_value(struct interp *it, struct atom *a, const struct ast_val
         break;
     case CT_INT:
     case CT_UINT: {
-        bool ok = a->ftype == FT_PORT ? _parse_port(r->c.s, r->c.len, &r->c.u)
-                                      : _parse_num(r->c.s, r->c.len, a->type == CT_INT, &r->c.u);
+        bool ok = a->ftype == FT_PORT
+                      ? _parse_port(r->c.s, r->c.len, &r->c.u)
+                      : number_parse(r->c.s, r->c.len, a->type == CT_INT, &r->c.u) == 0;
         if (!ok)
             _error(it, v->pos, "'%s' is not a number (field '%s' is numeric)", r->c.s, name);
         break;
@@ -1316,7 +1282,7 @@ static enum interp_result _coerce(enum ctype t, enum field_type ft, const struct
                 return INTERP_MAYBE;
             size_t len = v->str.ptr ? strnlen(v->str.ptr, v->str.len) : 0;
             bool ok = ft == FT_PORT ? _parse_port(v->str.ptr, len, &c->u)
-                                    : _parse_num(v->str.ptr, len, t == CT_INT, &c->u);
+                                    : number_parse(v->str.ptr, len, t == CT_INT, &c->u) == 0;
             return _tri(ok);
         }
         default:
