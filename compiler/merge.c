@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "core/strmap.h"
 
 /* Falco's messages (rule_loading_messages.h). */
 #define ERROR_NO_PREVIOUS_MACRO                                                                    \
@@ -25,65 +26,19 @@ static void _copy(void *dst, const void *src, size_t n)
 
 /* ---- names to items --------------------------------------------------------- */
 
-struct name_slot {
-    const char *name;
-    size_t len;
-    size_t value;
-};
-
-/* Open addressing: items are looked up by name for every definition, every
- * list item and every token of every condition. */
-struct name_index {
-    struct name_slot *slots;
-    size_t cap;
-    size_t n;
-};
-
-static size_t _hash(const char *s, size_t n)
+/* Items are looked up by name for every definition, every list item and
+ * every token of every condition: a hash map from name to index. */
+static bool _name_get(const struct strmap *ix, const char *s, size_t n, size_t *value)
 {
-    size_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
+    const struct strmap_entry *e = strmap_get(ix, s, n);
+    if (e)
+        *value = e->value.index;
+    return e != NULL;
 }
 
-static struct name_slot *_slot(struct name_slot *slots, size_t cap, const char *s, size_t n)
+static void _name_put(struct strmap *ix, const char *s, size_t value)
 {
-    size_t i = _hash(s, n) & (cap - 1);
-    while (slots[i].name && (slots[i].len != n || memcmp(slots[i].name, s, n) != 0))
-        i = (i + 1) & (cap - 1);
-    return &slots[i];
-}
-
-static bool _name_get(const struct name_index *ix, const char *s, size_t n, size_t *value)
-{
-    if (!ix->cap)
-        return false;
-    const struct name_slot *slot = _slot(ix->slots, ix->cap, s, n);
-    if (!slot->name)
-        return false;
-    *value = slot->value;
-    return true;
-}
-
-static void _name_put(struct arena *arena, struct name_index *ix, const char *s, size_t value)
-{
-    if (ix->n * 2 >= ix->cap) {
-        size_t cap = ix->cap ? ix->cap * 2 : 64;
-        struct name_slot *slots = arena_alloc(arena, cap * sizeof(*slots));
-        for (size_t i = 0; i < ix->cap; i++)
-            if (ix->slots[i].name)
-                *_slot(slots, cap, ix->slots[i].name, ix->slots[i].len) = ix->slots[i];
-        ix->slots = slots;
-        ix->cap = cap;
-    }
-    size_t n = strlen(s);
-    struct name_slot *slot = _slot(ix->slots, ix->cap, s, n);
-    if (!slot->name) {
-        *slot = (struct name_slot){.name = s, .len = n};
-        ix->n++;
-    }
-    slot->value = value;
+    strmap_put_str(ix, s, NULL)->value.index = value; /* arena-backed: never NULL */
 }
 
 /* ---- the collector ------------------------------------------------------------ */
@@ -119,11 +74,11 @@ struct merge {
     struct ptr_vec lists; /* Falco's indexed_vector: definition order */
     struct ptr_vec macros;
     struct ptr_vec rules;
-    struct name_index list_names;
-    struct name_index macro_names;
-    struct name_index rule_names;
-    struct name_index failed;
-    size_t cur_index; /* one counter for all items, as the collector's */
+    struct strmap list_names; /* name -> index in lists */
+    struct strmap macro_names;
+    struct strmap rule_names;
+    struct strmap failed; /* "kind:name" of items whose definition failed */
+    size_t cur_index;     /* one counter for all items, as the collector's */
 };
 
 struct merge *merge_of(struct ruleset *rs)
@@ -131,6 +86,10 @@ struct merge *merge_of(struct ruleset *rs)
     if (!rs->merge) {
         rs->merge = arena_alloc(rs->arena, sizeof(*rs->merge));
         rs->merge->rs = rs;
+        strmap_init(&rs->merge->list_names, rs->arena);
+        strmap_init(&rs->merge->macro_names, rs->arena);
+        strmap_init(&rs->merge->rule_names, rs->arena);
+        strmap_init(&rs->merge->failed, rs->arena);
     }
     return rs->merge;
 }
@@ -142,7 +101,7 @@ static const char *_failed_key(struct merge *m, const char *kind, const char *na
 
 void merge_item_failed(struct merge *m, const char *kind, const char *name)
 {
-    _name_put(m->rs->arena, &m->failed, _failed_key(m, kind, name), 1);
+    _name_put(&m->failed, _failed_key(m, kind, name), 1);
 }
 
 /* An append to an item whose own definition failed was already reported. */
@@ -153,7 +112,7 @@ static bool _has_failed(struct merge *m, const char *kind, const char *name)
     return _name_get(&m->failed, key, strlen(key), &v);
 }
 
-static void *_find(const struct ptr_vec *vec, const struct name_index *ix, const char *name)
+static void *_find(const struct ptr_vec *vec, const struct strmap *ix, const char *name)
 {
     size_t i;
     return _name_get(ix, name, strlen(name), &i) ? vec->items[i] : NULL;
@@ -219,7 +178,7 @@ int merge_define_list(struct merge *m, const struct mlist_info *info, struct dia
                          .index = index,
                          .visibility = m->cur_index++};
     if (!prev) {
-        _name_put(m->rs->arena, &m->list_names, l->name, m->lists.len);
+        _name_put(&m->list_names, l->name, m->lists.len);
         ptr_vec_push(m->rs->arena, &m->lists, l);
     }
     return 0;
@@ -252,7 +211,7 @@ int merge_define_macro(struct merge *m, const struct mmacro_info *info, struct d
                             .index = index,
                             .visibility = m->cur_index++};
     if (!prev) {
-        _name_put(m->rs->arena, &m->macro_names, mac->name, m->macros.len);
+        _name_put(&m->macro_names, mac->name, m->macros.len);
         ptr_vec_push(m->rs->arena, &m->macros, mac);
     }
     return 0;
@@ -437,7 +396,7 @@ int merge_define_rule(struct merge *m, const struct mrule_info *info, struct dia
     m->cur_index++;
     r->v.exceptions = ex;
     if (!prev) {
-        _name_put(m->rs->arena, &m->rule_names, r->v.name, m->rules.len);
+        _name_put(&m->rule_names, r->v.name, m->rules.len);
         ptr_vec_push(m->rs->arena, &m->rules, r);
     }
     return 0;
