@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "core/strmap.h"
+#include "core/utf8.h"
 
 /* An alias costs the size of what it names each time it is used: beyond this
  * many expanded nodes a file is an alias bomb, not a rules file. */
@@ -339,30 +340,6 @@ static bool _is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static size_t _utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | ((cp >> 18) & 0x07));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Decodes the double-quoted escape at p (p[0] == '\\') as libyaml does. */
 static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *esclen)
 {
@@ -396,7 +373,7 @@ static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *
             return false;
         cp = (cp << 4) | (uint32_t)v;
     }
-    *declen = _utf8_encode(cp, dec);
+    *declen = utf8_encode(cp, dec);
     *esclen = 2 + hex;
     return true;
 }

@@ -1,7 +1,7 @@
 /* Output templates: parsing (libsinsp eventformatter.cpp set_format and
  * the field grammar of filter/parser.cpp), rendering (filter checks'
  * tostring / rawval_to_string), JSON values (tojson / rawval_to_json /
- * extract_as_js) and the time and UTF-8 helpers alerts share.
+ * extract_as_js) and the time helpers alerts share.
  *
  * Template syntax, as libsinsp reads it:
  *  - A leading '*' only says "print <NA> for missing values"; Falco adds it
@@ -32,67 +32,13 @@
 #include <json-c/json.h>
 
 #include "core/interp.h"
+#include "core/utf8.h"
 
 /* STRPROPERTY_STORAGE_SIZE: libsinsp cuts list renderings and byte
  * buffers to fit a 1024-byte buffer. */
 #define FORMAT_PROPERTY_SIZE 1024
 /* A field name longer than this is not one. */
 #define FORMAT_MAX_NAME 256
-
-/* ---- UTF-8 ----------------------------------------------------------------- */
-
-int format_utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    int need;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        return -1; /* 80..c1, f5..ff never start a sequence */
-    }
-    /* Unicode 3.9 (Table 3-7): the first continuation byte has a range
-     * that depends on the lead byte, the others are 80..bf. */
-    for (int i = 1; i < need; i++) {
-        if (p + i >= end || p[i] < lo || p[i] > hi)
-            return -i;
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    return need;
-}
-
-void format_utf8_sanitize(struct strbuf *out, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    const unsigned char *run = p;
-    while (p < end) {
-        int n = format_utf8_seq(p, end);
-        if (n > 0) {
-            p += n;
-            continue;
-        }
-        strbuf_append(out, (const char *)run, (size_t)(p - run));
-        strbuf_append(out, "\xef\xbf\xbd", 3);
-        p += -n;
-        run = p;
-    }
-    strbuf_append(out, (const char *)run, (size_t)(p - run));
-}
 
 /* ---- time ---------------------------------------------------------------- */
 
@@ -347,7 +293,7 @@ void format_value_text(struct strbuf *out, const struct ast_field *field,
 static struct json_object *_json_string(const char *s, size_t len)
 {
     struct strbuf sb = {0};
-    format_utf8_sanitize(&sb, s, len);
+    utf8_sanitize(&sb, s, len);
     struct json_object *o = json_object_new_string_len(sb.data ? sb.data : "", (int)sb.len);
     strbuf_free(&sb);
     return o;

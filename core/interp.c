@@ -65,6 +65,7 @@
 #include "core/format.h"
 #include "core/number.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 /* Backtracking budget per regex match; RE2 never backtracks, so a pattern
  * that exhausts it is undecided (MAYBE), not a non-match. */
@@ -317,27 +318,6 @@ static bool _in_net(const uint8_t *addr, const struct ipval *net)
     return (addr[full] & mask) == (net->a[full] & mask);
 }
 
-/* ---- UTF-8 for regex subjects ---------------------------------------- */
-
-/* Drops an incomplete trailing sequence of a truncated prefix: the real
- * value continues it, so it is not invalid. */
-static size_t _utf8_cut_partial(const char *s, size_t len)
-{
-    size_t i = len;
-    unsigned back = 0;
-    while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-        i--;
-        back++;
-    }
-    if (i == 0)
-        return len;
-    unsigned char lead = (unsigned char)s[i - 1];
-    unsigned need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    if (need > 1 && back + 1 < need)
-        return i - 1;
-    return len;
-}
-
 /* ---- compile ----------------------------------------------------------- */
 
 static void _error(struct interp *it, struct src_pos pos, const char *fmt, ...)
@@ -515,7 +495,7 @@ static const char *_regex_translate(const char *p, size_t len, struct strbuf *ou
         }
         if ((unsigned char)c >= 0x80) {
             /* one UTF-8 character is one atom */
-            int n = format_utf8_seq((const unsigned char *)p + i, (const unsigned char *)p + len);
+            int n = utf8_seq((const unsigned char *)p + i, (const unsigned char *)p + len);
             if (n < 0)
                 return "invalid UTF-8";
             strbuf_append(out, p + i, (size_t)n);
@@ -1383,9 +1363,9 @@ static enum interp_result _regex(struct interp *it, const struct cval *l, const 
         return INTERP_FALSE;
     size_t len = l->len;
     if (l->trunc)
-        len = _utf8_cut_partial(l->s, len);
+        len = utf8_cut_partial(l->s, len);
     it->san.len = 0;
-    format_utf8_sanitize(&it->san, l->s, len);
+    utf8_sanitize(&it->san, l->s, len);
     const char *subj = it->san.data ? it->san.data : "";
     uint32_t opts = PCRE2_ANCHORED;
     if (l->trunc)
