@@ -10,6 +10,7 @@
 #include "core/format.h"
 #include "core/interp.h"
 #include "core/number.h"
+#include "core/transform.h"
 
 int check_parse_num(const struct field_def *def, const char *text, long long *out)
 {
@@ -104,7 +105,7 @@ static void _check_value(struct checker *c, const struct ast_field *f, enum ast_
          * (evt.rawarg.ID is unsigned though evt.rawarg is signed) */
         struct number n;
         uint64_t u;
-        bool is_signed = interp_field_type(f) == FT_INT;
+        bool is_signed = transform_field_type(f) == FT_INT;
         if (number_scan(v->text, strlen(v->text), &n) < 0 || number_fit(&n, is_signed, &u) < 0) {
             diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
                         "'%s' is not a number (field '%s' is %s)", v->text, f->name,
