@@ -1,6 +1,5 @@
 #include "compiler/check.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "core/fields.h"
 #include "core/format.h"
 #include "core/interp.h"
+#include "core/ipaddr.h"
 #include "core/number.h"
 #include "core/transform.h"
 
@@ -72,26 +72,6 @@ struct checker {
     const struct rs_rule *rule;
 };
 
-static bool _parse_ip(const char *text, bool net)
-{
-    char buf[64];
-    size_t n = strlen(text);
-    if (n >= sizeof(buf))
-        return false;
-    memcpy(buf, text, n + 1);
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        uint64_t prefix;
-        *slash = '\0';
-        if (number_parse(slash + 1, strlen(slash + 1), false, &prefix) < 0 || prefix > 128)
-            return false;
-    } else if (net) {
-        return false;
-    }
-    unsigned char addr[16];
-    return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
-}
-
 /* Checks one value against the field's type: parse errors are errors;
  * values a field can never hold are RULEC_NEVER_TRUE warnings. */
 static void _check_value(struct checker *c, const struct ast_field *f, enum ast_op op,
@@ -124,7 +104,8 @@ static void _check_value(struct checker *c, const struct ast_field *f, enum ast_
                     "'%s' is not a boolean (true or false) for field '%s'", v->text, f->name);
         return;
     }
-    if ((t == FT_IPADDR || t == FT_IPNET) && !_parse_ip(v->text, false)) {
+    struct ipaddr ip;
+    if ((t == FT_IPADDR || t == FT_IPNET) && !ipaddr_parse(v->text, strlen(v->text), false, &ip)) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
                     "'%s' is not an IP address or network for field '%s'", v->text, f->name);
         return;
