@@ -48,11 +48,7 @@ static struct src_pos _pos(const struct loader *ld, const struct ynode *n)
 static void _vreport(struct loader *ld, enum diag_code code, const struct ynode *at,
                      const char *fmt, va_list ap)
 {
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
-    diag_report(ld->diags, code, _pos(ld, at), ld->item, "%s", msg);
-    free(msg);
+    diag_vreport(ld->diags, code, _pos(ld, at), ld->item, fmt, ap);
 }
 
 /* Reports a schema error (Falco's reader THROW) and returns false. */

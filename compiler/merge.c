@@ -26,19 +26,38 @@ static void _copy(void *dst, const void *src, size_t n)
 
 /* ---- names to items --------------------------------------------------------- */
 
-/* Items are looked up by name for every definition, every list item and
- * every token of every condition: a hash map from name to index. */
-static bool _name_get(const struct strmap *ix, const char *s, size_t n, size_t *value)
+/* Falco's indexed_vector: items in definition order, found by name. Items
+ * are looked up for every definition, every list item and every token of
+ * every condition. */
+struct named_vec {
+    struct ptr_vec vec;
+    struct strmap names; /* name -> position in vec */
+};
+
+static void _named_init(struct named_vec *v, struct arena *arena)
 {
-    const struct strmap_entry *e = strmap_get(ix, s, n);
+    strmap_init(&v->names, arena);
+}
+
+/* The position of the item called s[0..n), in *at. */
+static bool _named_at(const struct named_vec *v, const char *s, size_t n, size_t *at)
+{
+    const struct strmap_entry *e = strmap_get(&v->names, s, n);
     if (e)
-        *value = e->value.index;
+        *at = e->value.index;
     return e != NULL;
 }
 
-static void _name_put(struct strmap *ix, const char *s, size_t value)
+static void *_find(const struct named_vec *v, const char *name)
 {
-    strmap_put_str(ix, s, NULL)->value.index = value; /* arena-backed: never NULL */
+    size_t i;
+    return _named_at(v, name, strlen(name), &i) ? v->vec.items[i] : NULL;
+}
+
+static void _push(struct arena *arena, struct named_vec *v, const char *name, void *item)
+{
+    strmap_put_str(&v->names, name, NULL)->value.index = v->vec.len; /* arena: never NULL */
+    ptr_vec_push(arena, &v->vec, item);
 }
 
 /* ---- the collector ------------------------------------------------------------ */
@@ -71,12 +90,9 @@ struct m_rule {
 
 struct merge {
     struct ruleset *rs;
-    struct ptr_vec lists; /* Falco's indexed_vector: definition order */
-    struct ptr_vec macros;
-    struct ptr_vec rules;
-    struct strmap list_names; /* name -> index in lists */
-    struct strmap macro_names;
-    struct strmap rule_names;
+    struct named_vec lists;
+    struct named_vec macros;
+    struct named_vec rules;
     struct strmap failed; /* "kind:name" of items whose definition failed */
     size_t cur_index;     /* one counter for all items, as the collector's */
 };
@@ -86,9 +102,9 @@ struct merge *merge_of(struct ruleset *rs)
     if (!rs->merge) {
         rs->merge = arena_alloc(rs->arena, sizeof(*rs->merge));
         rs->merge->rs = rs;
-        strmap_init(&rs->merge->list_names, rs->arena);
-        strmap_init(&rs->merge->macro_names, rs->arena);
-        strmap_init(&rs->merge->rule_names, rs->arena);
+        _named_init(&rs->merge->lists, rs->arena);
+        _named_init(&rs->merge->macros, rs->arena);
+        _named_init(&rs->merge->rules, rs->arena);
         strmap_init(&rs->merge->failed, rs->arena);
     }
     return rs->merge;
@@ -101,21 +117,13 @@ static const char *_failed_key(struct merge *m, const char *kind, const char *na
 
 void merge_item_failed(struct merge *m, const char *kind, const char *name)
 {
-    _name_put(&m->failed, _failed_key(m, kind, name), 1);
+    strmap_put_str(&m->failed, _failed_key(m, kind, name), NULL);
 }
 
 /* An append to an item whose own definition failed was already reported. */
 static bool _has_failed(struct merge *m, const char *kind, const char *name)
 {
-    const char *key = _failed_key(m, kind, name);
-    size_t v;
-    return _name_get(&m->failed, key, strlen(key), &v);
-}
-
-static void *_find(const struct ptr_vec *vec, const struct strmap *ix, const char *name)
-{
-    size_t i;
-    return _name_get(ix, name, strlen(name), &i) ? vec->items[i] : NULL;
+    return strmap_get_str(&m->failed, _failed_key(m, kind, name)) != NULL;
 }
 
 static char *_item(struct merge *m, const char *kind, const char *name)
@@ -167,7 +175,7 @@ static uint64_t _pos_org(struct src_pos pos)
 
 int merge_define_list(struct merge *m, const struct mlist_info *info, struct diag_list *diags)
 {
-    struct m_list *prev = _find(&m->lists, &m->list_names, info->name);
+    struct m_list *prev = _find(&m->lists, info->name);
     struct m_list *l = prev ? prev : arena_alloc(m->rs->arena, sizeof(*l));
     size_t index = prev ? prev->index : m->cur_index;
     /* A redefinition replaces the list where it stood (define_info). */
@@ -178,15 +186,14 @@ int merge_define_list(struct merge *m, const struct mlist_info *info, struct dia
                          .index = index,
                          .visibility = m->cur_index++};
     if (!prev) {
-        _name_put(&m->list_names, l->name, m->lists.len);
-        ptr_vec_push(m->rs->arena, &m->lists, l);
+        _push(m->rs->arena, &m->lists, l->name, l);
     }
     return 0;
 }
 
 int merge_append_list(struct merge *m, const struct mlist_info *info, struct diag_list *diags)
 {
-    struct m_list *prev = _find(&m->lists, &m->list_names, info->name);
+    struct m_list *prev = _find(&m->lists, info->name);
     if (!prev)
         return _no_previous(m, "list", info->name, info->pos, ERROR_NO_PREVIOUS_LIST, diags);
     const char **items =
@@ -201,7 +208,7 @@ int merge_append_list(struct merge *m, const struct mlist_info *info, struct dia
 
 int merge_define_macro(struct merge *m, const struct mmacro_info *info, struct diag_list *diags)
 {
-    struct m_macro *prev = _find(&m->macros, &m->macro_names, info->name);
+    struct m_macro *prev = _find(&m->macros, info->name);
     struct m_macro *mac = prev ? prev : arena_alloc(m->rs->arena, sizeof(*mac));
     size_t index = prev ? prev->index : m->cur_index;
     *mac = (struct m_macro){.name = info->name,
@@ -211,15 +218,14 @@ int merge_define_macro(struct merge *m, const struct mmacro_info *info, struct d
                             .index = index,
                             .visibility = m->cur_index++};
     if (!prev) {
-        _name_put(&m->macro_names, mac->name, m->macros.len);
-        ptr_vec_push(m->rs->arena, &m->macros, mac);
+        _push(m->rs->arena, &m->macros, mac->name, mac);
     }
     return 0;
 }
 
 int merge_append_macro(struct merge *m, const struct mmacro_info *info, struct diag_list *diags)
 {
-    struct m_macro *prev = _find(&m->macros, &m->macro_names, info->name);
+    struct m_macro *prev = _find(&m->macros, info->name);
     if (!prev)
         return _no_previous(m, "macro", info->name, info->pos, ERROR_NO_PREVIOUS_MACRO, diags);
     prev->cond = _concat(m->rs->arena, prev->cond, info->cond);
@@ -372,7 +378,7 @@ static struct mexception *_checked_exceptions(struct merge *m, const struct mrul
 static struct m_rule *_prev_rule(struct merge *m, const struct mrule_info *info, int *err,
                                  struct diag_list *diags)
 {
-    struct m_rule *prev = _find(&m->rules, &m->rule_names, info->name);
+    struct m_rule *prev = _find(&m->rules, info->name);
     *err = 0;
     if (prev && prev->v.source[0] && info->source[0] && strcmp(prev->v.source, info->source)) {
         diag_report(diags, DIAG_LOAD_ERR_VALIDATE, info->pos, _item(m, "rule", info->name),
@@ -396,8 +402,7 @@ int merge_define_rule(struct merge *m, const struct mrule_info *info, struct dia
     m->cur_index++;
     r->v.exceptions = ex;
     if (!prev) {
-        _name_put(&m->rule_names, r->v.name, m->rules.len);
-        ptr_vec_push(m->rs->arena, &m->rules, r);
+        _push(m->rs->arena, &m->rules, r->v.name, r);
     }
     return 0;
 }
@@ -589,7 +594,7 @@ int merge_replace_rule(struct merge *m, const struct mrule_info *info, struct di
 
 int merge_enable_rule(struct merge *m, const struct mrule_info *info, struct diag_list *diags)
 {
-    struct m_rule *prev = _find(&m->rules, &m->rule_names, info->name);
+    struct m_rule *prev = _find(&m->rules, info->name);
     if (!prev)
         return _no_previous(m, "rule", info->name, info->pos,
                             "Rule has 'enabled' key but no rule by that name already exists",
@@ -943,7 +948,7 @@ static void _candidates_in(struct build *b, const char *s, size_t len, size_t af
         while (j < len && !_is_delim(s[j]))
             j++;
         size_t li;
-        if (j > i && _name_get(&b->m->list_names, s + i, j - i, &li))
+        if (j > i && _named_at(&b->m->lists, s + i, j - i, &li))
             _candidate(b, li, after);
         i = j;
     }
@@ -1010,17 +1015,17 @@ static void _build_lists(struct build *b)
 {
     struct merge *m = b->m;
     struct arena *a = m->rs->arena;
-    b->nlists = m->lists.len;
+    b->nlists = m->lists.vec.len;
     b->lists = arena_alloc(a, (b->nlists + 1) * sizeof(*b->lists));
     bool *used = arena_alloc(a, b->nlists + 1);
     for (size_t i = 0; i < b->nlists; i++) {
-        const struct m_list *ml = m->lists.items[i];
+        const struct m_list *ml = m->lists.vec.items[i];
         struct ptr_vec items = {0};
         for (size_t j = 0; j < ml->nitems; j++) {
             size_t ri;
             const struct m_list *ref = NULL;
-            if (_name_get(&m->list_names, ml->items[j], strlen(ml->items[j]), &ri))
-                ref = m->lists.items[ri];
+            if (_named_at(&m->lists, ml->items[j], strlen(ml->items[j]), &ri))
+                ref = m->lists.vec.items[ri];
             if (ref && ref->index < ml->visibility) {
                 used[ri] = true;
                 for (size_t k = 0; k < ref->nitems; k++)
@@ -1057,18 +1062,18 @@ static void _build_macros(struct build *b)
 {
     struct merge *m = b->m;
     struct ruleset *rs = m->rs;
-    rs->nmacros = m->macros.len;
+    rs->nmacros = m->macros.vec.len;
     rs->macros = arena_alloc(rs->arena, (rs->nmacros + 1) * sizeof(*rs->macros));
     for (size_t i = 0; i < rs->nmacros; i++) {
-        const struct m_macro *mm = m->macros.items[i];
+        const struct m_macro *mm = m->macros.vec.items[i];
         struct rs_macro *mac = arena_alloc(rs->arena, sizeof(*mac));
         mac->name = mm->name;
         mac->pos = mm->pos;
         mac->index = i;
         /* Definition order is index order: the visible macros are a prefix. */
         size_t vis = 0;
-        while (vis < m->macros.len &&
-               ((const struct m_macro *)m->macros.items[vis])->index < mm->visibility)
+        while (vis < m->macros.vec.len &&
+               ((const struct m_macro *)m->macros.vec.items[vis])->index < mm->visibility)
             vis++;
         mac->visibility = vis;
         mac->condition = _condition(b, mm->cond, NULL, mm->anchor);
@@ -1106,10 +1111,10 @@ static void _build_rules(struct build *b)
 {
     struct merge *m = b->m;
     struct ruleset *rs = m->rs;
-    rs->nrules = m->rules.len;
+    rs->nrules = m->rules.vec.len;
     rs->rules = arena_alloc(rs->arena, (rs->nrules + 1) * sizeof(*rs->rules));
     for (size_t i = 0; i < rs->nrules; i++) {
-        const struct m_rule *mr = m->rules.items[i];
+        const struct m_rule *mr = m->rules.vec.items[i];
         const struct mrule_info *v = &mr->v;
         struct rs_rule *r = arena_alloc(rs->arena, sizeof(*r));
         *r = (struct rs_rule){

@@ -50,12 +50,10 @@ static void _error(struct parser *p, enum diag_code code, size_t at, const char 
     p->failed = true;
     if (!p->diags)
         return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_vreport(p->diags, code, text_map_pos(p->map, at), NULL, fmt, ap);
     va_end(ap);
-    diag_report(p->diags, code, text_map_pos(p->map, at), NULL, "%s", msg);
 }
 
 static bool _alpha(char c)

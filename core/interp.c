@@ -100,12 +100,10 @@ static void _error(struct interp *it, struct src_pos pos, const char *fmt, ...)
     it->failed = true;
     if (!it->diags)
         return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_vreport(it->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, pos, it->item, fmt, ap);
     va_end(ap);
-    diag_report(it->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, pos, it->item, "%s", msg);
 }
 
 static struct regex *_compile_regex(struct interp *it, const struct ast_value *v)
