@@ -82,8 +82,7 @@ struct interp {
     struct regex_scratch *rx;
     struct scratch lhs, rhs, tmp; /* transformed values; fnmatch subjects */
     struct compare_ctx cx;
-    struct compare_rhs *rtmp; /* right-hand field values, coerced */
-    size_t rtmp_cap;
+    struct scratch rtmp; /* right-hand field values, coerced: struct compare_rhs[] */
     /* compile-time only */
     struct diag_list *diags;
     const char *item;
@@ -377,7 +376,7 @@ void interp_free(struct interp **interp)
     scratch_free(&it->lhs);
     scratch_free(&it->rhs);
     scratch_free(&it->tmp);
-    free(it->rtmp);
+    scratch_free(&it->rtmp);
     arena_free(&it->arena);
     free(it);
     *interp = NULL;
@@ -517,21 +516,6 @@ static enum interp_result _multi(struct interp *it, const struct atom *a,
     return res;
 }
 
-static int _rtmp_reserve(struct interp *it, size_t n)
-{
-    if (n <= it->rtmp_cap)
-        return 0;
-    size_t cap = it->rtmp_cap ? it->rtmp_cap : 8;
-    while (cap < n)
-        cap *= 2;
-    struct compare_rhs *p = realloc(it->rtmp, cap * sizeof(*p));
-    if (!p)
-        return -ENOMEM;
-    it->rtmp = p;
-    it->rtmp_cap = cap;
-    return 0;
-}
-
 /* Coerces a right-hand field's value(s) into rs (as rvals without regex
  * or path components, which a field on the right cannot have). */
 static enum interp_result _rhs_field(struct interp *it, const struct atom *a, field_getter get,
@@ -547,9 +531,9 @@ static enum interp_result _rhs_field(struct interp *it, const struct atom *a, fi
     if (v.kind == FV_NONE)
         return INTERP_FALSE;
     size_t n = v.kind == FV_LIST ? v.nlist : 1;
-    if (_rtmp_reserve(it, n ? n : 1) < 0)
+    if (scratch_reserve(&it->rtmp, (n ? n : 1) * sizeof(struct compare_rhs)) < 0)
         return INTERP_MAYBE;
-    struct compare_rhs *dyn = it->rtmp;
+    struct compare_rhs *dyn = (struct compare_rhs *)(void *)it->rtmp.p; /* malloc'd: aligned */
     size_t k = 0;
     bool maybe = false;
     for (size_t i = 0; i < n; i++) {
