@@ -33,6 +33,16 @@ static bool _is_numeric(enum field_type t)
     return t == FT_INT || t == FT_UINT || t == FT_PORT || t == FT_RELTIME || t == FT_ABSTIME;
 }
 
+/* The type operators and constants are checked against: the catalogue's,
+ * or a number after a final len(). (The interpreter uses each evt.arg's own
+ * type, core/transform.h; check still uses the field's.) */
+static enum field_type _type(const struct ast_field *f)
+{
+    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
+        return FT_UINT;
+    return f->def->type;
+}
+
 /* Which operators each type accepts (libsinsp's per-type operator sets). */
 static bool _op_allowed(enum field_type t, enum ast_op op)
 {
@@ -77,9 +87,7 @@ struct checker {
 static void _check_value(struct checker *c, const struct ast_field *f, enum ast_op op,
                          const struct ast_value *v)
 {
-    enum field_type t = f->def->type;
-    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
-        t = FT_UINT;
+    enum field_type t = _type(f);
     if (_is_numeric(t)) {
         /* read as the interpreter reads it, signed or not by the argument's own type
          * (evt.rawarg.ID is unsigned though evt.rawarg is signed) */
@@ -129,9 +137,7 @@ static void _check_cmp(struct checker *c, const struct ast_node *n)
     const struct ast_field *f = &n->cmp.lhs;
     if (!f->def)
         return;
-    enum field_type t = f->def->type;
-    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
-        t = FT_UINT;
+    enum field_type t = _type(f);
     if (!_op_allowed(t, n->cmp.op)) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.op_pos, c->rule->name,
                     "operator '%s' cannot be used on field '%s' of type %s", ast_op_name(n->cmp.op),
