@@ -553,19 +553,6 @@ static bool _priority(struct loader *ld, const struct ynode *item, enum alert_pr
     return true;
 }
 
-/* trim(output): Falco strips blanks around a defined rule's output. */
-static struct mtext _trim(struct mtext t)
-{
-    while (t.len && strchr(" \t\n\v\f\r", t.s[t.len - 1]) && t.s[t.len - 1])
-        t.len--;
-    while (t.len && strchr(" \t\n\v\f\r", t.s[0]) && t.s[0]) {
-        t.s++;
-        t.org++;
-        t.len--;
-    }
-    return t;
-}
-
 static bool _define_rule(struct loader *ld, const struct ynode *item, struct mrule_info *v)
 {
     const struct ynode *ck = NULL;
@@ -585,7 +572,7 @@ static bool _define_rule(struct loader *ld, const struct ynode *item, struct mru
         !_tags(ld, item, &v->tags, &v->ntags) ||
         !_exceptions(ld, item, false, &v->exceptions, &v->nexceptions))
         return false;
-    v->output = _trim(v->output);
+    v->output = merge_trim(v->output, " \t\n\v\f\r"); /* trim(output) */
     v->has = ~0u;
     return merge_define_rule(ld->m, v, ld->diags) == 0;
 }

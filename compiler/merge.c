@@ -163,6 +163,19 @@ static struct mtext _mtext_const(struct arena *arena, const char *s, uint64_t or
     return (struct mtext){.s = arena_strdup(arena, s), .org = o, .len = len};
 }
 
+struct mtext merge_trim(struct mtext t, const char *blanks)
+{
+    /* strchr also finds the terminating NUL: a NUL byte is not a blank */
+    while (t.len && t.s[t.len - 1] && strchr(blanks, t.s[t.len - 1]))
+        t.len--;
+    while (t.len && t.s[0] && strchr(blanks, t.s[0])) {
+        t.s++;
+        t.org++;
+        t.len--;
+    }
+    return t;
+}
+
 static bool _mtext_is(struct mtext t, const char *s)
 {
     return t.len == strlen(s) && (!t.len || memcmp(t.s, s, t.len) == 0);
@@ -236,6 +249,9 @@ int merge_append_macro(struct merge *m, const struct mmacro_info *info, struct d
 
 /* ---- exceptions: rule_loader_collector.cpp validate_exception_info -------------- */
 
+/* normalize_comp: comps are compared and written without surrounding blanks. */
+static const char _comp_blanks[] = " \t\r\n";
+
 static const char *const _operators[] = {
     "exists",      "<=",       "<",     ">=",         ">",         "==",        "=",
     "!=",          "glob",     "iglob", "contains",   "icontains", "bcontains", "startswith",
@@ -276,19 +292,6 @@ static bool _is_list_op(struct mtext op)
     return _IN(op.s, op.len, list_ops) || _is_modifier_op(op);
 }
 
-/* normalize_comp: comps are compared and written without surrounding blanks. */
-static struct mtext _trim_comp(struct mtext t)
-{
-    while (t.len && strchr(" \t\r\n", t.s[t.len - 1]) && t.s[t.len - 1])
-        t.len--;
-    while (t.len && strchr(" \t\r\n", t.s[0]) && t.s[0]) {
-        t.s++;
-        t.org++;
-        t.len--;
-    }
-    return t;
-}
-
 static int _exception_error(struct merge *m, const struct mrule_info *r,
                             const struct mexception *ex, struct src_pos pos,
                             struct diag_list *diags, const char *msg)
@@ -316,7 +319,7 @@ static int _validate_fields_list(struct merge *m, const struct mrule_info *r, st
                                 "Fields and comps lists must have equal length");
     for (size_t i = 0; i < ex->comps.nitems; i++) {
         struct mentry *c = &ex->comps.items[i];
-        c->item = _trim_comp(c->item);
+        c->item = merge_trim(c->item, _comp_blanks);
         if (!_IN(c->item.s, c->item.len, _operators) && !_is_modifier_op(c->item))
             return _exception_error(m, r, ex, c->pos, diags,
                                     arena_printf(a, "'%.*s' is not a supported comparison operator",
@@ -336,7 +339,7 @@ static int _validate_field(struct merge *m, const struct mrule_info *r, struct m
     if (ex->comps.is_list)
         return _exception_error(m, r, ex, ex->comps.pos, diags,
                                 "Fields and comps must both be strings");
-    ex->comps.item = _trim_comp(ex->comps.item);
+    ex->comps.item = merge_trim(ex->comps.item, _comp_blanks);
     struct mtext c = ex->comps.item;
     if (!_mtext_is(c, "in") && !_mtext_is(c, "pmatch") && !_mtext_is(c, "intersects") &&
         !_is_modifier_op(c))

@@ -26,6 +26,10 @@ static inline uint64_t merge_org(const struct src_file *file, size_t offset)
     return ((uint64_t)file->index << 32) | (uint32_t)offset;
 }
 
+/* t without the leading and trailing bytes found in blanks (Falco trims
+ * outputs with " \t\n\v\f\r" and exception comps with " \t\r\n"). */
+struct mtext merge_trim(struct mtext t, const char *blanks);
+
 /* An exception's fields, comps or values entry: a string or a list of entries
  * (Falco's rule_exception_info::entry). valid as Falco's is_valid(). */
 struct mentry {
