@@ -3,7 +3,8 @@
  * in file order, one index counter for all of them, as
  * rule_loader_collector.cpp) and the compile step (lists expanded, exception
  * conditions built, lists substituted textually into every condition, as
- * rule_loader_compiler.cpp). Macros are left to resolve.c. */
+ * rule_loader_compiler.cpp: compiler/merge_build.c). Macros are left to
+ * resolve.c. */
 #pragma once
 
 #include <stdbool.h>
