@@ -60,6 +60,8 @@ int format_render(const struct format_template *tpl, field_getter get, void *ctx
 int format_render_sb(const struct format_template *tpl, field_getter get, void *ctx,
                      struct strbuf *out);
 
+/* ---- values (core/format_value.c) ---- */
+
 /* One value as libsinsp's tostring prints it (no width): <NA> when
  * missing; numbers in decimal (a few fields zero-padded or hex, as their
  * print format says); booleans true/false; IPv4 dotted, IPv6 as inet_ntop;

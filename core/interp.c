@@ -516,7 +516,7 @@ static enum interp_result _multi(struct interp *it, const struct atom *a,
     return res;
 }
 
-/* Coerces a right-hand field's value(s) into rs (as rvals without regex
+/* Coerces a right-hand field's value(s) into rs (as compare_rhs without a regex
  * or path components, which a field on the right cannot have). */
 static enum interp_result _rhs_field(struct interp *it, const struct atom *a, field_getter get,
                                      void *ctx, struct rhs_set *rs)
