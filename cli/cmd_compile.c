@@ -89,11 +89,16 @@ int cmd_compile(int argc, char **argv)
         {0, 0, 0, 0},
     };
     const char *out_path = NULL;
-    bool emit_c = false, strict = false, profile = false;
-    enum diag_format format = DIAG_FORMAT_TEXT;
+    bool emit_c = false, profile = false;
+    struct cli_diag_opts dopt = {.format = DIAG_FORMAT_TEXT};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:e:f:sh", options, NULL)) != -1) {
+        int taken = cli_diag_option("compile", opt, optarg, &dopt);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         switch (opt) {
         case 'o':
             out_path = optarg;
@@ -104,15 +109,6 @@ int cmd_compile(int argc, char **argv)
                 return EXIT_USAGE;
             }
             emit_c = true;
-            break;
-        case 'f':
-            if (cli_diag_format(optarg, &format) < 0) {
-                fprintf(stderr, "rulec compile: unknown format '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 's':
-            strict = true;
             break;
         case 'p':
             profile = true;
@@ -148,7 +144,7 @@ int cmd_compile(int argc, char **argv)
     struct codegen_options copts = {.sources_digest = digest, .profile = profile};
     if (codegen_policy(rs, &copts, &res, &diags) < 0 || diags.errors)
         goto out;
-    if (strict && diags.warnings)
+    if (dopt.strict && diags.warnings)
         goto out;
     if (emit_c) {
         fputs(res.c_source, stdout);
@@ -164,7 +160,7 @@ int cmd_compile(int argc, char **argv)
     status = EXIT_CLEAN;
 out:
     diag_sort(&diags);
-    diag_print(format == DIAG_FORMAT_TEXT ? stderr : stdout, &diags, format);
+    cli_diag_print(&dopt, &diags);
     if (status == EXIT_CLEAN && !emit_c)
         fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked\n", out_path, res.nrules,
                 res.nhooks);

@@ -2,6 +2,8 @@
  * the process exit status. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "core/diag.h"
 
 /* Exit statuses shared by lint and compile. */
@@ -11,12 +13,22 @@ enum {
     EXIT_USAGE = 2,
 };
 
-/* --format text|json|sarif for lint and compile; -1 when unknown. */
-int cli_diag_format(const char *name, enum diag_format *out);
+/* lint's and compile's shared options (cli/options.c). */
+struct cli_diag_opts {
+    enum diag_format format; /* --format text|json|sarif */
+    bool strict;             /* --strict: warnings fail too */
+};
+
+/* Takes getopt_long's opt when it is --format ('f', with its arg) or
+ * --strict ('s'). Returns 1 when it was, 0 for another option, -1 after
+ * printing "rulec CMD: unknown format ..." for a format it does not know. */
+int cli_diag_option(const char *cmd, int opt, const char *arg, struct cli_diag_opts *o);
+/* Prints diags in the chosen format: text to stderr, as a compiler's;
+ * JSON and SARIF to stdout, as the command's output for tools to read. */
+void cli_diag_print(const struct cli_diag_opts *o, const struct diag_list *diags);
 
 int cmd_lint(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
-int cmd_test(int argc, char **argv);

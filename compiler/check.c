@@ -1,6 +1,5 @@
 #include "compiler/check.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,27 +8,9 @@
 #include "core/fields.h"
 #include "core/format.h"
 #include "core/interp.h"
-
-int check_parse_int(const char *text, long long *out)
-{
-    if (!text || !*text)
-        return -1;
-    errno = 0;
-    char *end = NULL;
-    const char *p = text;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    unsigned long long v;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-        v = strtoull(p + 2, &end, 16);
-    else
-        v = strtoull(p, &end, 10);
-    if (errno || !end || *end || end == p)
-        return -1;
-    *out = neg ? -(long long)v : (long long)v;
-    return 0;
-}
+#include "core/ipaddr.h"
+#include "core/number.h"
+#include "core/transform.h"
 
 int check_parse_num(const struct field_def *def, const char *text, long long *out)
 {
@@ -40,12 +21,26 @@ int check_parse_num(const struct field_def *def, const char *text, long long *ou
         }
         return -1;
     }
-    return check_parse_int(text, out);
+    uint64_t v;
+    if (!text || number_parse(text, strlen(text), def && def->type == FT_INT, &v) < 0)
+        return -1;
+    *out = (long long)v;
+    return 0;
 }
 
 static bool _is_numeric(enum field_type t)
 {
     return t == FT_INT || t == FT_UINT || t == FT_PORT || t == FT_RELTIME || t == FT_ABSTIME;
+}
+
+/* The type operators and constants are checked against: the catalogue's,
+ * or a number after a final len(). (The interpreter uses each evt.arg's own
+ * type, core/transform.h; check still uses the field's.) */
+static enum field_type _type(const struct ast_field *f)
+{
+    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
+        return FT_UINT;
+    return f->def->type;
 }
 
 /* Which operators each type accepts (libsinsp's per-type operator sets). */
@@ -87,43 +82,26 @@ struct checker {
     const struct rs_rule *rule;
 };
 
-static bool _parse_ip(const char *text, bool net)
-{
-    char buf[64];
-    size_t n = strlen(text);
-    if (n >= sizeof(buf))
-        return false;
-    memcpy(buf, text, n + 1);
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        long long prefix;
-        *slash = '\0';
-        if (check_parse_int(slash + 1, &prefix) < 0 || prefix < 0 || prefix > 128)
-            return false;
-    } else if (net) {
-        return false;
-    }
-    unsigned char addr[16];
-    return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
-}
-
 /* Checks one value against the field's type: parse errors are errors;
  * values a field can never hold are RULEC_NEVER_TRUE warnings. */
 static void _check_value(struct checker *c, const struct ast_field *f, enum ast_op op,
                          const struct ast_value *v)
 {
-    enum field_type t = f->def->type;
-    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
-        t = FT_UINT;
+    enum field_type t = _type(f);
     if (_is_numeric(t)) {
-        long long n;
-        if (check_parse_int(v->text, &n) < 0) {
+        /* read as the interpreter reads it, signed or not by the argument's own type
+         * (evt.rawarg.ID is unsigned though evt.rawarg is signed) */
+        struct number n;
+        uint64_t u;
+        bool is_signed = transform_field_type(f) == FT_INT;
+        if (number_scan(v->text, strlen(v->text), &n) < 0 || number_fit(&n, is_signed, &u) < 0) {
             diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
                         "'%s' is not a number (field '%s' is %s)", v->text, f->name,
                         field_type_name(t));
             return;
         }
-        if ((t == FT_PORT && (n < 0 || n > 65535)) || (t == FT_UINT && n < 0))
+        bool below_zero = n.negative && n.magnitude;
+        if ((t == FT_PORT && (below_zero || n.magnitude > 65535)) || (t == FT_UINT && below_zero))
             diag_report(c->diags, DIAG_RULEC_NEVER_TRUE, v->pos, c->rule->name,
                         "value %s is outside the range of field '%s' (%s)", v->text, f->name,
                         field_type_name(t));
@@ -134,7 +112,8 @@ static void _check_value(struct checker *c, const struct ast_field *f, enum ast_
                     "'%s' is not a boolean (true or false) for field '%s'", v->text, f->name);
         return;
     }
-    if ((t == FT_IPADDR || t == FT_IPNET) && !_parse_ip(v->text, false)) {
+    struct ipaddr ip;
+    if ((t == FT_IPADDR || t == FT_IPNET) && !ipaddr_parse(v->text, strlen(v->text), false, &ip)) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, v->pos, c->rule->name,
                     "'%s' is not an IP address or network for field '%s'", v->text, f->name);
         return;
@@ -158,9 +137,7 @@ static void _check_cmp(struct checker *c, const struct ast_node *n)
     const struct ast_field *f = &n->cmp.lhs;
     if (!f->def)
         return;
-    enum field_type t = f->def->type;
-    if (f->ntransformers && f->transformers[f->ntransformers - 1] == XF_LEN)
-        t = FT_UINT;
+    enum field_type t = _type(f);
     if (!_op_allowed(t, n->cmp.op)) {
         diag_report(c->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, n->cmp.op_pos, c->rule->name,
                     "operator '%s' cannot be used on field '%s' of type %s", ast_op_name(n->cmp.op),

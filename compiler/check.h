@@ -10,10 +10,8 @@
 /* Returns 0, or -1 when an error was reported. */
 int check_ruleset(struct ruleset *rs, struct diag_list *diags);
 
-/* Parses a numeric literal as Falco does (decimal, signed, 0x hex).
- * Returns 0 on success. */
-int check_parse_int(const char *text, long long *out);
-
-/* A comparison value as the kernel compares it: numbers as check_parse_int,
- * and true/false as 1/0 for boolean fields. */
+/* A comparison value as the kernel compares it: numbers as core/number.h
+ * reads them for the field's signedness (the 64 bits in *out), true/false
+ * as 1/0 for boolean fields. Returns 0, or -1 when the text is no value of
+ * the field. */
 int check_parse_num(const struct field_def *def, const char *text, long long *out);

@@ -1,14 +1,11 @@
 #include "compiler/load.h"
+#include "compiler/load_internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "compiler/merge.h"
-#include "compiler/yaml_tree.h"
 #include "core/version.h"
 
 /* Falco's messages (rule_loading_messages.h). */
@@ -21,260 +18,6 @@
 #define ERROR_OVERRIDE_APPEND                                                                      \
     "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. "     \
     "'condition: append') under 'override' instead."
-
-/* One file being read. Items are read as Falco's rule_loader::reader does;
- * where Falco stops the file at the first error, rulec drops the item and
- * goes on, so one lint run shows every problem. */
-struct loader {
-    struct ruleset *rs;
-    struct merge *m;
-    struct diag_list *diags;
-    struct arena *tmp; /* the YAML tree, freed with the file */
-    const struct ytree *tree;
-    const struct src_file *file;
-    const char *item; /* "rule 'X'" once the name is known */
-};
-
-enum {
-    OPTIONAL = 1u << 0,     /* the key may be missing */
-    CAN_BE_EMPTY = 1u << 1, /* the value may be null or "" */
-};
-
-static struct src_pos _pos(const struct loader *ld, const struct ynode *n)
-{
-    return src_pos_at(ld->file, n ? n->start : 0);
-}
-
-static void _vreport(struct loader *ld, enum diag_code code, const struct ynode *at,
-                     const char *fmt, va_list ap)
-{
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
-    diag_report(ld->diags, code, _pos(ld, at), ld->item, "%s", msg);
-    free(msg);
-}
-
-/* Reports a schema error (Falco's reader THROW) and returns false. */
-__attribute__((format(printf, 3, 4))) static bool _fail(struct loader *ld, const struct ynode *at,
-                                                        const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    _vreport(ld, DIAG_LOAD_ERR_YAML_VALIDATE, at, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-__attribute__((format(printf, 4, 5))) static void
-_report(struct loader *ld, enum diag_code code, const struct ynode *at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    _vreport(ld, code, at, fmt, ap);
-    va_end(ap);
-}
-
-/* ---- scalar decoding: decode_val_generic and yaml-cpp's conversions ---------- */
-
-/* The scalar under key, or NULL when it is missing (OPTIONAL) or empty
- * (CAN_BE_EMPTY). *ok turns false after a reported error. */
-static const struct ynode *_scalar(struct loader *ld, const struct ynode *item, const char *key,
-                                   unsigned flags, bool *ok)
-{
-    const struct ynode *k = NULL, *v = ynode_get(item, key, &k);
-    *ok = true;
-    if (!v) {
-        if (!(flags & OPTIONAL))
-            *ok = _fail(ld, item, "Item has no mapping for key '%s'", key);
-        return NULL;
-    }
-    if (ynode_is_null(v)) {
-        if (!(flags & CAN_BE_EMPTY))
-            *ok = _fail(ld, k, "Mapping for key '%s' is empty", key);
-        return NULL;
-    }
-    if (v->kind != YNODE_SCALAR) {
-        *ok = _fail(ld, v, "Value is not a scalar value");
-        return NULL;
-    }
-    if (v->len == 0) {
-        if (!(flags & CAN_BE_EMPTY))
-            *ok = _fail(ld, v, "Value must be non-empty");
-        return NULL;
-    }
-    return v;
-}
-
-static bool _str(struct loader *ld, const struct ynode *item, const char *key, unsigned flags,
-                 const char **out)
-{
-    bool ok;
-    const struct ynode *v = _scalar(ld, item, key, flags, &ok);
-    if (v)
-        *out = arena_strdup(ld->rs->arena, v->value);
-    return ok;
-}
-
-/* A scalar's value with the file position of every byte. */
-static struct mtext _node_text(struct loader *ld, const struct ynode *v)
-{
-    uint32_t *off = arena_alloc(ld->tmp, (v->len + 1) * sizeof(uint32_t));
-    uint64_t *org = arena_alloc(ld->rs->arena, (v->len + 1) * sizeof(uint64_t));
-    ynode_scalar_map(ld->tree, v, off);
-    for (size_t i = 0; i <= v->len; i++)
-        org[i] = merge_org(ld->file, off[i]);
-    return (struct mtext){
-        .s = arena_strndup(ld->rs->arena, v->value, v->len), .org = org, .len = v->len};
-}
-
-static bool _text(struct loader *ld, const struct ynode *item, const char *key, unsigned flags,
-                  struct mtext *out)
-{
-    bool ok;
-    const struct ynode *v = _scalar(ld, item, key, flags, &ok);
-    if (v)
-        *out = _node_text(ld, v);
-    return ok;
-}
-
-static bool _all(const char *s, int lo, int hi)
-{
-    for (; *s; s++)
-        if (*s < lo || *s > hi)
-            return false;
-    return true;
-}
-
-/* yaml-cpp's convert<bool>: y/n, yes/no, true/false, on/off in lower case,
- * upper case or capitalized. */
-static bool _parse_bool(const char *s, bool *out)
-{
-    static const char *const names[][2] = {
-        {"y", "n"}, {"yes", "no"}, {"true", "false"}, {"on", "off"}};
-    bool flexible = _all(s, 'a', 'z') || _all(s, 'A', 'Z') ||
-                    (s[0] >= 'A' && s[0] <= 'Z' && _all(s + 1, 'a', 'z'));
-    if (!flexible || strlen(s) > 5)
-        return false;
-    char lower[6] = {0};
-    for (size_t i = 0; s[i]; i++)
-        lower[i] = (char)(s[i] | 0x20);
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        for (int b = 0; b < 2; b++) {
-            if (strcmp(lower, names[i][b]) == 0) {
-                *out = b == 0;
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* yaml-cpp's convert<unsigned>: a stream read with the base from the prefix
- * (0x hex, 0 octal), no sign, nothing after but blanks. */
-static bool _parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-    if (!s[0] || s[0] == '-' || s[0] == ' ' || s[0] == '\t' || s[0] == '\n')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (end == s || errno == ERANGE || v > max)
-        return false;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    if (*end)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool _bool(struct loader *ld, const struct ynode *item, const char *key, unsigned flags,
-                  bool *out, bool *present)
-{
-    bool ok;
-    const struct ynode *v = _scalar(ld, item, key, flags, &ok);
-    if (present)
-        *present = v != NULL;
-    if (v && !_parse_bool(v->value, out))
-        return _fail(ld, v, "Can't decode YAML scalar value");
-    return ok;
-}
-
-static bool _uint32(struct loader *ld, const struct ynode *item, const char *key, unsigned flags,
-                    uint32_t *out)
-{
-    bool ok;
-    const struct ynode *v = _scalar(ld, item, key, flags, &ok);
-    uint64_t u;
-    if (v && !_parse_uint(v->value, UINT32_MAX, &u))
-        return _fail(ld, v, "Can't decode YAML scalar value");
-    if (v)
-        *out = (uint32_t)u;
-    return ok;
-}
-
-/* decode_seq: a sequence of scalars (list items, tags). */
-static bool _str_seq(struct loader *ld, const struct ynode *item, const char *key, unsigned flags,
-                     const char ***out, size_t *n)
-{
-    const struct ynode *v = ynode_get(item, key, NULL);
-    if (!v) {
-        if (flags & OPTIONAL)
-            return true;
-        return _fail(ld, item, "Item has no mapping for key '%s'", key);
-    }
-    if (v->kind != YNODE_SEQ)
-        return _fail(ld, v, "Value is not a sequence");
-    const char **items = arena_alloc(ld->rs->arena, (v->nkids + 1) * sizeof(char *));
-    for (size_t i = 0; i < v->nkids; i++) {
-        if (!ynode_is_scalar(v->kids[i]))
-            return _fail(ld, v->kids[i], "sequence value is not scalar");
-        items[i] = arena_strdup(ld->rs->arena, v->kids[i]->value);
-    }
-    *out = items;
-    *n = v->nkids;
-    return true;
-}
-
-static int _str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* decode_tags: a std::set, so sorted and each once. */
-static bool _tags(struct loader *ld, const struct ynode *item, const char ***out, size_t *n)
-{
-    if (!_str_seq(ld, item, "tags", OPTIONAL, out, n))
-        return false;
-    if (*n)
-        qsort(*out, *n, sizeof(char *), _str_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (k == 0 || strcmp((*out)[k - 1], (*out)[i]) != 0)
-            (*out)[k++] = (*out)[i];
-    *n = k;
-    return true;
-}
-
-/* warn_unknown_keys. rulec reports them even when the item has an error: a
- * misspelt key often is the reason a required one is missing. */
-static bool _known_keys(struct loader *ld, const struct ynode *item, const char *const *keys)
-{
-    for (size_t i = 0; i + 1 < item->nkids; i += 2) {
-        const struct ynode *k = item->kids[i];
-        if (k->kind != YNODE_SCALAR)
-            return _fail(ld, k, "Mapping key is not a scalar");
-        const char *name = ynode_is_null(k) ? "null" : k->value;
-        bool known = false;
-        for (const char *const *p = keys; *p && !known; p++)
-            known = strcmp(*p, name) == 0;
-        if (!known)
-            _report(ld, DIAG_LOAD_UNKNOWN_KEY, k, "Unknown key '%s'. The key will be ignored.",
-                    name);
-    }
-    return true;
-}
 
 /* ---- overrides: decode_overrides ------------------------------------------------ */
 
@@ -326,7 +69,7 @@ static unsigned _bit_index(unsigned bit)
 }
 
 /* override: {key: append|replace}, each key one the item kind allows. */
-static bool _overrides(struct loader *ld, const struct ynode *item, const struct key_bit *keys,
+static bool _overrides(struct load_reader *ld, const struct ynode *item, const struct key_bit *keys,
                        unsigned appendable, unsigned replaceable, struct overrides *out)
 {
     *out = (struct overrides){0};
@@ -334,25 +77,26 @@ static bool _overrides(struct loader *ld, const struct ynode *item, const struct
     if (!ov)
         return true;
     if (ov->kind != YNODE_MAP)
-        return _fail(ld, ov, "Value of override must be a mapping of keys to append or replace");
+        return load_fail(ld, ov,
+                         "Value of override must be a mapping of keys to append or replace");
     for (size_t i = 0; i + 1 < ov->nkids; i += 2) {
         const struct ynode *k = ov->kids[i], *op = ov->kids[i + 1];
         if (!ynode_is_scalar(k))
-            return _fail(ld, k, "Mapping key is not a scalar");
+            return load_fail(ld, k, "Mapping key is not a scalar");
         unsigned bit = _key_bit(keys, k->value);
         bool can_append = bit & appendable, can_replace = bit & replaceable;
         const char *what = ynode_is_scalar(op) ? op->value : "";
         if (strcmp(what, "append") == 0) {
             if (!can_append)
-                return _fail(ld, k, "Key '%s' cannot be appended to, use 'replace' instead",
-                             k->value);
+                return load_fail(ld, k, "Key '%s' cannot be appended to, use 'replace' instead",
+                                 k->value);
             out->append |= bit;
         } else if (strcmp(what, "replace") == 0) {
             if (!can_replace)
-                return _fail(ld, k, "Key '%s' cannot be replaced", k->value);
+                return load_fail(ld, k, "Key '%s' cannot be replaced", k->value);
             out->replace |= bit;
         } else {
-            return _fail(
+            return load_fail(
                 ld, op, "Invalid override operation for key '%s': '%s'. Allowed values are:%s%s",
                 k->value, what, can_append ? " append" : "", can_replace ? " replace" : "");
         }
@@ -362,15 +106,15 @@ static bool _overrides(struct loader *ld, const struct ynode *item, const struct
 }
 
 /* The append flag, deprecated in favour of override. */
-static bool _append_flag(struct loader *ld, const struct ynode *item, bool *append)
+static bool _append_flag(struct load_reader *ld, const struct ynode *item, bool *append)
 {
     *append = false;
-    if (!_bool(ld, item, "append", OPTIONAL, append, NULL))
+    if (!load_bool(ld, item, "append", LOAD_OPTIONAL, append, NULL))
         return false;
     const struct ynode *k = NULL;
     ynode_get(item, "append", &k);
     if (*append)
-        _report(ld, DIAG_LOAD_DEPRECATED_ITEM, k, WARNING_APPEND);
+        load_report(ld, DIAG_LOAD_DEPRECATED_ITEM, k, WARNING_APPEND);
     return true;
 }
 
@@ -401,47 +145,47 @@ static bool _is_barestr(const char *s)
 #define RGX_IDENTIFIER "([a-zA-Z]+[a-zA-Z0-9_]*)"
 #define RGX_BARESTR "([^()\"'[:space:]=,]+)"
 
-static bool _read_list(struct loader *ld, const struct ynode *item)
+static bool _read_list(struct load_reader *ld, const struct ynode *item)
 {
     static const char *const keys[] = {"list", "items", "append", "override", NULL};
-    struct mlist_info v = {.pos = _pos(ld, item)};
-    if (!_known_keys(ld, item, keys) || !_str(ld, item, "list", 0, &v.name))
+    struct mlist_info v = {.pos = load_pos(ld, item)};
+    if (!load_known_keys(ld, item, keys) || !load_str(ld, item, "list", 0, &v.name))
         return false;
     ld->item = arena_printf(ld->rs->arena, "list '%s'", v.name);
     if (!_is_barestr(v.name))
-        _report(
+        load_report(
             ld, DIAG_LOAD_INVALID_LIST_NAME, ynode_get(item, "list", NULL),
             "List has an invalid name. List names should match a regular expression: " RGX_BARESTR);
     bool append;
     struct overrides ov;
-    if (!_str_seq(ld, item, "items", 0, &v.items, &v.nitems) || !_append_flag(ld, item, &append) ||
-        !_overrides(ld, item, _items_key, 1, 1, &ov))
+    if (!load_str_seq(ld, item, "items", 0, &v.items, &v.nitems) ||
+        !_append_flag(ld, item, &append) || !_overrides(ld, item, _items_key, 1, 1, &ov))
         return false;
     if (append && (ov.append | ov.replace))
-        return _fail(ld, item, ERROR_OVERRIDE_APPEND);
+        return load_fail(ld, item, ERROR_OVERRIDE_APPEND);
     if (append || ov.append)
         return merge_append_list(ld->m, &v, ld->diags) == 0;
     return merge_define_list(ld->m, &v, ld->diags) == 0;
 }
 
-static bool _read_macro(struct loader *ld, const struct ynode *item)
+static bool _read_macro(struct load_reader *ld, const struct ynode *item)
 {
     static const char *const keys[] = {"macro", "condition", "append", "override", NULL};
-    struct mmacro_info v = {.pos = _pos(ld, item)};
-    if (!_known_keys(ld, item, keys) || !_str(ld, item, "macro", 0, &v.name))
+    struct mmacro_info v = {.pos = load_pos(ld, item)};
+    if (!load_known_keys(ld, item, keys) || !load_str(ld, item, "macro", 0, &v.name))
         return false;
     ld->item = arena_printf(ld->rs->arena, "macro '%s'", v.name);
     if (!_is_identifier(v.name))
-        _report(ld, DIAG_LOAD_INVALID_MACRO_NAME, ynode_get(item, "macro", NULL),
-                "Macro has an invalid name. Macro names should match a regular "
-                "expression: " RGX_IDENTIFIER);
+        load_report(ld, DIAG_LOAD_INVALID_MACRO_NAME, ynode_get(item, "macro", NULL),
+                    "Macro has an invalid name. Macro names should match a regular "
+                    "expression: " RGX_IDENTIFIER);
     bool append;
     struct overrides ov;
-    if (!_text(ld, item, "condition", 0, &v.cond) || !_append_flag(ld, item, &append) ||
+    if (!load_text(ld, item, "condition", 0, &v.cond) || !_append_flag(ld, item, &append) ||
         !_overrides(ld, item, _condition_key, 1, 1, &ov))
         return false;
     if (append && (ov.append | ov.replace))
-        return _fail(ld, item, ERROR_OVERRIDE_APPEND);
+        return load_fail(ld, item, ERROR_OVERRIDE_APPEND);
     /* A macro has only a condition: appending to it appends the macro, and
      * replacing it defines it anew (even when there was none). */
     if (append || ov.append)
@@ -455,19 +199,19 @@ static bool _read_macro(struct loader *ld, const struct ynode *item)
  * lists deep (fields and comps: a list of strings; a values entry: a list of
  * strings or of lists of strings). Anything else (null, a mapping) is an
  * empty entry, as in Falco. */
-static bool _entry(struct loader *ld, const struct ynode *v, int depth, struct mentry *out)
+static bool _entry(struct load_reader *ld, const struct ynode *v, int depth, struct mentry *out)
 {
-    *out = (struct mentry){.pos = _pos(ld, v)};
+    *out = (struct mentry){.pos = load_pos(ld, v)};
     if (ynode_is_scalar(v)) {
         if (v->len == 0)
-            return _fail(ld, v, "Value must be non-empty");
-        out->item = _node_text(ld, v);
+            return load_fail(ld, v, "Value must be non-empty");
+        out->item = load_node_text(ld, v);
         return true;
     }
     if (!v || v->kind != YNODE_SEQ)
         return true;
     if (depth == 0)
-        return _fail(ld, v, "Value is nested too deeply: expected a string");
+        return load_fail(ld, v, "Value is nested too deeply: expected a string");
     out->is_list = true;
     out->items = arena_alloc(ld->rs->arena, (v->nkids + 1) * sizeof(*out->items));
     out->nitems = v->nkids;
@@ -477,18 +221,18 @@ static bool _entry(struct loader *ld, const struct ynode *v, int depth, struct m
     return true;
 }
 
-static bool _exception_values(struct loader *ld, const struct ynode *ex, bool append,
+static bool _exception_values(struct load_reader *ld, const struct ynode *ex, bool append,
                               struct mexception *out)
 {
     const struct ynode *vals = ynode_get(ex, "values", NULL);
     if (!vals) {
         if (append)
-            _report(ld, DIAG_LOAD_APPEND_NO_VALUES, ex,
-                    "Overriding/appending exception with no values");
+            load_report(ld, DIAG_LOAD_APPEND_NO_VALUES, ex,
+                        "Overriding/appending exception with no values");
         return true;
     }
     if (vals->kind != YNODE_SEQ)
-        return _fail(ld, vals, "Rule exception values must be a sequence");
+        return load_fail(ld, vals, "Rule exception values must be a sequence");
     out->values = arena_alloc(ld->rs->arena, (vals->nkids + 1) * sizeof(*out->values));
     out->nvalues = vals->nkids;
     for (size_t i = 0; i < vals->nkids; i++)
@@ -498,18 +242,18 @@ static bool _exception_values(struct loader *ld, const struct ynode *ex, bool ap
 }
 
 /* fields are optional when appending (values are added to an exception). */
-static bool _exception(struct loader *ld, const struct ynode *ex, bool append,
+static bool _exception(struct load_reader *ld, const struct ynode *ex, bool append,
                        struct mexception *out)
 {
     static const char *const keys[] = {"name", "fields", "comps", "values", NULL};
-    *out = (struct mexception){.pos = _pos(ld, ex)};
+    *out = (struct mexception){.pos = load_pos(ld, ex)};
     if (!ex || ex->kind != YNODE_MAP)
-        return _fail(ld, ex, "Rule exception must be a mapping");
-    if (!_known_keys(ld, ex, keys) || !_str(ld, ex, "name", 0, &out->name))
+        return load_fail(ld, ex, "Rule exception must be a mapping");
+    if (!load_known_keys(ld, ex, keys) || !load_str(ld, ex, "name", 0, &out->name))
         return false;
     const struct ynode *fields = ynode_get(ex, "fields", NULL);
     if (!fields && !append)
-        return _fail(ld, ex, "Item has no mapping for key 'fields'");
+        return load_fail(ld, ex, "Item has no mapping for key 'fields'");
     if (fields && !_entry(ld, fields, 1, &out->fields))
         return false;
     const struct ynode *comps = ynode_get(ex, "comps", NULL);
@@ -518,7 +262,7 @@ static bool _exception(struct loader *ld, const struct ynode *ex, bool append,
     return _exception_values(ld, ex, append, out);
 }
 
-static bool _exceptions(struct loader *ld, const struct ynode *item, bool append,
+static bool _exceptions(struct load_reader *ld, const struct ynode *item, bool append,
                         struct mexception **out, size_t *n)
 {
     const struct ynode *exs = ynode_get(item, "exceptions", NULL);
@@ -527,15 +271,15 @@ static bool _exceptions(struct loader *ld, const struct ynode *item, bool append
     if (!exs || ynode_is_null(exs))
         return true; /* missing or empty: no exceptions */
     if (exs->kind != YNODE_SEQ)
-        return _fail(ld, exs, "Rule exceptions must be a sequence");
+        return load_fail(ld, exs, "Rule exceptions must be a sequence");
     struct mexception *v = arena_alloc(ld->rs->arena, (exs->nkids + 1) * sizeof(*v));
     for (size_t i = 0; i < exs->nkids; i++) {
         if (!_exception(ld, exs->kids[i], append, &v[i]))
             return false;
         for (size_t j = 0; j < i; j++)
             if (strcmp(v[j].name, v[i].name) == 0) {
-                _report(ld, DIAG_LOAD_EXCEPTION_NAME_NOT_UNIQUE, exs->kids[i],
-                        "Multiple definitions of exception '%s' in the same rule", v[i].name);
+                load_report(ld, DIAG_LOAD_EXCEPTION_NAME_NOT_UNIQUE, exs->kids[i],
+                            "Multiple definitions of exception '%s' in the same rule", v[i].name);
                 break;
             }
     }
@@ -546,83 +290,72 @@ static bool _exceptions(struct loader *ld, const struct ynode *item, bool append
 
 /* ---- rules ------------------------------------------------------------------------- */
 
-static bool _priority(struct loader *ld, const struct ynode *item, enum priority *out)
+static bool _priority(struct load_reader *ld, const struct ynode *item, enum alert_priority *out)
 {
     const char *name = NULL;
-    if (!_str(ld, item, "priority", 0, &name))
+    if (!load_str(ld, item, "priority", 0, &name))
         return false;
-    *out = priority_from_name(name);
-    if (*out == PRIO_MAX)
-        return _fail(ld, ynode_get(item, "priority", NULL), "Invalid priority");
+    *out = priority_parse(name);
+    if (*out == ALERT_PRIO_MAX)
+        return load_fail(ld, ynode_get(item, "priority", NULL), "Invalid priority");
     return true;
 }
 
-/* trim(output): Falco strips blanks around a defined rule's output. */
-static struct mtext _trim(struct mtext t)
-{
-    while (t.len && strchr(" \t\n\v\f\r", t.s[t.len - 1]) && t.s[t.len - 1])
-        t.len--;
-    while (t.len && strchr(" \t\n\v\f\r", t.s[0]) && t.s[0]) {
-        t.s++;
-        t.org++;
-        t.len--;
-    }
-    return t;
-}
-
-static bool _define_rule(struct loader *ld, const struct ynode *item, struct mrule_info *v)
+static bool _define_rule(struct load_reader *ld, const struct ynode *item, struct mrule_info *v)
 {
     const struct ynode *ck = NULL;
     ynode_get(item, "condition", &ck);
-    v->cond_pos = _pos(ld, ck ? ck : item);
+    v->cond_pos = load_pos(ld, ck ? ck : item);
     v->enabled = true;
     v->warn_evttypes = true;
     v->source = "syscall";
-    if (!_text(ld, item, "condition", 0, &v->cond) || !_text(ld, item, "output", 0, &v->output) ||
-        !_str(ld, item, "desc", 0, &v->desc) || !_priority(ld, item, &v->priority) ||
-        !_str(ld, item, "source", OPTIONAL, &v->source) ||
-        !_bool(ld, item, "enabled", OPTIONAL, &v->enabled, NULL) ||
-        !_bool(ld, item, "capture", OPTIONAL, &v->capture, NULL) ||
-        !_uint32(ld, item, "capture_duration", OPTIONAL, &v->capture_duration) ||
-        !_bool(ld, item, "warn_evttypes", OPTIONAL, &v->warn_evttypes, NULL) ||
-        !_bool(ld, item, "skip-if-unknown-filter", OPTIONAL, &v->skip_if_unknown_filter, NULL) ||
-        !_tags(ld, item, &v->tags, &v->ntags) ||
+    if (!load_text(ld, item, "condition", 0, &v->cond) ||
+        !load_text(ld, item, "output", 0, &v->output) || !load_str(ld, item, "desc", 0, &v->desc) ||
+        !_priority(ld, item, &v->priority) ||
+        !load_str(ld, item, "source", LOAD_OPTIONAL, &v->source) ||
+        !load_bool(ld, item, "enabled", LOAD_OPTIONAL, &v->enabled, NULL) ||
+        !load_bool(ld, item, "capture", LOAD_OPTIONAL, &v->capture, NULL) ||
+        !load_uint32(ld, item, "capture_duration", LOAD_OPTIONAL, &v->capture_duration) ||
+        !load_bool(ld, item, "warn_evttypes", LOAD_OPTIONAL, &v->warn_evttypes, NULL) ||
+        !load_bool(ld, item, "skip-if-unknown-filter", LOAD_OPTIONAL, &v->skip_if_unknown_filter,
+                   NULL) ||
+        !load_tags(ld, item, &v->tags, &v->ntags) ||
         !_exceptions(ld, item, false, &v->exceptions, &v->nexceptions))
         return false;
-    v->output = _trim(v->output);
+    v->output = merge_trim(v->output, " \t\n\v\f\r"); /* trim(output) */
     v->has = ~0u;
     return merge_define_rule(ld->m, v, ld->diags) == 0;
 }
 
 /* The keys of an update (override append or replace): each is read as a
  * definition reads it; exceptions appended may be partial. */
-static bool _update_keys(struct loader *ld, const struct ynode *item, unsigned keys, bool append,
-                         struct mrule_info *v)
+static bool _update_keys(struct load_reader *ld, const struct ynode *item, unsigned keys,
+                         bool append, struct mrule_info *v)
 {
     const struct ynode *ck = NULL;
     ynode_get(item, "condition", &ck);
-    v->cond_pos = _pos(ld, ck ? ck : item);
+    v->cond_pos = load_pos(ld, ck ? ck : item);
     v->has = keys;
-    return (!(keys & MR_CONDITION) || _text(ld, item, "condition", 0, &v->cond)) &&
+    return (!(keys & MR_CONDITION) || load_text(ld, item, "condition", 0, &v->cond)) &&
            (!(keys & MR_EXCEPTIONS) ||
             _exceptions(ld, item, append, &v->exceptions, &v->nexceptions)) &&
-           (!(keys & MR_OUTPUT) || _text(ld, item, "output", 0, &v->output)) &&
-           (!(keys & MR_DESC) || _str(ld, item, "desc", 0, &v->desc)) &&
-           (!(keys & MR_TAGS) || _tags(ld, item, &v->tags, &v->ntags)) &&
+           (!(keys & MR_OUTPUT) || load_text(ld, item, "output", 0, &v->output)) &&
+           (!(keys & MR_DESC) || load_str(ld, item, "desc", 0, &v->desc)) &&
+           (!(keys & MR_TAGS) || load_tags(ld, item, &v->tags, &v->ntags)) &&
            (!(keys & MR_PRIORITY) || _priority(ld, item, &v->priority)) &&
-           (!(keys & MR_CAPTURE) || _bool(ld, item, "capture", 0, &v->capture, NULL)) &&
+           (!(keys & MR_CAPTURE) || load_bool(ld, item, "capture", 0, &v->capture, NULL)) &&
            (!(keys & MR_CAPTURE_DURATION) ||
-            _uint32(ld, item, "capture_duration", 0, &v->capture_duration)) &&
-           (!(keys & MR_ENABLED) || _bool(ld, item, "enabled", 0, &v->enabled, NULL)) &&
+            load_uint32(ld, item, "capture_duration", 0, &v->capture_duration)) &&
+           (!(keys & MR_ENABLED) || load_bool(ld, item, "enabled", 0, &v->enabled, NULL)) &&
            (!(keys & MR_WARN_EVTTYPES) ||
-            _bool(ld, item, "warn_evttypes", 0, &v->warn_evttypes, NULL)) &&
+            load_bool(ld, item, "warn_evttypes", 0, &v->warn_evttypes, NULL)) &&
            (!(keys & MR_SKIP_UNKNOWN) ||
-            _bool(ld, item, "skip-if-unknown-filter", 0, &v->skip_if_unknown_filter, NULL));
+            load_bool(ld, item, "skip-if-unknown-filter", 0, &v->skip_if_unknown_filter, NULL));
 }
 
 /* Every overridden key must be in the item, and every overridable key in the
  * item must be overridden (check_update_expected). */
-static bool _override_keys_match(struct loader *ld, const struct ynode *item,
+static bool _override_keys_match(struct load_reader *ld, const struct ynode *item,
                                  const struct overrides *ov)
 {
     for (const struct key_bit *kb = _rule_keys; kb->key; kb++) {
@@ -630,20 +363,20 @@ static bool _override_keys_match(struct loader *ld, const struct ynode *item,
         bool defined = ynode_get(item, kb->key, &k) != NULL;
         bool overridden = (ov->append | ov->replace) & kb->bit;
         if (overridden && !defined)
-            return _fail(ld, ov->keys[_bit_index(kb->bit)],
-                         "An %s override for '%s' was specified but '%s' is not defined",
-                         (ov->append & kb->bit) ? "append" : "replace", kb->key, kb->key);
+            return load_fail(ld, ov->keys[_bit_index(kb->bit)],
+                             "An %s override for '%s' was specified but '%s' is not defined",
+                             (ov->append & kb->bit) ? "append" : "replace", kb->key, kb->key);
         if (defined && !overridden)
-            return _fail(ld, k,
-                         "Unexpected key '%s': no corresponding entry under 'override' is "
-                         "defined.",
-                         kb->key);
+            return load_fail(ld, k,
+                             "Unexpected key '%s': no corresponding entry under 'override' is "
+                             "defined.",
+                             kb->key);
     }
     return true;
 }
 
-static bool _override_rule(struct loader *ld, const struct ynode *item, struct mrule_info *base,
-                           const struct overrides *ov)
+static bool _override_rule(struct load_reader *ld, const struct ynode *item,
+                           struct mrule_info *base, const struct overrides *ov)
 {
     if (!_override_keys_match(ld, item, ov))
         return false;
@@ -658,7 +391,7 @@ static bool _override_rule(struct loader *ld, const struct ynode *item, struct m
 }
 
 /* append: true reads only condition and exceptions. */
-static bool _append_rule(struct loader *ld, const struct ynode *item, struct mrule_info *v)
+static bool _append_rule(struct load_reader *ld, const struct ynode *item, struct mrule_info *v)
 {
     unsigned keys = 0;
     if (ynode_get(item, "condition", NULL))
@@ -672,17 +405,17 @@ static bool _append_rule(struct loader *ld, const struct ynode *item, struct mru
 
 /* A rule with none of condition, output, desc and priority only sets
  * enabled on an earlier rule. */
-static bool _enable_rule(struct loader *ld, const struct ynode *item, struct mrule_info *v)
+static bool _enable_rule(struct load_reader *ld, const struct ynode *item, struct mrule_info *v)
 {
     const struct ynode *k = NULL;
-    if (!_bool(ld, item, "enabled", 0, &v->enabled, NULL))
+    if (!load_bool(ld, item, "enabled", 0, &v->enabled, NULL))
         return false;
     ynode_get(item, "enabled", &k);
-    _report(ld, DIAG_LOAD_DEPRECATED_ITEM, k, WARNING_ENABLED);
+    load_report(ld, DIAG_LOAD_DEPRECATED_ITEM, k, WARNING_ENABLED);
     return merge_enable_rule(ld->m, v, ld->diags) == 0;
 }
 
-static bool _read_rule(struct loader *ld, const struct ynode *item)
+static bool _read_rule(struct load_reader *ld, const struct ynode *item)
 {
     static const char *const keys[] = {"rule",
                                        "condition",
@@ -700,19 +433,19 @@ static bool _read_rule(struct loader *ld, const struct ynode *item)
                                        "override",
                                        "append",
                                        NULL};
-    struct mrule_info v = {.pos = _pos(ld, item), .source = ""};
-    if (!_known_keys(ld, item, keys) || !_str(ld, item, "rule", 0, &v.name))
+    struct mrule_info v = {.pos = load_pos(ld, item), .source = ""};
+    if (!load_known_keys(ld, item, keys) || !load_str(ld, item, "rule", 0, &v.name))
         return false;
     ld->item = arena_printf(ld->rs->arena, "rule '%s'", v.name);
     bool append;
     struct overrides ov;
-    if (!_str(ld, item, "source", OPTIONAL | CAN_BE_EMPTY, &v.source) ||
+    if (!load_str(ld, item, "source", LOAD_OPTIONAL | LOAD_CAN_BE_EMPTY, &v.source) ||
         !_append_flag(ld, item, &append) ||
         !_overrides(ld, item, _rule_keys,
                     MR_CONDITION | MR_OUTPUT | MR_DESC | MR_TAGS | MR_EXCEPTIONS, ~0u, &ov))
         return false;
     if (append && (ov.append | ov.replace))
-        return _fail(ld, item, ERROR_OVERRIDE_APPEND);
+        return load_fail(ld, item, ERROR_OVERRIDE_APPEND);
     if (ov.append | ov.replace)
         return _override_rule(ld, item, &v, &ov);
     if (append)
@@ -752,33 +485,34 @@ static int _version_cmp(const unsigned a[3], const unsigned b[3])
 }
 
 /* An integer N means 0.N.0 (the engine version before semver). */
-static bool _read_engine_version(struct loader *ld, const struct ynode *item)
+static bool _read_engine_version(struct load_reader *ld, const struct ynode *item)
 {
     static const char *const keys[] = {"required_engine_version", NULL};
     bool ok;
-    if (!_known_keys(ld, item, keys))
+    if (!load_known_keys(ld, item, keys))
         return false;
-    const struct ynode *v = _scalar(ld, item, "required_engine_version", 0, &ok);
+    const struct ynode *v = load_scalar(ld, item, "required_engine_version", 0, &ok);
     if (!v)
         return false;
     unsigned req[3];
     uint64_t minor;
-    if (_parse_uint(v->value, UINT32_MAX, &minor)) {
+    if (load_parse_uint(v->value, UINT32_MAX, &minor)) {
         req[0] = RULEC_ENGINE_VERSION_MAJOR;
         req[1] = (unsigned)minor;
         req[2] = RULEC_ENGINE_VERSION_PATCH;
     } else if (!_parse_semver(v->value, req)) {
-        return _fail(ld, v,
-                     "Unable to parse engine version '%s' as a semver string. Expected \"x.y.z\" "
-                     "semver format.",
-                     v->value);
+        return load_fail(
+            ld, v,
+            "Unable to parse engine version '%s' as a semver string. Expected \"x.y.z\" "
+            "semver format.",
+            v->value);
     }
     const unsigned engine[3] = {RULEC_ENGINE_VERSION_MAJOR, RULEC_ENGINE_VERSION_MINOR,
                                 RULEC_ENGINE_VERSION_PATCH};
     if (req[0] != engine[0] || _version_cmp(engine, req) < 0) {
-        _report(ld, DIAG_LOAD_ERR_VALIDATE, v,
-                "Rules require engine version %u.%u.%u, but engine version is %u.%u.%u", req[0],
-                req[1], req[2], engine[0], engine[1], engine[2]);
+        load_report(ld, DIAG_LOAD_ERR_VALIDATE, v,
+                    "Rules require engine version %u.%u.%u, but engine version is %u.%u.%u", req[0],
+                    req[1], req[2], engine[0], engine[1], engine[2]);
         return false;
     }
     struct ruleset *rs = ld->rs;
@@ -792,34 +526,34 @@ static bool _read_engine_version(struct loader *ld, const struct ynode *item)
 }
 
 /* One requirement: a name and a version. */
-static bool _plugin_requirement(struct loader *ld, const struct ynode *p, const char *what,
+static bool _plugin_requirement(struct load_reader *ld, const struct ynode *p, const char *what,
                                 const char **name)
 {
     static const char *const keys[] = {"name", "version", "alternatives", NULL};
     const char *version = NULL;
     unsigned v[3];
     if (!p || p->kind != YNODE_MAP)
-        return _fail(ld, p, "%s must be a mapping", what);
-    if (!_known_keys(ld, p, keys) || !_str(ld, p, "name", 0, name) ||
-        !_str(ld, p, "version", 0, &version))
+        return load_fail(ld, p, "%s must be a mapping", what);
+    if (!load_known_keys(ld, p, keys) || !load_str(ld, p, "name", 0, name) ||
+        !load_str(ld, p, "version", 0, &version))
         return false;
     if (!_parse_semver(version, v)) {
-        _report(ld, DIAG_LOAD_ERR_VALIDATE, ynode_get(p, "version", NULL),
-                "Invalid required version '%s' for plugin '%s'", version, *name);
+        load_report(ld, DIAG_LOAD_ERR_VALIDATE, ynode_get(p, "version", NULL),
+                    "Invalid required version '%s' for plugin '%s'", version, *name);
         return false;
     }
     return true;
 }
 
 /* rulec loads no plugins: requirements are checked for shape and accepted. */
-static bool _read_plugin_versions(struct loader *ld, const struct ynode *item)
+static bool _read_plugin_versions(struct load_reader *ld, const struct ynode *item)
 {
     static const char *const keys[] = {"required_plugin_versions", NULL};
     const struct ynode *req = ynode_get(item, "required_plugin_versions", NULL);
-    if (!_known_keys(ld, item, keys))
+    if (!load_known_keys(ld, item, keys))
         return false;
     if (req->kind != YNODE_SEQ)
-        return _fail(ld, req, "Value of required_plugin_versions must be a sequence");
+        return load_fail(ld, req, "Value of required_plugin_versions must be a sequence");
     for (size_t i = 0; i < req->nkids; i++) {
         const struct ynode *p = req->kids[i];
         const char *name = NULL;
@@ -829,7 +563,7 @@ static bool _read_plugin_versions(struct loader *ld, const struct ynode *item)
         if (!alts)
             continue;
         if (alts->kind != YNODE_SEQ)
-            return _fail(ld, alts, "Value of plugin version alternatives must be a sequence");
+            return load_fail(ld, alts, "Value of plugin version alternatives must be a sequence");
         const char **names = arena_alloc(ld->tmp, (alts->nkids + 1) * sizeof(char *));
         names[0] = name;
         for (size_t j = 0; j < alts->nkids; j++) {
@@ -838,9 +572,9 @@ static bool _read_plugin_versions(struct loader *ld, const struct ynode *item)
                 return false;
             for (size_t k = 0; k <= j; k++)
                 if (strcmp(names[k], names[j + 1]) == 0) {
-                    _report(ld, DIAG_LOAD_ERR_VALIDATE, alts->kids[j],
-                            "Defined multiple alternative version requirements for plugin '%s'",
-                            names[j + 1]);
+                    load_report(ld, DIAG_LOAD_ERR_VALIDATE, alts->kids[j],
+                                "Defined multiple alternative version requirements for plugin '%s'",
+                                names[j + 1]);
                     return false;
                 }
         }
@@ -850,20 +584,20 @@ static bool _read_plugin_versions(struct loader *ld, const struct ynode *item)
 
 /* ---- files ----------------------------------------------------------------------------- */
 
-static void _read_item(struct loader *ld, const struct ynode *item)
+static void _read_item(struct load_reader *ld, const struct ynode *item)
 {
     ld->item = NULL;
     if (ynode_is_null(item))
         return;
     if (item->kind != YNODE_MAP) {
-        _fail(ld, item,
-              "Unexpected element type. Each element should be a yaml associative "
-              "array.");
+        load_fail(ld, item,
+                  "Unexpected element type. Each element should be a yaml associative "
+                  "array.");
         return;
     }
     static const struct {
         const char *key;
-        bool (*read)(struct loader *, const struct ynode *);
+        bool (*read)(struct load_reader *, const struct ynode *);
     } kinds[] = {
         {"required_engine_version", _read_engine_version},
         {"required_plugin_versions", _read_plugin_versions},
@@ -879,20 +613,20 @@ static void _read_item(struct loader *ld, const struct ynode *item)
             merge_item_failed(ld->m, kinds[i].key, name->value);
         return;
     }
-    _report(ld, DIAG_LOAD_UNKNOWN_ITEM, item, "Unknown top level item");
+    load_report(ld, DIAG_LOAD_UNKNOWN_ITEM, item, "Unknown top level item");
 }
 
-static void _read_doc(struct loader *ld, const struct ynode *doc)
+static void _read_doc(struct load_reader *ld, const struct ynode *doc)
 {
     if (!doc || ynode_is_null(doc))
         return; /* an empty document loads nothing */
     ld->item = NULL;
     if (doc->kind == YNODE_SCALAR) {
-        _fail(ld, doc, "Rules content is not yaml");
+        load_fail(ld, doc, "Rules content is not yaml");
         return;
     }
     if (doc->kind != YNODE_SEQ) {
-        _fail(ld, doc, "Rules content is not yaml array of objects");
+        load_fail(ld, doc, "Rules content is not yaml array of objects");
         return;
     }
     for (size_t i = 0; i < doc->nkids; i++)
@@ -915,7 +649,7 @@ static void _load_file(struct ruleset *rs, const struct src_file *file, struct d
     struct arena *tmp = arena_new();
     struct ytree tree;
     if (ytree_parse(tmp, file, &tree, diags) == 0) {
-        struct loader ld = {
+        struct load_reader ld = {
             .rs = rs, .m = merge_of(rs), .diags = diags, .tmp = tmp, .tree = &tree, .file = file};
         for (size_t i = 0; i < tree.ndocs; i++)
             _read_doc(&ld, tree.docs[i]);

@@ -3,7 +3,8 @@
  * in file order, one index counter for all of them, as
  * rule_loader_collector.cpp) and the compile step (lists expanded, exception
  * conditions built, lists substituted textually into every condition, as
- * rule_loader_compiler.cpp). Macros are left to resolve.c. */
+ * rule_loader_compiler.cpp: compiler/merge_build.c). Macros are left to
+ * resolve.c. */
 #pragma once
 
 #include <stdbool.h>
@@ -25,6 +26,10 @@ static inline uint64_t merge_org(const struct src_file *file, size_t offset)
 {
     return ((uint64_t)file->index << 32) | (uint32_t)offset;
 }
+
+/* t without the leading and trailing bytes found in blanks (Falco trims
+ * outputs with " \t\n\v\f\r" and exception comps with " \t\r\n"). */
+struct mtext merge_trim(struct mtext t, const char *blanks);
 
 /* An exception's fields, comps or values entry: a string or a list of entries
  * (Falco's rule_exception_info::entry). valid as Falco's is_valid(). */
@@ -92,7 +97,7 @@ struct mrule_info {
     size_t ntags;
     struct mexception *exceptions;
     size_t nexceptions;
-    enum priority priority;
+    enum alert_priority priority;
     bool capture;
     uint32_t capture_duration;
     bool enabled;

@@ -3,26 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/priority.h"
-
-/* enum priority and enum alert_priority are both Falco's priority_type, in
- * the same order (the syslog levels): the names live in core/priority.c. */
-_Static_assert((int)PRIO_DEBUG == (int)ALERT_PRIO_DEBUG && (int)PRIO_MAX == (int)ALERT_PRIO_MAX,
-               "enum priority must follow enum alert_priority");
-
-const char *priority_name(enum priority p)
-{
-    return priority_to_string((enum alert_priority)p);
-}
-
-/* falco_common.cpp parse_priority: the full names in any case, plus "info"
- * (Falco's only short form: "Info" and "Informational" were used
- * interchangeably). */
-enum priority priority_from_name(const char *name)
-{
-    return (enum priority)priority_parse(name);
-}
-
 struct ruleset *ruleset_new(void)
 {
     struct ruleset *rs = calloc(1, sizeof(*rs));

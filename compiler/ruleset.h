@@ -12,6 +12,7 @@
 #include "core/ast.h"
 #include "core/diag.h"
 #include "core/evttypes.h"
+#include "core/priority.h"
 #include "grammar/condition.h"
 
 /* Text assembled from YAML scalars, with each byte mapped to its origin. */
@@ -19,18 +20,6 @@ struct cond_text {
     char *text;
     size_t len;
     struct text_map map; /* map.offsets has len + 1 entries */
-};
-
-enum priority {
-    PRIO_EMERGENCY,
-    PRIO_ALERT,
-    PRIO_CRITICAL,
-    PRIO_ERROR,
-    PRIO_WARNING,
-    PRIO_NOTICE,
-    PRIO_INFORMATIONAL,
-    PRIO_DEBUG,
-    PRIO_MAX,
 };
 
 struct rs_list {
@@ -73,7 +62,7 @@ struct rs_rule {
     const char *desc;
     struct cond_text condition; /* lists substituted, exceptions appended */
     struct cond_text output;
-    enum priority priority;
+    enum alert_priority priority;
     const char *source; /* "syscall" unless given */
     const char **tags;
     size_t ntags;
@@ -112,10 +101,6 @@ struct ruleset {
      * later load call can append to items of an earlier one. */
     struct merge *merge;
 };
-
-const char *priority_name(enum priority p); /* "Warning", "Informational" */
-/* Falco accepts any case and the short forms ("info"); returns PRIO_MAX when unknown. */
-enum priority priority_from_name(const char *name);
 
 struct ruleset *ruleset_new(void);
 void ruleset_free(struct ruleset **rs);

@@ -5,6 +5,9 @@
 
 #include <yaml.h>
 
+#include "core/strmap.h"
+#include "core/utf8.h"
+
 /* An alias costs the size of what it names each time it is used: beyond this
  * many expanded nodes a file is an alias bomb, not a rules file. */
 #define YTREE_ALIAS_BUDGET (1u << 22)
@@ -18,11 +21,6 @@ struct charmap {
     size_t len;
 };
 
-struct anchor {
-    const char *name;
-    struct ynode *node;
-};
-
 struct builder {
     struct arena *arena;
     const struct src_file *file;
@@ -30,9 +28,7 @@ struct builder {
     struct ptr_vec stack;
     struct ptr_vec docs;
     struct ynode *root;
-    struct anchor *anchors; /* open addressing, power-of-two capacity */
-    size_t nanchors;
-    size_t anchor_cap;
+    struct strmap anchors; /* name -> struct ynode *, in the arena */
     size_t alias_total;
     struct diag_list *diags;
 };
@@ -119,46 +115,19 @@ static void _report_libyaml(struct builder *b, const yaml_parser_t *p)
         _parse_error(b, at, "%s%s", problem, "");
 }
 
-static size_t _hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static struct anchor *_anchor_slot(struct anchor *tab, size_t cap, const char *name)
-{
-    size_t i = _hash(name) & (cap - 1);
-    while (tab[i].name && strcmp(tab[i].name, name) != 0)
-        i = (i + 1) & (cap - 1);
-    return &tab[i];
-}
-
 static void _anchor_set(struct builder *b, const char *name, struct ynode *node)
 {
-    if (b->nanchors * 2 >= b->anchor_cap) {
-        size_t cap = b->anchor_cap ? b->anchor_cap * 2 : 16;
-        struct anchor *tab = arena_alloc(b->arena, cap * sizeof(*tab));
-        for (size_t i = 0; i < b->anchor_cap; i++)
-            if (b->anchors[i].name)
-                *_anchor_slot(tab, cap, b->anchors[i].name) = b->anchors[i];
-        b->anchors = tab;
-        b->anchor_cap = cap;
-    }
-    struct anchor *slot = _anchor_slot(b->anchors, b->anchor_cap, name);
-    if (!slot->name) {
-        slot->name = arena_strdup(b->arena, name);
-        b->nanchors++;
-    }
-    slot->node = node; /* a redefined anchor names the newest node */
+    bool added;
+    struct strmap_entry *e = strmap_put_str(&b->anchors, name, &added);
+    if (added)
+        e->key = arena_strdup(b->arena, name); /* libyaml frees its copy with the event */
+    e->value.ptr = node;                       /* a redefined anchor names the newest node */
 }
 
 static struct ynode *_anchor_get(const struct builder *b, const char *name)
 {
-    if (!b->anchor_cap)
-        return NULL;
-    return _anchor_slot(b->anchors, b->anchor_cap, name)->node;
+    const struct strmap_entry *e = strmap_get_str(&b->anchors, name);
+    return e ? e->value.ptr : NULL;
 }
 
 static void _attach(struct builder *b, struct ynode *n)
@@ -274,8 +243,7 @@ static int _on_event(struct builder *b, const yaml_event_t *e)
     switch (e->type) {
     case YAML_DOCUMENT_START_EVENT:
         b->root = NULL;
-        b->anchors = NULL; /* anchors are scoped to their document */
-        b->nanchors = b->anchor_cap = 0;
+        strmap_init(&b->anchors, b->arena); /* anchors are scoped to their document */
         return 0;
     case YAML_DOCUMENT_END_EVENT:
         ptr_vec_push(b->arena, &b->docs, b->root);
@@ -304,6 +272,7 @@ int ytree_parse(struct arena *arena, const struct src_file *file, struct ytree *
                 struct diag_list *diags)
 {
     struct builder b = {.arena = arena, .file = file, .diags = diags};
+    strmap_init(&b.anchors, arena);
     _charmap_init(&b.cm, arena, file->text, file->len);
     *out = (struct ytree){.file = file};
 
@@ -371,30 +340,6 @@ static bool _is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static size_t _utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | ((cp >> 18) & 0x07));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Decodes the double-quoted escape at p (p[0] == '\\') as libyaml does. */
 static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *esclen)
 {
@@ -428,7 +373,7 @@ static bool _escape(const char *p, size_t n, char *dec, size_t *declen, size_t *
             return false;
         cp = (cp << 4) | (uint32_t)v;
     }
-    *declen = _utf8_encode(cp, dec);
+    *declen = utf8_encode(cp, dec);
     *esclen = 2 + hex;
     return true;
 }

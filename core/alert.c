@@ -26,6 +26,8 @@
 
 #include <json-c/json.h>
 
+#include "core/utf8.h"
+
 #define ALERT_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 void alert_options_default(struct alert_options *opt)
@@ -60,7 +62,7 @@ int alert_collect_fields(const struct format_template *tpl, field_getter get, vo
 static struct json_object *_string(const char *s, size_t len)
 {
     struct strbuf sb = {0};
-    format_utf8_sanitize(&sb, s ? s : "", s ? len : 0);
+    utf8_sanitize(&sb, s ? s : "", s ? len : 0);
     struct json_object *o = json_object_new_string_len(sb.data ? sb.data : "", (int)sb.len);
     strbuf_free(&sb);
     return o;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/fields.h"
+#include "core/strbuf.h"
+#include "core/text.h"
 
 static const char *const _op_names[OP_MAX] = {
     [OP_EQ] = "=",
@@ -131,77 +133,47 @@ struct ast_node *ast_clone(struct arena *arena, const struct ast_node *node)
 
 /* ---- printing ------------------------------------------------------------- */
 
-struct _buf {
-    char *data;
-    size_t len;
-    size_t cap;
-};
-
-static void _put(struct _buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *data = realloc(b->data, cap);
-        if (!data) {
-            fputs("rulec: out of memory\n", stderr);
-            abort();
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void _puts(struct _buf *b, const char *s)
-{
-    _put(b, s, strlen(s));
-}
-
 /* Double-quoted, with every byte the grammar would not read back as itself
  * escaped; non-printable bytes (and non-ASCII ones, so the text stays
  * plain ASCII wherever it is stored) as \xHH. */
-static void _put_quoted(struct _buf *b, const char *s, size_t n)
+static void _put_quoted(struct strbuf *b, const char *s, size_t n)
 {
-    _put(b, "\"", 1);
+    strbuf_append(b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[8];
         switch (c) {
         case '"':
-            _put(b, "\\\"", 2);
+            strbuf_append(b, "\\\"", 2);
             break;
         case '\\':
-            _put(b, "\\\\", 2);
+            strbuf_append(b, "\\\\", 2);
             break;
         case '\b':
-            _put(b, "\\b", 2);
+            strbuf_append(b, "\\b", 2);
             break;
         case '\f':
-            _put(b, "\\f", 2);
+            strbuf_append(b, "\\f", 2);
             break;
         case '\n':
-            _put(b, "\\n", 2);
+            strbuf_append(b, "\\n", 2);
             break;
         case '\r':
-            _put(b, "\\r", 2);
+            strbuf_append(b, "\\r", 2);
             break;
         case '\t':
-            _put(b, "\\t", 2);
+            strbuf_append(b, "\\t", 2);
             break;
         default:
             if (c >= 0x20 && c < 0x7f) {
-                _put(b, (const char *)&c, 1);
+                strbuf_append(b, (const char *)&c, 1);
             } else {
                 snprintf(esc, sizeof(esc), "\\x%02x", c);
-                _put(b, esc, 4);
+                strbuf_append(b, esc, 4);
             }
         }
     }
-    _put(b, "\"", 1);
+    strbuf_append(b, "\"", 1);
 }
 
 static bool _is_alpha(char c)
@@ -224,18 +196,13 @@ static bool _is_identifier(const char *s, size_t n)
     return true;
 }
 
-static bool _is_hex_digit(char c)
-{
-    return _is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* The number syntax the grammar accepts after < <= > >=:
  * 0[xX][0-9a-fA-F]+ or [+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)? */
 static bool _is_number(const char *s, size_t n)
 {
     size_t i = 0;
     if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        for (i = 2; i < n && _is_hex_digit(s[i]); i++)
+        for (i = 2; i < n && text_hexval(s[i]) >= 0; i++)
             ;
         return i == n;
     }
@@ -283,29 +250,29 @@ const char *ast_field_arg(const struct ast_field *f)
     return strncmp(f->name, f->def->name, n) == 0 && f->name[n] == '.' ? f->name + n + 1 : NULL;
 }
 
-static void _put_field(struct _buf *b, const struct ast_field *f)
+static void _put_field(struct strbuf *b, const struct ast_field *f)
 {
-    _puts(b, f->name ? f->name : "?");
+    strbuf_puts(b, f->name ? f->name : "?");
     if (!f->arg)
         return;
-    _put(b, "[", 1);
+    strbuf_append(b, "[", 1);
     if (_is_bare_arg(f->arg))
-        _puts(b, f->arg);
+        strbuf_puts(b, f->arg);
     else
         _put_quoted(b, f->arg, strlen(f->arg));
-    _put(b, "]", 1);
+    strbuf_append(b, "]", 1);
 }
 
 /* transformers[0] is the innermost, so it is printed last. */
-static void _put_transformed(struct _buf *b, const struct ast_field *f)
+static void _put_transformed(struct strbuf *b, const struct ast_field *f)
 {
     for (unsigned i = f->ntransformers; i-- > 0;) {
-        _puts(b, ast_transformer_name(f->transformers[i]));
-        _put(b, "(", 1);
+        strbuf_puts(b, ast_transformer_name(f->transformers[i]));
+        strbuf_append(b, "(", 1);
     }
     _put_field(b, f);
     for (unsigned i = 0; i < f->ntransformers; i++)
-        _put(b, ")", 1);
+        strbuf_append(b, ")", 1);
 }
 
 static bool _is_list_op(enum ast_op op)
@@ -318,7 +285,7 @@ static bool _is_num_op(enum ast_op op)
     return op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
 }
 
-static void _put_rhs(struct _buf *b, const struct ast_node *n)
+static void _put_rhs(struct strbuf *b, const struct ast_node *n)
 {
     const struct ast_rhs *rhs = &n->cmp.rhs;
     switch (rhs->kind) {
@@ -327,7 +294,7 @@ static void _put_rhs(struct _buf *b, const struct ast_node *n)
     case RHS_VALUE: {
         const struct ast_value *v = rhs->values;
         if (!v) {
-            _puts(b, "\"\"");
+            strbuf_puts(b, "\"\"");
             return;
         }
         /* After a list operator or a modifier a single value is a list
@@ -336,33 +303,33 @@ static void _put_rhs(struct _buf *b, const struct ast_node *n)
          * produced by the parser) prints as something the grammar reads. */
         if (_is_list_op(n->cmp.op) || n->cmp.modifier != MOD_NONE) {
             if (_is_identifier(v->text, v->len)) {
-                _put(b, v->text, v->len);
+                strbuf_append(b, v->text, v->len);
             } else {
-                _put(b, "(", 1);
+                strbuf_append(b, "(", 1);
                 _put_quoted(b, v->text, v->len);
-                _put(b, ")", 1);
+                strbuf_append(b, ")", 1);
             }
         } else if (_is_num_op(n->cmp.op) && _is_number(v->text, v->len)) {
-            _put(b, v->text, v->len);
+            strbuf_append(b, v->text, v->len);
         } else {
             _put_quoted(b, v->text, v->len);
         }
         return;
     }
     case RHS_LIST:
-        _put(b, "(", 1);
+        strbuf_append(b, "(", 1);
         for (size_t i = 0; i < rhs->nvalues; i++) {
             if (i)
-                _put(b, ", ", 2);
+                strbuf_append(b, ", ", 2);
             _put_quoted(b, rhs->values[i].text, rhs->values[i].len);
         }
-        _put(b, ")", 1);
+        strbuf_append(b, ")", 1);
         return;
     case RHS_FIELD:
         if (rhs->field.ntransformers == 0) {
-            _puts(b, "val(");
+            strbuf_puts(b, "val(");
             _put_field(b, &rhs->field);
-            _put(b, ")", 1);
+            strbuf_append(b, ")", 1);
         } else {
             _put_transformed(b, &rhs->field);
         }
@@ -370,62 +337,62 @@ static void _put_rhs(struct _buf *b, const struct ast_node *n)
     }
 }
 
-static void _put_node(struct _buf *b, const struct ast_node *n)
+static void _put_node(struct strbuf *b, const struct ast_node *n)
 {
     if (!n) {
-        _puts(b, "?");
+        strbuf_puts(b, "?");
         return;
     }
     switch (n->kind) {
     case AST_AND:
     case AST_OR:
-        _put(b, "(", 1);
+        strbuf_append(b, "(", 1);
         for (size_t i = 0; i < n->list.nkids; i++) {
             if (i)
-                _puts(b, n->kind == AST_AND ? " and " : " or ");
+                strbuf_puts(b, n->kind == AST_AND ? " and " : " or ");
             _put_node(b, n->list.kids[i]);
         }
-        _put(b, ")", 1);
+        strbuf_append(b, ")", 1);
         return;
     case AST_NOT:
         /* Parenthesised: `not not x` would read back as x. */
-        _puts(b, "(not ");
+        strbuf_puts(b, "(not ");
         _put_node(b, n->operand);
-        _put(b, ")", 1);
+        strbuf_append(b, ")", 1);
         return;
     case AST_CMP:
         _put_transformed(b, &n->cmp.lhs);
-        _put(b, " ", 1);
-        _puts(b, ast_op_name(n->cmp.op));
+        strbuf_append(b, " ", 1);
+        strbuf_puts(b, ast_op_name(n->cmp.op));
         if (n->cmp.modifier != MOD_NONE) {
-            _put(b, " ", 1);
-            _puts(b, ast_modifier_name(n->cmp.modifier));
+            strbuf_append(b, " ", 1);
+            strbuf_puts(b, ast_modifier_name(n->cmp.modifier));
         }
         if (n->cmp.rhs.kind != RHS_NONE) {
-            _put(b, " ", 1);
+            strbuf_append(b, " ", 1);
             _put_rhs(b, n);
         }
         return;
     case AST_MACRO:
-        _puts(b, n->macro.name ? n->macro.name : "?");
+        strbuf_puts(b, n->macro.name ? n->macro.name : "?");
         return;
     case AST_BOOL:
         /* Folding's constants have no condition syntax; these read back as
          * macro references, which the resolver would flag. */
-        _puts(b, n->value ? "true" : "false");
+        strbuf_puts(b, n->value ? "true" : "false");
         return;
     case AST_KIND_MAX:
-        _puts(b, "?");
+        strbuf_puts(b, "?");
         return;
     }
 }
 
 char *ast_to_string(struct arena *arena, const struct ast_node *node)
 {
-    struct _buf b = {0};
+    struct strbuf b = {0};
     _put_node(&b, node);
     char *s = arena_strndup(arena, b.data ? b.data : "", b.len);
-    free(b.data);
+    strbuf_free(&b);
     return s;
 }
 

@@ -148,18 +148,25 @@ struct src_pos src_pos_at(const struct src_file *file, size_t offset)
 void diag_report(struct diag_list *list, enum diag_code code, struct src_pos pos, const char *item,
                  const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(list, code, pos, item, fmt, ap);
+    va_end(ap);
+}
+
+void diag_vreport(struct diag_list *list, enum diag_code code, struct src_pos pos, const char *item,
+                  const char *fmt, va_list ap)
+{
     if (list->len == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 16;
         list->items = _xrealloc(list->items, list->cap * sizeof(struct diag));
     }
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
     char *msg = _xrealloc(NULL, (size_t)n + 1);
-    va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     /* A macro body is inlined into every rule that uses it: a problem in it
      * is reported once, at its place in the macro, not once per rule. */
     for (size_t i = 0; i < list->len; i++) {

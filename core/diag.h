@@ -3,6 +3,7 @@
  * LOAD_* names where Falco has one; RULEC_* codes are rulec's own checks. */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +109,9 @@ enum diag_code diag_code_from_name(const char *name);
 
 void diag_report(struct diag_list *list, enum diag_code code, struct src_pos pos, const char *item,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a va_list, for a pass's own reporting helper. */
+void diag_vreport(struct diag_list *list, enum diag_code code, struct src_pos pos, const char *item,
+                  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* Orders diagnostics by file load order, then position (stable). */
 void diag_sort(struct diag_list *list);
 bool diag_has(const struct diag_list *list, enum diag_code code);

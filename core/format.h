@@ -60,6 +60,8 @@ int format_render(const struct format_template *tpl, field_getter get, void *ctx
 int format_render_sb(const struct format_template *tpl, field_getter get, void *ctx,
                      struct strbuf *out);
 
+/* ---- values (core/format_value.c) ---- */
+
 /* One value as libsinsp's tostring prints it (no width): <NA> when
  * missing; numbers in decimal (a few fields zero-padded or hex, as their
  * print format says); booleans true/false; IPv4 dotted, IPv6 as inet_ntop;
@@ -88,11 +90,3 @@ enum format_time_style {
     FORMAT_TIME_STYLE_MAX,
 };
 void format_timestamp(struct strbuf *out, uint64_t ns, enum format_time_style style);
-
-/* Appends s with each invalid UTF-8 sequence (each maximal subpart, Unicode
- * 3.9) replaced by U+FFFD: what libsinsp's utf8::sanitize and nlohmann's
- * json dump(replace) do to alert text. */
-void format_utf8_sanitize(struct strbuf *out, const char *s, size_t len);
-/* Length of the valid UTF-8 sequence at p (> 0), or minus the length of the
- * invalid maximal subpart there (< 0). p < end. */
-int format_utf8_seq(const unsigned char *p, const unsigned char *end);

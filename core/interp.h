@@ -17,15 +17,10 @@
 #include "core/ast.h"
 #include "core/diag.h"
 #include "core/fields.h"
+#include "core/tri.h"
 #include "core/value.h"
 
 struct interp;
-
-enum interp_result {
-    INTERP_FALSE,
-    INTERP_TRUE,
-    INTERP_MAYBE, /* a truncated value or a failed read: the event may match */
-};
 
 /* Compiled state for one condition: regexes compiled, numbers, addresses
  * and networks parsed once. The AST must stay alive while it is used.
@@ -55,13 +50,3 @@ enum interp_result interp_eval_result(struct interp *interp, field_getter get, v
  * compile is INTERP_FALSE. */
 enum interp_result interp_eval_atom(struct interp *interp, const struct ast_node *atom,
                                     field_getter get, void *ctx);
-
-/* Applies a field's transformers (tolower, toupper, b64, basename, len) to a
- * value in place; scratch holds any new string until the next call. A b64
- * that does not decode leaves FV_NONE (libsinsp fails the extraction).
- * Returns 0, -EINVAL for a NULL argument, -ENOMEM. */
-int interp_apply_transformers(const struct ast_field *field, struct field_value *value,
-                              char **scratch, size_t *scratch_cap);
-/* The type a field reference yields: the catalogue type for its argument
- * (field_arg_type), FT_UINT after len(); FT_STRING when def is NULL. */
-enum field_type interp_field_type(const struct ast_field *field);

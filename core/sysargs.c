@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/number.h"
+
 static const struct sysarg _args[] = {
 #define SYSARG(syscall_, param_, index_, kind_) {syscall_, param_, index_, kind_},
 #include "core/sysargs.def"
@@ -276,22 +278,19 @@ static int _number_terms(enum sysarg_kind kind, enum ast_op op, const char *c, s
     bool sign = kind != SA_UINT;
     if (op != OP_EQ)
         return _all_digits(c, len, sign) || len == 0 || (sign && len == 1 && c[0] == '-') ? -1 : 0;
-    if (!_all_digits(c, len, sign) || len > 20)
+    uint64_t v;
+    if (!_all_digits(c, len, sign) || len > 20 || number_parse(c, len, sign, &v) < 0)
         return 0;
-    char buf[24];
-    memcpy(buf, c, len);
-    buf[len] = '\0';
     if (kind == SA_FD) { /* printed as a 32-bit int */
-        long long v = strtoll(buf, NULL, 10);
-        if (v < INT32_MIN || v > INT32_MAX)
+        int64_t fd = (int64_t)v;
+        if (fd < INT32_MIN || fd > INT32_MAX)
             return 0;
-        return _add(terms, max, &n, 0xffffffffULL, (uint32_t)(int32_t)v) < 0 ? -1 : (int)n;
+        return _add(terms, max, &n, 0xffffffffULL, (uint32_t)(int32_t)fd) < 0 ? -1 : (int)n;
     }
-    uint64_t v = sign ? (uint64_t)strtoll(buf, NULL, 10) : strtoull(buf, NULL, 10);
-    /* Leading zeros, a '+', or a value out of range do not print back as written. */
+    /* Leading zeros or "-0" do not print back as written. */
     char back[24];
-    snprintf(back, sizeof(back), sign ? "%" PRId64 : "%" PRIu64, v);
-    if (strcmp(back, buf) != 0)
+    int blen = snprintf(back, sizeof(back), sign ? "%" PRId64 : "%" PRIu64, v);
+    if (blen < 0 || (size_t)blen != len || memcmp(back, c, len) != 0)
         return 0;
     return _add(terms, max, &n, ~0ULL, v) < 0 ? -1 : (int)n;
 }

@@ -16,6 +16,17 @@ static inline int text_hexval(char c)
     return -1;
 }
 
+/* ASCII case folding only: libsinsp runs in the C locale. */
+static inline char text_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static inline char text_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
 /* True for a non-empty string of decimal digits only. */
 static inline bool text_is_decimal(const char *s)
 {

@@ -13,13 +13,10 @@ void cond_fail(struct cond_ctx *ctx, size_t offset, const char *fmt, ...)
     if (ctx->failed)
         return;
     ctx->failed = true;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_vreport(ctx->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, cond_pos(ctx, offset), NULL, fmt, ap);
     va_end(ap);
-    diag_report(ctx->diags, DIAG_LOAD_ERR_COMPILE_CONDITION, cond_pos(ctx, offset), NULL, "%s",
-                msg);
 }
 
 struct src_pos cond_pos(const struct cond_ctx *ctx, size_t offset)

@@ -222,15 +222,13 @@ static void _error(struct _ctx *ctx, const yaml_node_t *node, const char *key, c
     __attribute__((format(printf, 4, 5)));
 static void _error(struct _ctx *ctx, const yaml_node_t *node, const char *key, const char *fmt, ...)
 {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     char item[160];
     snprintf(item, sizeof(item), "key '%s'", key);
-    diag_report(ctx->diags, DIAG_LOAD_ERR_YAML_VALIDATE, _mark_pos(ctx->file, node->start_mark),
-                item, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(ctx->diags, DIAG_LOAD_ERR_YAML_VALIDATE, _mark_pos(ctx->file, node->start_mark),
+                 item, fmt, ap);
+    va_end(ap);
     ctx->errors++;
 }
 

@@ -46,12 +46,12 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
     size_t need = sizeof(struct rulec_record_hdr) + 2 * (size_t)m->mask_words * 8;
     if (len < need || len < m->record_size)
         return -1;
-    arena_free((struct arena **)&ev->scratch);
+    arena_free(&ev->scratch);
     ev->layout = layout;
     ev->rec = rec;
     ev->len = len;
     ev->hdr = rec;
-    ev->scratch = (char *)arena_new();
+    ev->scratch = arena_new();
     ev->cid = NULL;
     ev->cid_done = false;
     return 0;
@@ -59,12 +59,12 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
 
 void event_free(struct event *ev)
 {
-    arena_free((struct arena **)&ev->scratch);
+    arena_free(&ev->scratch);
 }
 
 static struct arena *_arena(const struct event *ev)
 {
-    return (struct arena *)ev->scratch;
+    return ev->scratch;
 }
 
 static const uint64_t *_mask(const struct event *ev, int which)
@@ -292,85 +292,112 @@ static int _syscall_arg(struct event *ev, const struct ast_field *f, struct fiel
     return _cstr(out, arena_strdup(_arena(ev), sysarg_render(a, raw, buf, sizeof(buf))));
 }
 
-static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
+/* What the record's header holds, and the names the passwd and group
+ * databases give its ids. Returns 1 when field is not one of these. */
+static int _from_header(struct event *ev, const struct field_def *def, struct field_value *out)
 {
     const struct rulec_record_hdr *h = ev->hdr;
-    const struct field_def *def = f->def;
-    const char *name = def->name;
-    uint32_t pid = h->pid;
-    if (!strcmp(name, "evt.type")) {
+    struct users_db *u = ev->users;
+    switch (def->id) {
+    case FIELD_EVT_TYPE: {
         const struct evttype *t = evttype_by_nr((int)h->evt_id);
         return _cstr(out, t ? t->name : NULL);
     }
-    if (!strcmp(name, "evt.time") || !strcmp(name, "evt.rawtime"))
+    case FIELD_EVT_TIME:
+    case FIELD_EVT_RAWTIME:
         return _num(out, def, (int64_t)event_time_ns(ev));
-    if (!strcmp(name, "evt.dir"))
+    case FIELD_EVT_DIR:
         return _cstr(out, "<");
-    if (!strcmp(name, "evt.rawres"))
+    case FIELD_EVT_RAWRES:
         return _num(out, def, h->ret);
-    if (!strcmp(name, "evt.res"))
+    case FIELD_EVT_RES:
         return _cstr(out, h->ret >= 0 ? "SUCCESS" : _errno_name(h->ret));
-    if (!strcmp(name, "evt.failed"))
+    case FIELD_EVT_FAILED:
         return _num(out, def, h->ret < 0);
-    if (!strcmp(name, "evt.hostname"))
+    case FIELD_EVT_HOSTNAME:
         return _cstr(out, ev->hostname);
-    if (!strcmp(name, "proc.pid"))
+    case FIELD_PROC_PID:
         return _num(out, def, h->pid);
-    if (!strcmp(name, "thread.tid"))
+    case FIELD_THREAD_TID:
         return _num(out, def, h->tid);
-    if (!strcmp(name, "proc.ppid"))
+    case FIELD_PROC_PPID:
         return _num(out, def, h->ppid);
-    if (!strcmp(name, "user.uid"))
+    case FIELD_USER_UID:
         return _num(out, def, h->uid);
-    if (!strcmp(name, "group.gid"))
+    case FIELD_GROUP_GID:
         return _num(out, def, h->gid);
-    if (!strcmp(name, "user.loginuid"))
+    case FIELD_USER_LOGINUID:
         return _num(out, def, (int32_t)h->loginuid);
-    if (!strcmp(name, "user.name"))
-        return _cstr(out, ev->users ? users_name(ev->users, h->uid) : NULL);
-    if (!strcmp(name, "user.homedir"))
-        return _cstr(out, ev->users ? users_homedir(ev->users, h->uid) : NULL);
-    if (!strcmp(name, "user.shell"))
-        return _cstr(out, ev->users ? users_shell(ev->users, h->uid) : NULL);
-    if (!strcmp(name, "user.loginname"))
-        return _cstr(out, ev->users && h->loginuid != UINT32_MAX
-                              ? users_name(ev->users, h->loginuid)
-                              : NULL);
-    if (!strcmp(name, "group.name"))
-        return _cstr(out, ev->users ? users_group_name(ev->users, h->gid) : NULL);
-    if (!strcmp(name, "proc.name"))
+    case FIELD_USER_NAME:
+        return _cstr(out, u ? users_name(u, h->uid) : NULL);
+    case FIELD_USER_HOMEDIR:
+        return _cstr(out, u ? users_homedir(u, h->uid) : NULL);
+    case FIELD_USER_SHELL:
+        return _cstr(out, u ? users_shell(u, h->uid) : NULL);
+    case FIELD_USER_LOGINNAME:
+        return _cstr(out, u && h->loginuid != UINT32_MAX ? users_name(u, h->loginuid) : NULL);
+    case FIELD_GROUP_NAME:
+        return _cstr(out, u ? users_group_name(u, h->gid) : NULL);
+    default:
+        return 1;
+    }
+}
+
+/* What /proc says about the process (and its parent, its ancestors) while
+ * it lives. Returns 1 when field is not one of these. */
+static int _from_proc(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    uint32_t pid = ev->hdr->pid, ppid = ev->hdr->ppid;
+    switch (f->def->id) {
+    case FIELD_PROC_NAME:
         return _cstr(out, _comm(ev, pid));
-    if (!strcmp(name, "proc.exe"))
+    case FIELD_PROC_EXE:
         return _cstr(out, _cmdline(ev, pid, 0));
-    if (!strcmp(name, "proc.args"))
+    case FIELD_PROC_ARGS:
         return _cstr(out, _cmdline(ev, pid, 1));
-    if (!strcmp(name, "proc.cmdline"))
+    case FIELD_PROC_CMDLINE:
         return _cstr(out, _cmdline(ev, pid, 2));
-    if (!strcmp(name, "proc.exepath"))
+    case FIELD_PROC_EXEPATH:
         return _cstr(out, _readlink_proc(ev, pid, "exe"));
-    if (!strcmp(name, "proc.cwd")) {
+    case FIELD_PROC_CWD: {
         char *cwd = _readlink_proc(ev, pid, "cwd");
         return _cstr(out,
                      cwd ? arena_printf(_arena(ev), "%s/", strcmp(cwd, "/") ? cwd : "") : NULL);
     }
-    if (!strcmp(name, "proc.pname"))
-        return _cstr(out, _comm(ev, h->ppid));
-    if (!strcmp(name, "proc.pexe"))
-        return _cstr(out, _cmdline(ev, h->ppid, 0));
-    if (!strcmp(name, "proc.pcmdline"))
-        return _cstr(out, _cmdline(ev, h->ppid, 2));
-    if (!strcmp(name, "proc.pexepath"))
-        return _cstr(out, _readlink_proc(ev, h->ppid, "exe"));
-    if (!strcmp(name, "container.id"))
+    case FIELD_PROC_PNAME:
+        return _cstr(out, _comm(ev, ppid));
+    case FIELD_PROC_PEXE:
+        return _cstr(out, _cmdline(ev, ppid, 0));
+    case FIELD_PROC_PCMDLINE:
+        return _cstr(out, _cmdline(ev, ppid, 2));
+    case FIELD_PROC_PEXEPATH:
+        return _cstr(out, _readlink_proc(ev, ppid, "exe"));
+    case FIELD_CONTAINER_ID:
         return _cstr(out, _proc_container_id(ev, pid));
-    if (!strcmp(name, "proc.aname") && f->arg) {
+    case FIELD_PROC_ANAME: {
+        if (!f->arg)
+            return 1;
         int n = atoi(f->arg);
         uint32_t p = pid;
         for (int i = 0; i < n && p > 1; i++)
             p = _ppid_of(ev, p);
         return p && n >= 0 ? _cstr(out, _comm(ev, p)) : 0;
     }
-    if (def->id == FIELD_EVT_ARG || def->id == FIELD_EVT_RAWARG)
+    default:
+        return 1;
+    }
+}
+
+/* A field the kernel did not capture: computed here, or Falco's <NA>. */
+static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    int rc = _from_header(ev, f->def, out);
+    if (rc != 1)
+        return rc;
+    rc = _from_proc(ev, f, out);
+    if (rc != 1)
+        return rc;
+    if (f->def->id == FIELD_EVT_ARG || f->def->id == FIELD_EVT_RAWARG)
         return _syscall_arg(ev, f, out);
     return 0; /* Falco's <NA> */
 }

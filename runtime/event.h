@@ -13,6 +13,7 @@
 #include "core/rulec_abi.h"
 #include "core/value.h"
 
+struct arena;
 struct users_db;
 
 /* Per-policy lookup state: slot index by field, built once. */
@@ -33,10 +34,9 @@ struct event {
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;
     /* Strings computed for this event (from /proc, formatting numbers);
-     * reset by event_reset. */
-    char *scratch;
-    size_t scratch_len;
-    size_t scratch_cap;
+     * a new arena for each record, freed by the next event_bind and by
+     * event_free. */
+    struct arena *scratch;
     const char *cid; /* container.id computed for this event (in scratch), once */
     bool cid_done;
 };

@@ -1,5 +1,6 @@
-/* The differential test of the split (ARCHITECTURE.md, decision 2): the
- * kernel predicate must never reject an event the full condition accepts.
+/* The differential test of the split (docs/ARCHITECTURE.md, "The
+ * kernel/userspace split, and why it is sound"): the kernel predicate must
+ * never reject an event the full condition accepts.
  *
  * The generated BPF C of a ruleset is compiled natively as a shared object
  * against the host headers of tests/diff/host/ (maps are host hash tables

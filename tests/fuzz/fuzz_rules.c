@@ -45,7 +45,7 @@ static void _check_ruleset(const struct ruleset *rs)
         const struct rs_rule *r = rs->rules[i];
         _check_text(&r->condition);
         _check_text(&r->output);
-        if (!r->name || !r->desc || !r->source || r->priority >= PRIO_MAX || r->index != i)
+        if (!r->name || !r->desc || !r->source || r->priority >= ALERT_PRIO_MAX || r->index != i)
             _fail("malformed rule");
     }
 }

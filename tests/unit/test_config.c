@@ -38,6 +38,7 @@ static void test_priority_names(void **state)
     assert_int_equal(priority_parse("info"), ALERT_PRIO_INFORMATIONAL);
     assert_int_equal(priority_parse("INFO"), ALERT_PRIO_INFORMATIONAL);
     assert_int_equal(priority_parse("warn"), ALERT_PRIO_MAX);
+    assert_int_equal(priority_parse("crit"), ALERT_PRIO_MAX);
     assert_int_equal(priority_parse(""), ALERT_PRIO_MAX);
     assert_int_equal(priority_parse(NULL), ALERT_PRIO_MAX);
     assert_string_equal(priority_to_string(ALERT_PRIO_MAX), "Unknown");

@@ -17,6 +17,7 @@
 #include "core/diag.h"
 #include "core/format.h"
 #include "core/strbuf.h"
+#include "core/utf8.h"
 
 static struct arena *_arena;
 
@@ -492,7 +493,7 @@ static void test_utf8(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct strbuf sb = {0};
-        format_utf8_sanitize(&sb, cases[i].in, cases[i].len);
+        utf8_sanitize(&sb, cases[i].in, cases[i].len);
         assert_non_null(sb.data);
         assert_string_equal(sb.data, cases[i].out);
         strbuf_free(&sb);

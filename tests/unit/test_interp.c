@@ -18,6 +18,7 @@
 #include "core/diag.h"
 #include "core/fields.h"
 #include "core/interp.h"
+#include "core/transform.h"
 #include "grammar/condition.h"
 
 #define F INTERP_FALSE
@@ -796,18 +797,17 @@ static void test_transformers(void **state)
     struct env dir = {0};
     _str(&dir, "fd.name", "/etc/");
     assert_int_equal(_run(_cmp("basename(fd.name)", OP_EQ, ""), &dir), T);
-    /* the public helper */
+    /* core/transform.h on its own */
     struct ast_field f = _field("toupper(basename(fd.name))");
     struct field_value v = {.kind = FV_STR, .str = {"/a/bc", 5}};
-    char *scratch = NULL;
-    size_t cap = 0;
-    assert_int_equal(interp_apply_transformers(&f, &v, &scratch, &cap), 0);
+    struct scratch scratch = {0};
+    assert_int_equal(transform_apply(&f, &v, &scratch), 0);
     assert_int_equal(v.kind, FV_STR);
     assert_int_equal(v.str.len, 2);
     assert_memory_equal(v.str.ptr, "BC", 2);
     struct ast_field l = _field("len(fd.name)");
     struct field_value lv = {.kind = FV_STR, .str = {"/a/bc", 5}};
-    assert_int_equal(interp_apply_transformers(&l, &lv, &scratch, &cap), 0);
+    assert_int_equal(transform_apply(&l, &lv, &scratch), 0);
     assert_int_equal(lv.kind, FV_UINT);
     assert_int_equal(lv.u, 5);
     struct ast_field b = _field("b64(proc.cmdline)");
@@ -819,7 +819,7 @@ static void test_transformers(void **state)
     };
     for (size_t i = 0; i < 4; i++) {
         struct field_value bv = {.kind = FV_STR, .str = {decodes[i][0], strlen(decodes[i][0])}};
-        assert_int_equal(interp_apply_transformers(&b, &bv, &scratch, &cap), 0);
+        assert_int_equal(transform_apply(&b, &bv, &scratch), 0);
         assert_int_equal(bv.kind, FV_STR);
         assert_int_equal(bv.str.len, strlen(decodes[i][1]));
         assert_memory_equal(bv.str.ptr, decodes[i][1], bv.str.len);
@@ -827,15 +827,15 @@ static void test_transformers(void **state)
     const char *const bad[] = {"a", "aGVsbG9=", "aG=Vs", "a===", "====", "aGV*bG8="};
     for (size_t i = 0; i < 6; i++) {
         struct field_value bv = {.kind = FV_STR, .str = {bad[i], strlen(bad[i])}};
-        assert_int_equal(interp_apply_transformers(&b, &bv, &scratch, &cap), 0);
+        assert_int_equal(transform_apply(&b, &bv, &scratch), 0);
         assert_int_equal(bv.kind, FV_NONE);
     }
-    assert_int_equal(interp_apply_transformers(&b, NULL, &scratch, &cap), -EINVAL);
-    free(scratch);
-    assert_int_equal(interp_field_type(&l), FT_UINT);
-    assert_int_equal(interp_field_type(&f), FT_PATH);
+    assert_int_equal(transform_apply(&b, NULL, &scratch), -EINVAL);
+    scratch_free(&scratch);
+    assert_int_equal(transform_field_type(&l), FT_UINT);
+    assert_int_equal(transform_field_type(&f), FT_PATH);
     struct ast_field unbound = {.name = "x.y"};
-    assert_int_equal(interp_field_type(&unbound), FT_STRING);
+    assert_int_equal(transform_field_type(&unbound), FT_STRING);
 }
 
 static void test_rhs_field(void **state)

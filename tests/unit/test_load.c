@@ -173,7 +173,7 @@ static void test_rule_keys(void **state)
     assert_string_equal(r->desc, "a description");
     assert_string_equal(r->condition.text, "evt.type = open");
     assert_string_equal(r->output.text, "file=%fd.name"); /* trimmed */
-    assert_int_equal(r->priority, PRIO_WARNING);
+    assert_int_equal(r->priority, ALERT_PRIO_WARNING);
     assert_string_equal(r->source, "k8s_audit");
     assert_int_equal(r->ntags, 2); /* a set: sorted, once each */
     assert_string_equal(r->tags[0], "a");
@@ -197,22 +197,9 @@ static void test_rule_keys(void **state)
     assert_true(r->warn_evttypes);
     assert_false(r->skip_if_unknown_filter);
     assert_false(r->capture);
-    assert_int_equal(r->priority, PRIO_INFORMATIONAL);
+    assert_int_equal(r->priority, ALERT_PRIO_INFORMATIONAL);
     assert_int_equal(r->ntags, 0);
     assert_int_equal(r->index, 1);
-}
-
-static void test_priority_names(void **state)
-{
-    (void)state;
-    assert_int_equal(priority_from_name("info"), PRIO_INFORMATIONAL);
-    assert_int_equal(priority_from_name("INFORMATIONAL"), PRIO_INFORMATIONAL);
-    assert_int_equal(priority_from_name("eMeRgEnCy"), PRIO_EMERGENCY);
-    assert_int_equal(priority_from_name("debug"), PRIO_DEBUG);
-    assert_int_equal(priority_from_name("warn"), PRIO_MAX);
-    assert_int_equal(priority_from_name("crit"), PRIO_MAX);
-    assert_string_equal(priority_name(PRIO_WARNING), "Warning");
-    assert_string_equal(priority_name(PRIO_INFORMATIONAL), "Informational");
 }
 
 static void test_multi_document(void **state)
@@ -450,7 +437,7 @@ static void test_rule_append_override(void **state)
     assert_string_equal(r->desc, "first second");
     assert_int_equal(r->ntags, 2);
     assert_string_equal(r->tags[0], "t0");
-    assert_int_equal(r->priority, PRIO_ERROR);
+    assert_int_equal(r->priority, ALERT_PRIO_ERROR);
     assert_false(r->enabled);
 }
 
@@ -1310,7 +1297,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_empty_inputs),
         T(test_rule_keys),
-        T(test_priority_names),
         T(test_multi_document),
         T(test_find),
         T(test_list_forms),
