@@ -6,6 +6,8 @@
 #include "compiler/check.h"
 #include "compiler/split.h"
 #include "core/evttypes.h"
+#include "core/ipaddr.h"
+#include "core/rulec_abi.h"
 #include "core/sysargs.h"
 #include "core/text.h"
 
@@ -270,6 +272,91 @@ static void _num_atom(const struct plan *p, struct strbuf *sb, const struct plan
     strbuf_puts(sb, a->slot ? ") : st_ == RULEC_SLOT_NONE ? 0 : 2; })" : "))");
 }
 
+/* One end's value (data: its slot's data) against the atom's constants: whether it equals one
+ * of them (an address in a network counts as equal). */
+typedef void (*cg_match)(struct strbuf *sb, const struct plan_atom *a, const char *data);
+
+/* An address or network constant as the two words of the slot's address loaded in host
+ * (little-endian) order, with the mask of its prefix: network order puts the prefix in the
+ * first bytes, each byte's high bits first. */
+static void _ip_words(const struct ipaddr *ip, uint64_t word[2], uint64_t mask[2])
+{
+    word[0] = word[1] = mask[0] = mask[1] = 0;
+    for (unsigned i = 0; i < (ip->family == 4 ? 4u : 16u); i++) {
+        unsigned covered = ip->prefix > 8 * i ? ip->prefix - 8 * i : 0;
+        if (covered > 8)
+            covered = 8;
+        uint64_t m = covered ? (0xffu << (8 - covered)) & 0xffu : 0;
+        mask[i / 8] |= m << (8 * (i % 8));
+        word[i / 8] |= (uint64_t)(ip->a[i] & m) << (8 * (i % 8));
+    }
+}
+
+static void _ip_match(struct strbuf *sb, const struct plan_atom *a, const char *data)
+{
+    const struct ast_rhs *rhs = &a->cmp->cmp.rhs;
+    bool want_net = a->cmp->cmp.lhs.def->type == FT_IPNET;
+    bool any = false;
+    for (size_t i = 0; i < rhs->nvalues; i++) {
+        struct ipaddr ip;
+        if (!ipaddr_parse(rhs->values[i].text, rhs->values[i].len, want_net, &ip))
+            continue; /* split.c lets only addresses and networks through */
+        uint64_t word[2], mask[2];
+        _ip_words(&ip, word, mask);
+        strbuf_printf(sb, "%s(%s[0] == %u", any ? " || " : "", data, ip.family);
+        for (unsigned w = 0; w < 2; w++)
+            if (mask[w])
+                strbuf_printf(sb, " && (*(__u64 *)(%s + %u) & 0x%llxULL) == 0x%llxULL", data,
+                              RULEC_IP_ADDR + 8 * w, (unsigned long long)mask[w],
+                              (unsigned long long)word[w]);
+        strbuf_puts(sb, ")");
+        any = true;
+    }
+    if (!any)
+        strbuf_puts(sb, "0");
+}
+
+static void _port_match(struct strbuf *sb, const struct plan_atom *a, const char *data)
+{
+    const struct ast_rhs *rhs = &a->cmp->cmp.rhs;
+    strbuf_puts(sb, rhs->nvalues ? "(" : "0");
+    for (size_t i = 0; i < rhs->nvalues; i++) {
+        long long v = 0;
+        check_parse_num(a->cmp->cmp.lhs.def, rhs->values[i].text, &v);
+        strbuf_printf(sb, "%s*(__u64 *)%s == %lldULL", i ? " || " : "", data, v);
+    }
+    strbuf_puts(sb, rhs->nvalues ? ")" : "");
+}
+
+/* An atom over one slot, or two for the either-end fields (fd.ip, fd.net, fd.port: libsinsp's
+ * compare_ip, compare_net, compare_port): =, in hold when either end matches, != when both ends
+ * differ. A missing value (not such a socket) is no, a failed read maybe. */
+static void _ends_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a,
+                       cg_match match)
+{
+    size_t s1 = plan_slot_index(p, a->slot), s2 = a->slot2 ? plan_slot_index(p, a->slot2) : 0;
+    bool ne = a->cmp->cmp.op == OP_NE;
+    char d1[32], d2[32];
+    snprintf(d1, sizeof(d1), "e->s%zu.d", s1);
+    snprintf(d2, sizeof(d2), "e->s%zu.d", s2);
+    strbuf_printf(sb, "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); ", s1);
+    if (a->slot2)
+        strbuf_printf(sb, "RULEC_NODEBUG int st2_ = rulec_slot%zu(); ", s2);
+    strbuf_puts(sb, a->slot2 ? "st_ == RULEC_SLOT_OK && st2_ == RULEC_SLOT_OK ? (int)("
+                             : "st_ == RULEC_SLOT_OK ? (int)(");
+    strbuf_puts(sb, ne ? "!(" : "(");
+    if (a->cmp->cmp.op == OP_EXISTS)
+        strbuf_puts(sb, "1");
+    else
+        match(sb, a, d1);
+    if (a->slot2) {
+        strbuf_puts(sb, ne ? ") && !(" : ") || (");
+        match(sb, a, d2);
+    }
+    strbuf_puts(sb, a->slot2 ? ")) : st_ == RULEC_SLOT_NONE || st2_ == RULEC_SLOT_NONE ? 0 : 2; })"
+                             : ")) : st_ == RULEC_SLOT_NONE ? 0 : 2; })");
+}
+
 static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
 {
     bool ne = n->cmp.op == OP_NE;
@@ -380,7 +467,13 @@ static void _atom_body(const struct plan *p, struct strbuf *sb, const struct pla
         _evtres_atom(sb, a->cmp);
         return;
     case PLAN_ATOM_NUM:
-        _num_atom(p, sb, a);
+        if (a->slot2)
+            _ends_atom(p, sb, a, _port_match);
+        else
+            _num_atom(p, sb, a);
+        return;
+    case PLAN_ATOM_IP:
+        _ends_atom(p, sb, a, _ip_match);
         return;
     case PLAN_ATOM_STR:
         _str_atom(p, sb, a);

@@ -12,7 +12,7 @@
 #define COMM 16
 #define PATH 256
 #define SHORT 16
-#define IP 64 /* RULEC_IP_TEXT_MAX */
+#define IP 32 /* RULEC_IP_SLOT: family and address in binary */
 
 /* .cost: about what reading the field costs per event, in nanoseconds, as `rulec compile
  * --profile` measures it on x86_64 (order.c evaluates cheap comparisons first). */
@@ -156,10 +156,61 @@ static const struct kfield _kfields[] = {
      .cost = 60},
     /* As text, which the runtime parses back as an address; see split.c for the comparisons
      * the kernel decides on it. */
-    {.id = FIELD_FD_SIP, .kind = KF_STR, .size = IP, .fill = "fd_sip", .socket = true, .cost = 250},
-    {.id = FIELD_FD_CIP, .kind = KF_STR, .size = IP, .fill = "fd_cip", .socket = true, .cost = 250},
-    {.id = FIELD_FD_LIP, .kind = KF_STR, .size = IP, .fill = "fd_lip", .socket = true, .cost = 250},
-    {.id = FIELD_FD_RIP, .kind = KF_STR, .size = IP, .fill = "fd_rip", .socket = true, .cost = 250},
+    {.id = FIELD_FD_SIP, .kind = KF_IP, .size = IP, .fill = "fd_sip", .socket = true, .cost = 200},
+    {.id = FIELD_FD_CIP, .kind = KF_IP, .size = IP, .fill = "fd_cip", .socket = true, .cost = 200},
+    {.id = FIELD_FD_LIP, .kind = KF_IP, .size = IP, .fill = "fd_lip", .socket = true, .cost = 200},
+    {.id = FIELD_FD_RIP, .kind = KF_IP, .size = IP, .fill = "fd_rip", .socket = true, .cost = 200},
+    /* The networks are the addresses compared with CIDR constants: the same slots. */
+    {.id = FIELD_FD_CNET,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_CIP,
+     .cost = 200},
+    {.id = FIELD_FD_SNET,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_SIP,
+     .cost = 200},
+    {.id = FIELD_FD_LNET,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_LIP,
+     .cost = 200},
+    {.id = FIELD_FD_RNET,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_RIP,
+     .cost = 200},
+    /* Either end (libsinsp's compare_ip, compare_net, compare_port): the client's and the
+     * server's slots; `!=` needs both to differ. */
+    {.id = FIELD_FD_IP,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_CIP,
+     .either_end = true,
+     .other = FIELD_FD_SIP,
+     .cost = 200},
+    {.id = FIELD_FD_NET,
+     .kind = KF_IP,
+     .size = IP,
+     .aliased = true,
+     .alias = FIELD_FD_CIP,
+     .either_end = true,
+     .other = FIELD_FD_SIP,
+     .cost = 200},
+    {.id = FIELD_FD_PORT,
+     .kind = KF_NUM,
+     .size = 8,
+     .aliased = true,
+     .alias = FIELD_FD_CPORT,
+     .either_end = true,
+     .other = FIELD_FD_SPORT,
+     .cost = 200},
     /* String arguments only: the others are in every record's registers. */
     {.id = FIELD_EVT_ARG,
      .kind = KF_STR,
@@ -175,6 +226,16 @@ static const struct kfield _kfields[] = {
      .arg_by_syscall = true,
      .cost = 1},
 };
+
+const struct kfield *kfield_slot(const struct kfield *kf)
+{
+    return kf && kf->aliased ? kfield_for(field_by_id(kf->alias), NULL) : kf;
+}
+
+const struct kfield *kfield_other_slot(const struct kfield *kf)
+{
+    return kf && kf->either_end ? kfield_for(field_by_id(kf->other), NULL) : NULL;
+}
 
 const struct kfield *kfield_for(const struct field_def *def, const char *arg)
 {

@@ -12,6 +12,7 @@
 enum kfield_kind {
     KF_NUM, /* 8-byte integer in the slot (or a header member) */
     KF_STR, /* zero-padded string in the slot */
+    KF_IP,  /* an address in binary (core/rulec_abi.h, RULEC_IP_SLOT) */
 };
 
 struct kfield {
@@ -35,7 +36,19 @@ struct kfield {
     bool socket;
     /* About what reading it costs per event, in ns: the order in which rules test fields. */
     unsigned cost;
+    /* The value is another field's: comparisons read that field's slot (fd.cnet is fd.cip
+     * compared with networks). */
+    bool aliased;
+    enum field_id alias;
+    /* And of a second field: a comparison holds when it holds for either (fd.ip, fd.net,
+     * fd.port: the client's and the server's ends), `!=` when it holds for both. */
+    bool either_end;
+    enum field_id other;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */
 const struct kfield *kfield_for(const struct field_def *def, const char *arg);
+/* The entry whose slot holds the value (itself, or the aliased field's), and for either-end
+ * fields the other end's (NULL otherwise). */
+const struct kfield *kfield_slot(const struct kfield *kf);
+const struct kfield *kfield_other_slot(const struct kfield *kf);

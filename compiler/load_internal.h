@@ -36,8 +36,8 @@ struct src_pos load_pos(const struct load_reader *ld, const struct ynode *n);
 /* Reports a schema error (Falco's reader THROW) and returns false. */
 bool load_fail(struct load_reader *ld, const struct ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void load_report(struct load_reader *ld, enum diag_code code, const struct ynode *at, const char *fmt,
-                 ...) __attribute__((format(printf, 4, 5)));
+void load_report(struct load_reader *ld, enum diag_code code, const struct ynode *at,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Each returns false after a reported error; a missing LOAD_OPTIONAL key or
  * an empty LOAD_CAN_BE_EMPTY value leaves *out alone and returns true. */

@@ -30,8 +30,8 @@ bool load_fail(struct load_reader *ld, const struct ynode *at, const char *fmt, 
     return false;
 }
 
-void load_report(struct load_reader *ld, enum diag_code code, const struct ynode *at, const char *fmt,
-                 ...)
+void load_report(struct load_reader *ld, enum diag_code code, const struct ynode *at,
+                 const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

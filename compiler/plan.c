@@ -53,6 +53,22 @@ static struct plan_slot *_slot(struct plan *p, const struct field_def *def, cons
     return s;
 }
 
+/* The slots a field's value is read from: its own, or the aliased field's (fd.cnet reads
+ * fd.cip's), and the other end's for either-end fields (fd.ip: fd.cip and fd.sip). Returns how
+ * many (0 when the slot table is full). */
+static size_t _field_slots(struct plan *p, const struct field_def *def, const char *arg,
+                           const struct kfield *kf, struct plan_slot *out[2])
+{
+    const struct kfield *own = kfield_slot(kf), *other = kfield_other_slot(kf);
+    out[0] = kf->aliased ? _slot(p, field_by_id(kf->alias), NULL, own) : _slot(p, def, arg, kf);
+    if (!out[0])
+        return 0;
+    if (!other)
+        return 1;
+    out[1] = _slot(p, field_by_id(kf->other), NULL, other);
+    return out[1] ? 2 : 0;
+}
+
 size_t plan_slot_index(const struct plan *p, const struct plan_slot *s)
 {
     return (size_t)(s - p->slots);
@@ -78,13 +94,15 @@ static void _capture_field(struct plan *p, struct plan_rule *r, const struct fie
     const struct kfield *kf = kfield_for(def, arg);
     if (!kf || kf->header)
         return;
-    struct plan_slot *s = _slot(p, def, arg, kf);
-    if (!s)
-        return;
-    for (size_t i = 0; i < r->slots.len; i++)
-        if (r->slots.items[i] == s)
-            return;
-    ptr_vec_push(p->arena, &r->slots, s);
+    struct plan_slot *slots[2];
+    size_t n = _field_slots(p, def, arg, kf, slots);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = 0;
+        while (i < r->slots.len && r->slots.items[i] != slots[k])
+            i++;
+        if (i == r->slots.len)
+            ptr_vec_push(p->arena, &r->slots, slots[k]);
+    }
 }
 
 struct capture_walk {
@@ -265,12 +283,19 @@ static void _plan_atom(struct plan *p, struct plan_atom *a)
     }
     const char *arg = ast_field_arg(f);
     const struct kfield *kf = kfield_for(f->def, arg);
-    a->slot = kf->header ? NULL : _slot(p, f->def, arg, kf);
-    if (!kf->header && !a->slot) {
-        a->kind = PLAN_ATOM_MAYBE;
-        return;
+    struct plan_slot *slots[2] = {NULL, NULL};
+    if (!kf->header) {
+        size_t n = _field_slots(p, f->def, arg, kf, slots);
+        if (n == 0) {
+            a->kind = PLAN_ATOM_MAYBE;
+            return;
+        }
+        a->slot = slots[0];
+        a->slot2 = n == 2 ? slots[1] : NULL;
     }
-    if (kf->arg_by_syscall && kf->kind == KF_NUM) {
+    if (kf->kind == KF_IP) {
+        a->kind = PLAN_ATOM_IP;
+    } else if (kf->arg_by_syscall && kf->kind == KF_NUM) {
         a->kind = PLAN_ATOM_SYSARG;
         a->argtest = p->nargtests++;
     } else if (kf->kind == KF_NUM) {

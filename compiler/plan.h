@@ -66,6 +66,7 @@ enum plan_atom_kind {
     PLAN_ATOM_NUM,     /* a number in a slot or the record header */
     PLAN_ATOM_STR,     /* a string slot against constants or a set */
     PLAN_ATOM_SYSARG,  /* evt.arg.NAME of a flag or number argument: register bit tests */
+    PLAN_ATOM_IP,      /* an address slot against addresses and networks */
     PLAN_ATOM_MAYBE,   /* the kernel cannot decide it after all (no slot left) */
 };
 
@@ -78,7 +79,8 @@ struct plan_atom {
     size_t uses; /* references from rule functions and program gates */
     bool gate;   /* some program decides it before calling rules: unit 0 has it too */
     long memo;   /* memo bit in the event, or -1 */
-    const struct plan_slot *slot; /* NULL for header fields, evt.type, evt.res */
+    const struct plan_slot *slot;  /* NULL for header fields, evt.type, evt.res */
+    const struct plan_slot *slot2; /* either-end fields (fd.ip, fd.port): the server's end */
     /* PLAN_ATOM_STR: the constants the slot can hold (split_value_fits), and
      * the set maps deciding `in` (set), startswith lists (set) and pmatch
      * (set: the exact values, below: the prefixes below them). */

@@ -1,12 +1,12 @@
 #include "compiler/split.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
+#include "core/ipaddr.h"
 #include "core/sysargs.h"
 
 /* Constants longer than the slot need no kernel form: a complete value
@@ -57,21 +57,15 @@ static bool _values_numeric(const struct ast_node *cmp)
     return true;
 }
 
-/* The kernel prints addresses as text (fd.sip: "169.254.169.254") and compares text, so it
- * decides only constants whose text is the one it prints: IPv4 in canonical dotted form. Falco
- * compares addresses, not text: "169.254.169.254" equals "::ffff:169.254.169.254" there. */
-static bool _values_ipv4_text(const struct ast_node *cmp)
+/* Addresses are compared in binary: every constant must be an address or a network (an
+ * address field may be compared with networks, rulec's extension), which core/ipaddr reads as
+ * the checker and the interpreter do. */
+static bool _values_ip(const struct ast_node *cmp)
 {
+    bool want_net = cmp->cmp.lhs.def->type == FT_IPNET;
     for (size_t i = 0; i < cmp->cmp.rhs.nvalues; i++) {
-        const struct ast_value *v = &cmp->cmp.rhs.values[i];
-        char text[INET_ADDRSTRLEN], back[INET_ADDRSTRLEN];
-        unsigned char a[4];
-        if (v->len >= sizeof(text))
-            return false;
-        memcpy(text, v->text, v->len);
-        text[v->len] = '\0';
-        if (inet_pton(AF_INET, text, a) != 1 || !inet_ntop(AF_INET, a, back, sizeof(back)) ||
-            strcmp(text, back) != 0)
+        struct ipaddr ip;
+        if (!ipaddr_parse(cmp->cmp.rhs.values[i].text, cmp->cmp.rhs.values[i].len, want_net, &ip))
             return false;
     }
     return true;
@@ -145,6 +139,8 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
     const struct kfield *kf = kfield_for(f->def, ast_field_arg(f));
     if (!kf)
         return false;
+    if (kf->either_end && op != OP_EQ && op != OP_NE && op != OP_IN)
+        return false; /* libsinsp's compare_ip, _net, _port know no other operator */
     if (op == OP_EXISTS)
         return true;
     if (kf->arg_by_syscall && kf->kind == KF_NUM) {
@@ -152,6 +148,8 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
                        op == OP_STARTSWITH || op == OP_ENDSWITH;
         return text_op && cmp->cmp.rhs.nvalues > 0 && _sysarg_decidable(cmp, ast_field_arg(f));
     }
+    if (kf->kind == KF_IP)
+        return (op == OP_EQ || op == OP_NE || op == OP_IN) && _values_ip(cmp);
     if (kf->kind == KF_NUM) {
         switch (op) {
         case OP_EQ:
@@ -166,8 +164,6 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
             return false;
         }
     }
-    if (f->def->type == FT_IPADDR)
-        return (op == OP_EQ || op == OP_NE || op == OP_IN) && _values_ipv4_text(cmp);
     switch (op) {
     case OP_EQ:
     case OP_NE:

@@ -56,6 +56,12 @@ RULEC_ABI_INLINE __u32 rulec_key_hash(const __u64 *words, __u32 len)
     return (__u32)h;
 }
 
+/* An address slot's data (fd.sip, fd.cip, fd.lip, fd.rip): the family (4 or 6) in byte 0, the
+ * address in network order from byte 8 (IPv4 in its first 4 bytes), zeros elsewhere. The kernel
+ * compares it with constants; the runtime prints it. */
+#define RULEC_IP_SLOT 32
+#define RULEC_IP_ADDR 8 /* offset of the address in the slot data */
+
 #define RULEC_HDR_IDS 1u
 
 #define RULEC_MAX_SLOTS 128

@@ -1,5 +1,6 @@
 #include "runtime/event.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "core/container_id.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
+#include "core/ipaddr.h"
 #include "core/sysargs.h"
 #include "runtime/cid_cache.h"
 #include "runtime/users.h"
@@ -157,9 +159,16 @@ static int _from_slot(const struct event *ev, const struct ast_field *f, struct 
         default:
             return -ENOENT; /* the kernel read failed: try /proc */
         }
-        /* Addresses come as text, which the interpreter parses where it compares them. */
-        if (f->def->type == FT_STRING || f->def->type == FT_PATH || f->def->type == FT_BYTES ||
-            f->def->type == FT_IPADDR) {
+        if (f->def->type == FT_IPADDR || f->def->type == FT_IPNET) {
+            /* Family and address in binary (RULEC_IP_SLOT). */
+            if (m->slots[i].size < RULEC_IP_SLOT || (data[0] != 4 && data[0] != 6))
+                return -ENOENT;
+            out->kind = FV_IP;
+            out->family = (uint8_t)data[0];
+            memcpy(out->ip, data + RULEC_IP_ADDR, 16);
+            return 0;
+        }
+        if (f->def->type == FT_STRING || f->def->type == FT_PATH || f->def->type == FT_BYTES) {
             size_t n = h->len < m->slots[i].size ? h->len : m->slots[i].size;
             _str(out, data, n);
             out->truncated = h->status == RULEC_SLOT_TRUNCATED;
@@ -388,9 +397,72 @@ static int _from_proc(struct event *ev, const struct ast_field *f, struct field_
     }
 }
 
+/* The value of another field of the event (aliases read their target's slot). */
+static int _field(struct event *ev, enum field_id id, struct field_value *out)
+{
+    struct ast_field f = {.def = field_by_id(id)};
+    f.name = f.def->name;
+    return event_get(ev, &f, out);
+}
+
+/* Either end of the event's connection (fd.ip, fd.net, fd.port): a list of the client's and the
+ * server's values as text, which the interpreter compares as libsinsp's compare_ip, _net and
+ * _port do (either holds; != needs both to differ). */
+static int _both_ends(struct event *ev, enum field_id client, enum field_id server,
+                      struct field_value *out)
+{
+    struct field_value v[2];
+    enum field_id ids[2] = {client, server};
+    struct fv_str *list = arena_alloc(_arena(ev), 2 * sizeof(*list));
+    for (int k = 0; k < 2; k++) {
+        if (_field(ev, ids[k], &v[k]) < 0 || v[k].kind == FV_NONE)
+            return 0; /* not an IP socket (or unreadable): <NA> */
+        char buf[INET6_ADDRSTRLEN + 8];
+        if (v[k].kind == FV_IP) {
+            struct ipaddr ip;
+            ipaddr_from_value(&v[k], &ip);
+            ipaddr_text(&ip, buf, sizeof(buf));
+        } else {
+            snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v[k].u);
+        }
+        list[k].ptr = arena_strdup(_arena(ev), buf);
+        list[k].len = strlen(buf);
+    }
+    out->kind = FV_LIST;
+    out->list = list;
+    out->nlist = 2;
+    return 0;
+}
+
+/* Fields whose value is another's: the networks are the addresses, compared with networks. */
+static int _from_other_fields(struct event *ev, const struct field_def *def,
+                              struct field_value *out)
+{
+    switch (def->id) {
+    case FIELD_FD_CNET:
+        return _field(ev, FIELD_FD_CIP, out);
+    case FIELD_FD_SNET:
+        return _field(ev, FIELD_FD_SIP, out);
+    case FIELD_FD_LNET:
+        return _field(ev, FIELD_FD_LIP, out);
+    case FIELD_FD_RNET:
+        return _field(ev, FIELD_FD_RIP, out);
+    case FIELD_FD_IP:
+    case FIELD_FD_NET:
+        return _both_ends(ev, FIELD_FD_CIP, FIELD_FD_SIP, out);
+    case FIELD_FD_PORT:
+        return _both_ends(ev, FIELD_FD_CPORT, FIELD_FD_SPORT, out);
+    default:
+        return 1;
+    }
+}
+
 /* A field the kernel did not capture: computed here, or Falco's <NA>. */
 static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
 {
+    int arc = _from_other_fields(ev, f->def, out);
+    if (arc != 1)
+        return arc;
     int rc = _from_header(ev, f->def, out);
     if (rc != 1)
         return rc;

@@ -445,8 +445,6 @@ static __always_inline void rulec_fill_fd_num(struct rulec_cx *cx, struct rulec_
 #endif
 
 /* The format strings bpf_snprintf needs in read-only memory. */
-static const char rulec__fmt_ip4[] = "%pI4";
-static const char rulec__fmt_ip6[] = "%pI6c";
 static const char rulec__fmt_tuple4[] = "%pI4:%u->%pI4:%u";
 static const char rulec__fmt_tuple6[] = "%pI6c:%u->%pI6c:%u";
 
@@ -566,7 +564,8 @@ static __always_inline long rulec__unix_name(struct rulec_cx *cx, char *out)
     return n <= 0 ? RULEC_E_FAULT : n - 1;
 }
 
-/* fd.sip, fd.cip, fd.lip, fd.rip as text ("169.254.169.254", "::1"). */
+/* fd.sip, fd.cip, fd.lip, fd.rip in binary (RULEC_IP_SLOT): compared with constants as numbers,
+ * printed by the runtime, so no text is made per event. */
 enum rulec_ip_which { RULEC_IP_SERVER, RULEC_IP_CLIENT, RULEC_IP_LOCAL, RULEC_IP_REMOTE };
 
 static __always_inline void rulec__fill_ip(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,
@@ -574,10 +573,8 @@ static __always_inline void rulec__fill_ip(struct rulec_cx *cx, struct rulec_slo
 {
     struct rulec_sockinfo si;
     struct rulec_falco_tuple t;
-    __builtin_memset(d, 0, RULEC_IP_TEXT_MAX);
+    __builtin_memset(d, 0, RULEC_IP_SLOT);
     long st = rulec__tuple_si(cx, &si, &t);
-    if (st >= 0 && !RULEC_HAVE_BPF_SNPRINTF())
-        st = RULEC_E_AMBIGUOUS;
     if (st < 0) {
         rulec_slot_status(h, st);
         return;
@@ -588,10 +585,11 @@ static __always_inline void rulec__fill_ip(struct rulec_cx *cx, struct rulec_slo
                        : which == RULEC_IP_CLIENT ? t.cip
                        : which == RULEC_IP_LOCAL  ? (local_is_client ? t.cip : t.sip)
                                                   : (local_is_client ? t.sip : t.cip);
-    __u64 a[1] = {(__u64)(unsigned long)addr};
-    long n = si.ipv4 ? bpf_snprintf((char *)d, RULEC_IP_TEXT_MAX, rulec__fmt_ip4, a, sizeof(a))
-                     : bpf_snprintf((char *)d, RULEC_IP_TEXT_MAX, rulec__fmt_ip6, a, sizeof(a));
-    rulec_slot_status(h, rulec__snprintf_status(n, RULEC_IP_TEXT_MAX));
+    d[0] = si.ipv4 ? 4 : 6;
+    __builtin_memcpy(d + RULEC_IP_ADDR, addr, 16);
+    if (si.ipv4)
+        __builtin_memset(d + RULEC_IP_ADDR + 4, 0, 12);
+    rulec_slot_status(h, RULEC_IP_ADDR + 16);
 }
 
 #define RULEC_FILL_IP(fn, which)                                                                   \

@@ -47,6 +47,7 @@
 #include "core/evttypes.h"
 #include "core/fields.h"
 #include "core/interp.h"
+#include "core/ipaddr.h"
 #include "core/policy.h"
 #include "core/rulec_abi.h"
 #include "core/sysargs.h"
@@ -462,10 +463,21 @@ static int _key_new(const struct field_def *def, const char *arg, int pseudo)
     return (int)_nkeys++;
 }
 
+/* The kernel's fields that read another's slot (kfields.c: fd.cnet reads fd.cip's; fd.ip and
+ * fd.port read both ends'): the synthetic event holds the value once, under the slot's field. */
+static const struct kfield *_alias(const struct field_def *def, const char *arg)
+{
+    const struct kfield *kf = def ? kfield_for(def, arg) : NULL;
+    return kf && kf->aliased ? kf : NULL;
+}
+
 static int _key_for(const struct field_def *def, const char *arg)
 {
     if (!def)
         return -1;
+    const struct kfield *alias = _alias(def, arg);
+    if (alias && !alias->either_end)
+        return _key_for(field_by_id(alias->alias), NULL);
     switch (def->id) {
     case FIELD_EVT_TYPE:
     case FIELD_EVT_TYPE_IS:
@@ -994,6 +1006,39 @@ static bool _captured_view;
 
 /* The oracle's view: the complete values of the synthetic event (or, with
  * _captured_view, what the residual sees). */
+static int _get(void *ctx, const struct ast_field *f, struct field_value *out);
+
+/* fd.ip, fd.net, fd.port: the list of both ends' values as text, as runtime/event.c gives them
+ * (<NA> unless both ends have one). */
+static int _get_both_ends(const struct kfield *alias, struct field_value *out)
+{
+    static char text[2][64];
+    static struct fv_str list[2];
+    enum field_id ids[2] = {alias->alias, alias->other};
+    for (int i = 0; i < 2; i++) {
+        struct field_value v;
+        struct ast_field f = {.def = field_by_id(ids[i])};
+        f.name = f.def->name;
+        _get(NULL, &f, &v);
+        if (v.kind == FV_NONE) {
+            out->kind = FV_NONE;
+            return 0;
+        }
+        if (v.kind == FV_IP) {
+            struct ipaddr ip;
+            ipaddr_from_value(&v, &ip);
+            ipaddr_text(&ip, text[i], sizeof(text[i]));
+        } else {
+            snprintf(text[i], sizeof(text[i]), "%llu", (unsigned long long)v.u);
+        }
+        list[i] = (struct fv_str){text[i], strlen(text[i])};
+    }
+    out->kind = FV_LIST;
+    out->list = list;
+    out->nlist = 2;
+    return 0;
+}
+
 static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
 {
     (void)ctx;
@@ -1045,6 +1090,9 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     default:
         break;
     }
+    const struct kfield *alias = _alias(f->def, ast_field_arg(f));
+    if (alias && alias->either_end)
+        return _get_both_ends(alias, out);
     int ki = _key_for(f->def, ast_field_arg(f));
     struct key *k = &_keys[ki];
     if (!k->nstrs && !k->nnums) {
@@ -1185,12 +1233,10 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
         memcpy(d, &v, 8);
         h->len = 8;
         h->status = RULEC_SLOT_OK;
-    } else if (k->type == FT_IPADDR) { /* the kernel prints addresses as inet_ntop does */
-        char text[INET6_ADDRSTRLEN];
-        inet_ntop(k->family == 6 ? AF_INET6 : AF_INET, k->ip, text, sizeof(text));
-        size_t n = strnlen(text, size - 1);
-        memcpy(d, text, n);
-        h->len = (__u16)n;
+    } else if (k->type == FT_IPADDR || k->type == FT_IPNET) { /* binary: RULEC_IP_SLOT */
+        d[0] = k->family == 6 ? 6 : 4;
+        memcpy(d + RULEC_IP_ADDR, k->ip, k->family == 6 ? 16 : 4);
+        h->len = RULEC_IP_ADDR + 16;
         h->status = RULEC_SLOT_OK;
     } else if (k->str.n >= size) { /* the extractors read size - 1 bytes and flag the rest */
         memcpy(d, k->str.s, size - 1);
@@ -1242,12 +1288,18 @@ static void _collect(const struct ast_node *n)
     case AST_CMP: {
         if (!n->cmp.lhs.def)
             return;
-        int ki = _key_for(n->cmp.lhs.def, ast_field_arg(&n->cmp.lhs));
+        const struct kfield *alias = _alias(n->cmp.lhs.def, ast_field_arg(&n->cmp.lhs));
+        int keys[2] = {_key_for(n->cmp.lhs.def, ast_field_arg(&n->cmp.lhs)), -1};
+        if (alias && alias->either_end) { /* either end: the constants steer both */
+            keys[0] = _key_for(field_by_id(alias->alias), NULL);
+            keys[1] = _key_for(field_by_id(alias->other), NULL);
+        }
         if (n->cmp.rhs.kind == RHS_FIELD && n->cmp.rhs.field.def)
             _key_for(n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
         if (n->cmp.rhs.kind == RHS_VALUE || n->cmp.rhs.kind == RHS_LIST)
-            for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)
-                _add_const(ki, n->cmp.rhs.values[i].text, n->cmp.rhs.values[i].len);
+            for (size_t k = 0; k < 2 && keys[k] >= 0; k++)
+                for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)
+                    _add_const(keys[k], n->cmp.rhs.values[i].text, n->cmp.rhs.values[i].len);
         return;
     }
     default:

@@ -30,6 +30,7 @@ list="$OUT/rulesets"
 {
     echo "diff-operators $HERE/rules/operators.yaml"
     echo "diff-edges $HERE/rules/edges.yaml"
+    echo "diff-search-net $HERE/rules/search_net.yaml"
     echo "stdlib $(echo stdlib-rules/*.yaml)"
     echo "e2e tests/e2e/rules/runtime.yaml"
     echo "e2e-sysargs tests/e2e/rules/sysargs.yaml"
