@@ -53,6 +53,10 @@ struct cg {
     size_t nsets;
     struct cg_rule *rules;
     size_t nrules;
+    /* k8s_audit rules: no kernel part; the runtime's interpreter decides
+     * them on each audit event. In the metadata after the kernel's rules, so
+     * a kernel rule's index is its bit in the record's masks. */
+    struct ptr_vec audit_rules;
     unsigned tmp; /* unique names in statement expressions */
     /* Distinct comparisons: macros inline the same atom into many rules;
      * each is decided at most once per event. They are inlined into the rule
@@ -995,6 +999,35 @@ static void _emit_programs(struct cg *g, struct cg_group *groups, size_t ngroups
 
 /* ---- metadata ----------------------------------------------------------------- */
 
+/* A rule's metadata entry. A rule of another source than syscall has no
+ * kernel predicate and no hooks: its condition is all userspace decides. */
+static struct policy_rule _meta_rule(struct cg *g, const struct cg_rule *r)
+{
+    const struct rs_rule *rule = r->rule;
+    bool kernel = field_source_from_name(rule->source) == FSRC_SYSCALL;
+    struct ptr_vec hooks = {0};
+    for (size_t ti = 0; kernel && ti < evttype_count(); ti++) {
+        const struct evttype *t = evttype_at(ti);
+        if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
+            ptr_vec_push(g->arena, &hooks, (void *)t->name);
+    }
+    return (struct policy_rule){
+        .name = rule->name,
+        .desc = rule->desc,
+        .source = rule->source,
+        .priority = priority_to_string((enum alert_priority)rule->priority),
+        .tags = rule->tags,
+        .ntags = rule->ntags,
+        .output = rule->output.text,
+        .condition = ast_to_string(g->arena, rule->ast),
+        .kernel = kernel ? ast_to_string(g->arena, rule->lowered) : NULL,
+        .kernel_exact = kernel && r->split.exact,
+        .enabled = rule->enabled,
+        .hooks = (const char **)hooks.items,
+        .nhooks = hooks.len,
+    };
+}
+
 static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, size_t ngroups)
 {
     struct policy_meta m = {
@@ -1016,31 +1049,11 @@ static char *_meta(struct cg *g, const char *digest, struct cg_group *groups, si
         m.record_size =
             g->slots[i].offset + (uint32_t)sizeof(struct rulec_slot_hdr) + g->slots[i].kf->size;
     }
-    m.rules = arena_alloc(g->arena, (g->nrules + 1) * sizeof(*m.rules));
-    for (size_t i = 0; i < g->nrules; i++) {
-        const struct rs_rule *rule = g->rules[i].rule;
-        struct ptr_vec hooks = {0};
-        for (size_t ti = 0; ti < evttype_count(); ti++) {
-            const struct evttype *t = evttype_at(ti);
-            if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
-                ptr_vec_push(g->arena, &hooks, (void *)t->name);
-        }
-        m.rules[i] = (struct policy_rule){
-            .name = rule->name,
-            .desc = rule->desc,
-            .source = rule->source,
-            .priority = priority_to_string((enum alert_priority)rule->priority),
-            .tags = rule->tags,
-            .ntags = rule->ntags,
-            .output = rule->output.text,
-            .condition = ast_to_string(g->arena, rule->ast),
-            .kernel = ast_to_string(g->arena, rule->lowered),
-            .kernel_exact = g->rules[i].split.exact,
-            .enabled = rule->enabled,
-            .hooks = (const char **)hooks.items,
-            .nhooks = hooks.len,
-        };
-    }
+    m.rules = arena_alloc(g->arena, (g->nrules + g->audit_rules.len + 1) * sizeof(*m.rules));
+    for (size_t i = 0; i < g->nrules; i++)
+        m.rules[i] = _meta_rule(g, &g->rules[i]);
+    for (size_t i = 0; i < g->audit_rules.len; i++)
+        m.rules[m.nrules++] = _meta_rule(g, &(struct cg_rule){.rule = g->audit_rules.items[i]});
     m.sets = arena_alloc(g->arena, (g->nsets + 1) * sizeof(*m.sets));
     for (size_t i = 0; i < g->nsets; i++)
         m.sets[i] = (struct policy_set){.map = arena_printf(g->arena, "rulec_set%zu", i),
@@ -1109,15 +1122,20 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
         struct rs_rule *rule = rs->rules[i];
         if (rule->skipped || !rule->lowered || !rule->enabled)
             continue;
-        if (field_source_from_name(rule->source) != FSRC_SYSCALL) {
+        if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
+            continue; /* never_true: nothing to hook or evaluate */
+        enum field_source src = field_source_from_name(rule->source);
+        if (src == FSRC_K8S_AUDIT) {
+            ptr_vec_push(rs->arena, &g.audit_rules, rule);
+            continue;
+        }
+        if (src != FSRC_SYSCALL) {
             diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
                         "rule '%s' has source %s, which rulec run has no event source for; "
                         "not compiled",
                         rule->name, rule->source);
             continue;
         }
-        if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
-            continue; /* never_true: nothing to hook */
         struct cg_rule *r = &g.rules[g.nrules++];
         *r = (struct cg_rule){.rule = rule};
         split_rule(rule, &r->split);
@@ -1191,6 +1209,7 @@ int codegen_policy(struct ruleset *rs, const char *sources_digest, struct codege
         strbuf_free(parts[i]);
     out->meta_json = _meta(&g, sources_digest, groups, ngroups);
     out->nrules = g.nrules;
+    out->naudit_rules = g.audit_rules.len;
     out->nhooks = 0;
     for (size_t gi = 0; gi < ngroups; gi++)
         out->nhooks += groups[gi].events.len;
