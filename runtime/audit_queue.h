@@ -1,0 +1,31 @@
+/* The hand-off of parsed k8s audit batches from the threads that receive
+ * them (the webhook's, the file reader's) to the main loop, which alone
+ * evaluates rules and writes alerts. A FIFO bounded in bytes of the text
+ * the batches came from, and an eventfd that is readable exactly while
+ * batches wait, for the main loop to poll next to the ring buffer. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct audit_queue;
+struct k8saudit_batch;
+
+/* max_bytes bounds what waits; an empty queue takes a batch of any size, so
+ * that the largest request the webhook accepts can always get through. */
+int audit_queue_new(struct audit_queue **out, size_t max_bytes);
+/* Frees the batches still waiting; sets *q to NULL. */
+void audit_queue_free(struct audit_queue **q);
+
+int audit_queue_fd(const struct audit_queue *q);
+
+/* Takes the batch over (and clears *b) when it fits; false when full: the
+ * caller keeps the batch (the webhook answers 503). */
+bool audit_queue_push(struct audit_queue *q, struct k8saudit_batch *b);
+/* As audit_queue_push, but waits for room; false once the queue is closed. */
+bool audit_queue_push_wait(struct audit_queue *q, struct k8saudit_batch *b);
+/* Moves the oldest batch to *out; false when none waits. */
+bool audit_queue_pop(struct audit_queue *q, struct k8saudit_batch *out);
+bool audit_queue_empty(struct audit_queue *q);
+/* Wakes and fails the pushers waiting for room (stopping). */
+void audit_queue_close(struct audit_queue *q);
