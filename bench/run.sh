@@ -142,7 +142,7 @@ start_monitor() {
     case $MON_KIND in
     none) MON_PID= ; MON_READY_MS=0; return 0 ;;
     rulec)
-        "$RULEC" run "$2" >/dev/null 2>"$MON_ERR" &
+        "$RULEC" run --no-k8s-audit "$2" >/dev/null 2>"$MON_ERR" &
         pat="loaded and attached"; file=$MON_ERR ;;
     shipall)
         "$BENCH_BIN/shipall" "$BENCH_BIN/shipall.bpf.o" >"$MON_OUT" 2>"$MON_ERR" &

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,8 +307,11 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     /* k8s_audit rules alone: nothing for the kernel, no privileges needed. */
-    if (!meta->nhooks && !meta->nprograms && engine_audit_rules(eng))
+    if (!meta->nhooks && !meta->nprograms && engine_audit_rules(eng)) {
+        fprintf(stderr, "rulec: %s: no syscall rules, nothing loaded into the kernel\n",
+                policy_path);
         goto loop;
+    }
     char vlog_buf[512];
     enum loader_error lrc = loader_open(
         &ld, policy_path, engine_meta(eng), ringbuf,
@@ -379,9 +383,14 @@ loop:;
             }
         }
     }
-    /* Drain what is already in the buffer before detaching. */
+    /* Drain what is already in the buffer, and the audit events already
+     * taken (the webhook answered 200 for them), before stopping. */
     if (rb)
         ring_buffer__consume(rb);
+    if (src) {
+        audit_source_close(src);
+        audit_source_drain(src, SIZE_MAX, _on_audit, eng);
+    }
     _print_counters(eng, &ld, src);
     status = 0;
 out:

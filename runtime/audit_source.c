@@ -20,6 +20,8 @@ struct audit_source {
     struct k8saudit_event ev;
     uint64_t num;
     uint64_t evaluated;
+    bool closed;
+    struct audit_source_stats final; /* the producers' counters when they stopped */
 };
 
 /* http(s)://[HOST]:PORT/PATH into its parts; -1 when malformed. */
@@ -164,7 +166,8 @@ bool audit_source_finished(const struct audit_source *s)
 
 void audit_source_stats(const struct audit_source *s, struct audit_source_stats *out)
 {
-    *out = (struct audit_source_stats){.evaluated = s->evaluated};
+    *out = s->closed ? s->final : (struct audit_source_stats){0};
+    out->evaluated = s->evaluated;
     if (s->webhook) {
         struct audit_webhook_stats w;
         audit_webhook_stats(s->webhook, &w);
@@ -182,16 +185,25 @@ void audit_source_stats(const struct audit_source *s, struct audit_source_stats 
     }
 }
 
+void audit_source_close(struct audit_source *s)
+{
+    if (s->closed)
+        return;
+    audit_source_stats(s, &s->final);
+    s->closed = true;
+    if (s->queue)
+        audit_queue_close(s->queue);
+    audit_file_stop(&s->file);
+    audit_webhook_stop(&s->webhook);
+}
+
 void audit_source_stop(struct audit_source **sp)
 {
     struct audit_source *s = *sp;
     if (!s)
         return;
     /* Producers first: nothing is pushed once the queue is freed. */
-    if (s->queue)
-        audit_queue_close(s->queue);
-    audit_file_stop(&s->file);
-    audit_webhook_stop(&s->webhook);
+    audit_source_close(s);
     k8saudit_event_free(&s->ev);
     k8saudit_batch_free(&s->batch);
     audit_queue_free(&s->queue);

@@ -50,4 +50,7 @@ size_t audit_source_drain(struct audit_source *s, size_t max, audit_source_cb cb
 /* True when no event can come any more (a file read once, all drained). */
 bool audit_source_finished(const struct audit_source *s);
 void audit_source_stats(const struct audit_source *s, struct audit_source_stats *out);
+/* Stops receiving (the webhook's port closes, the reader stops); what waits
+ * can still be drained. */
+void audit_source_close(struct audit_source *s);
 void audit_source_stop(struct audit_source **s);
