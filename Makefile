@@ -140,9 +140,10 @@ kernel:
 	    echo "kernel: SKIPPED: needs root"; [ "$${RULEC_REQUIRE_ROOT_TESTS:-0}" != 1 ]; \
 	else exit $$rc; fi
 
-# Needs the upstream Falco rules files (RULEC_UPSTREAM_DIR); not part of CI.
+# Needs the upstream Falco rules files (RULEC_UPSTREAM_DIR, RULEC_K8S_AUDIT_RULES); not part of CI.
 upstream: $(BUILD)/rulec
 	@sh tests/upstream/run.sh $(BUILD)
+	@bash tests/upstream/k8saudit.sh $(BUILD)
 
 test: deps
 	$(MAKE) all $(BUILD)/rulec-san
