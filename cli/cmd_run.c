@@ -88,7 +88,7 @@ static void _print_counters(const struct engine *eng, const struct loader *ld,
     audit_source_stats(src, &as);
     fprintf(stderr,
             "rulec: k8s_audit: received %llu, evaluated %llu, dropped %llu (queue full), "
-            "refused %llu (bad requests or lines), without stageTimestamp %llu\n",
+            "refused %llu (bad requests or lines), skipped %llu (no stageTimestamp, too large)\n",
             (unsigned long long)as.received, (unsigned long long)as.evaluated,
             (unsigned long long)as.dropped, (unsigned long long)as.bad,
             (unsigned long long)as.skipped);

@@ -40,33 +40,41 @@
 
 /* ---- parsing ------------------------------------------------------------------------------ */
 
+/* The events found so far: their compact JSON texts one after the other
+ * (each NUL-terminated), so that a queued batch holds text, a fraction of
+ * what json-c's objects take, and the main loop parses one event at a time. */
 struct _collect {
-    struct json_object **events;
+    struct strbuf text;
+    size_t *offsets;
     uint64_t *times;
     size_t n, cap;
-    size_t skipped;
+    size_t skipped, oversized;
+    size_t max_event_size;
 };
 
-static int _collect_push(struct _collect *c, struct json_object *ev, uint64_t ns)
+static int _collect_push(struct _collect *c, const char *text, size_t len, uint64_t ns)
 {
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 4;
-        struct json_object **events = realloc(c->events, cap * sizeof(*events));
-        if (!events)
+        size_t *offsets = realloc(c->offsets, cap * sizeof(*offsets));
+        if (!offsets)
             return -1;
-        c->events = events;
+        c->offsets = offsets;
         uint64_t *times = realloc(c->times, cap * sizeof(*times));
         if (!times)
             return -1;
         c->times = times;
         c->cap = cap;
     }
-    c->events[c->n] = ev;
+    c->offsets[c->n] = c->text.len;
     c->times[c->n++] = ns;
+    strbuf_append(&c->text, text, len);
+    strbuf_append(&c->text, "", 1);
     return 0;
 }
 
-/* One item: kept when it has a stageTimestamp the plugin can read. */
+/* One item: kept when it has a stageTimestamp the plugin can read, and is not
+ * larger than the plugin's maxEventSize (both are dropped, and counted). */
 static int _collect_event(struct _collect *c, struct json_object *ev)
 {
     struct json_object *ts;
@@ -77,7 +85,16 @@ static int _collect_event(struct _collect *c, struct json_object *ev)
         c->skipped++;
         return 0;
     }
-    return _collect_push(c, ev, ns);
+    size_t len = 0;
+    const char *text = json_object_to_json_string_length(
+        ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    if (!text)
+        return -1;
+    if (c->max_event_size && len > c->max_event_size) {
+        c->oversized++;
+        return 0;
+    }
+    return _collect_push(c, text, len, ns);
 }
 
 static int _collect(struct _collect *c, struct json_object *v, char *err, size_t errlen)
@@ -119,21 +136,22 @@ static bool _only_space(const char *p, const char *end)
     return true;
 }
 
-int k8saudit_parse(const char *data, size_t len, struct k8saudit_batch *out, char *err,
-                   size_t errlen)
+/* Strict, as the plugin's parser: no single quotes, no trailing commas. NULL
+ * with the reason in err. */
+static struct json_object *_parse_json(const char *data, size_t len, bool strict, char *err,
+                                       size_t errlen)
 {
-    memset(out, 0, sizeof(*out));
     if (len > INT32_MAX) {
         snprintf(err, errlen, "malformed JSON: larger than 2 GiB");
-        return K8SAUDIT_ERR_JSON;
+        return NULL;
     }
     struct json_tokener *tok = json_tokener_new_ex(K8SAUDIT_MAX_DEPTH);
     if (!tok) {
         snprintf(err, errlen, "out of memory");
-        return K8SAUDIT_ERR_JSON;
+        return NULL;
     }
-    /* Strict, as the plugin's parser: no single quotes, no trailing commas. */
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+    if (strict)
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
     struct json_object *root = json_tokener_parse_ex(tok, data, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
@@ -150,35 +168,54 @@ int k8saudit_parse(const char *data, size_t len, struct k8saudit_batch *out, cha
                  : root                         ? "text after the JSON value"
                                                 : "null is not an audit event");
         json_object_put(root);
-        return K8SAUDIT_ERR_JSON;
+        return NULL;
     }
-    struct _collect c = {0};
+    return root;
+}
+
+int k8saudit_parse(const char *data, size_t len, size_t max_event_size, struct k8saudit_batch *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    struct json_object *root = _parse_json(data, len, true, err, errlen);
+    if (!root)
+        return K8SAUDIT_ERR_JSON;
+    struct _collect c = {.max_event_size = max_event_size};
     int rc = _collect(&c, root, err, errlen);
+    json_object_put(root);
     if (rc == K8SAUDIT_ERR_JSON)
         snprintf(err, errlen, "out of memory");
     if (rc < 0) {
-        free(c.events);
+        strbuf_free(&c.text);
+        free(c.offsets);
         free(c.times);
-        json_object_put(root);
         return rc;
     }
     *out = (struct k8saudit_batch){
-        .root = root,
-        .events = c.events,
+        .text = c.text.data,
+        .offsets = c.offsets,
         .times = c.times,
         .nevents = c.n,
         .skipped = c.skipped,
-        .bytes = len,
+        .oversized = c.oversized,
+        .bytes = c.text.len,
     };
     return K8SAUDIT_OK;
 }
 
 void k8saudit_batch_free(struct k8saudit_batch *b)
 {
-    json_object_put(b->root);
-    free(b->events);
+    free(b->text);
+    free(b->offsets);
     free(b->times);
     memset(b, 0, sizeof(*b));
+}
+
+const char *k8saudit_batch_event(const struct k8saudit_batch *b, size_t i, size_t *len)
+{
+    size_t end = i + 1 < b->nevents ? b->offsets[i + 1] : b->bytes;
+    *len = end - b->offsets[i] - 1;
+    return b->text + b->offsets[i];
 }
 
 /* ---- time ----------------------------------------------------------------------------------- */
@@ -257,19 +294,32 @@ int k8saudit_parse_time(const char *s, uint64_t *ns)
 
 /* ---- events --------------------------------------------------------------------------------- */
 
-void k8saudit_event_bind(struct k8saudit_event *ev, struct json_object *obj, uint64_t time_ns,
-                         uint64_t num)
+int k8saudit_event_bind(struct k8saudit_event *ev, const char *text, size_t len, uint64_t time_ns,
+                        uint64_t num)
 {
-    arena_free(&ev->scratch);
-    ev->obj = obj;
+    char err[128];
+    k8saudit_event_free(ev);
+    /* Text json-c wrote: not strict, a number it printed (1e999 as
+     * Infinity) must not lose the event. */
+    ev->obj = _parse_json(text, len, false, err, sizeof(err));
+    if (!json_object_is_type(ev->obj, json_type_object)) {
+        k8saudit_event_free(ev);
+        return -1;
+    }
+    ev->text = text;
+    ev->len = len;
     ev->time_ns = time_ns;
     ev->num = num;
+    return 0;
 }
 
 void k8saudit_event_free(struct k8saudit_event *ev)
 {
     arena_free(&ev->scratch);
+    json_object_put(ev->obj);
     ev->obj = NULL;
+    ev->text = NULL;
+    ev->len = 0;
 }
 
 static struct arena *_scratch(struct k8saudit_event *ev)
@@ -1027,7 +1077,7 @@ static int _generic(struct k8saudit_event *ev, const struct field_def *def, stru
     case FIELD_EVT_PLUGINNAME:
         return _cstr(out, "k8saudit");
     case FIELD_EVT_PLUGININFO:
-        return _str(out, _text(ev->obj));
+        return _str(out, (struct fv_str){ev->text, ev->len});
     case FIELD_EVT_IS_ASYNC:
         return _number(out, def->type, 0);
     case FIELD_EVT_HOSTNAME:
@@ -1067,7 +1117,7 @@ int k8saudit_get(void *ctx, const struct ast_field *f, struct field_value *out)
         return _pointer(ev, ast_field_arg(f), &v) ? _str(out, _text(v)) : 0;
     case FIELD_JSON_OBJ:
     case FIELD_JEVT_OBJ:
-        return _str(out, _text(ev->obj));
+        return _str(out, (struct fv_str){ev->text, ev->len});
     case FIELD_JSON_RAWTIME:
     case FIELD_JEVT_RAWTIME:
         return _cstr(out, arena_printf(_scratch(ev), "%llu", (unsigned long long)ev->time_ns));

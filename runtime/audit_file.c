@@ -65,7 +65,7 @@ static bool _line(struct audit_file *f, const char *text, size_t len)
     _count(&f->lines, 1);
     struct k8saudit_batch b;
     char err[256];
-    if (k8saudit_parse(text, len, &b, err, sizeof(err)) < 0) {
+    if (k8saudit_parse(text, len, f->max_line, &b, err, sizeof(err)) < 0) {
         _count(&f->bad, 1);
         long long now = (long long)time(NULL);
         if (now != f->last_log) {
@@ -74,13 +74,13 @@ static bool _line(struct audit_file *f, const char *text, size_t len)
         }
         return true;
     }
-    _count(&f->skipped, b.skipped);
+    _count(&f->skipped, b.skipped + b.oversized);
     size_t n = b.nevents;
     if (!n) {
         k8saudit_batch_free(&b);
         return true;
     }
-    if (!audit_queue_push_wait(f->queue, &b)) {
+    if (!audit_queue_push(f->queue, &b, -1)) {
         k8saudit_batch_free(&b);
         return false;
     }

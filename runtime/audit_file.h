@@ -26,7 +26,7 @@ struct audit_file_stats {
     uint64_t lines;   /* read and parsed */
     uint64_t events;  /* queued */
     uint64_t bad;     /* lines that are not audit events, or too long */
-    uint64_t skipped; /* events without a valid stageTimestamp */
+    uint64_t skipped; /* events without a valid stageTimestamp, or over max_line */
 };
 
 /* Fails (with the reason in err) when the file cannot be read, or in follow

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/k8saudit.h"
@@ -35,7 +36,12 @@ int audit_queue_new(struct audit_queue **out, size_t max_bytes)
         return err;
     }
     pthread_mutex_init(&q->lock, NULL);
-    pthread_cond_init(&q->room, NULL);
+    /* Deadlines on the monotonic clock: a clock step must not stretch a wait. */
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->room, &attr);
+    pthread_condattr_destroy(&attr);
     q->max_bytes = max_bytes;
     *out = q;
     return 0;
@@ -91,20 +97,22 @@ static bool _append(struct audit_queue *q, struct k8saudit_batch *b)
     return true;
 }
 
-bool audit_queue_push(struct audit_queue *q, struct k8saudit_batch *b)
+bool audit_queue_push(struct audit_queue *q, struct k8saudit_batch *b, int wait_ms)
 {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += wait_ms / 1000;
+    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&q->lock);
+    int rc = 0;
+    while (!q->closed && !_fits(q, b) && rc == 0)
+        rc = wait_ms < 0 ? pthread_cond_wait(&q->room, &q->lock)
+                         : pthread_cond_timedwait(&q->room, &q->lock, &deadline);
     bool ok = !q->closed && _fits(q, b) && _append(q, b);
-    pthread_mutex_unlock(&q->lock);
-    return ok;
-}
-
-bool audit_queue_push_wait(struct audit_queue *q, struct k8saudit_batch *b)
-{
-    pthread_mutex_lock(&q->lock);
-    while (!q->closed && !_fits(q, b))
-        pthread_cond_wait(&q->room, &q->lock);
-    bool ok = !q->closed && _append(q, b);
     pthread_mutex_unlock(&q->lock);
     return ok;
 }

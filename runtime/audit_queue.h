@@ -19,11 +19,10 @@ void audit_queue_free(struct audit_queue **q);
 
 int audit_queue_fd(const struct audit_queue *q);
 
-/* Takes the batch over (and clears *b) when it fits; false when full: the
- * caller keeps the batch (the webhook answers 503). */
-bool audit_queue_push(struct audit_queue *q, struct k8saudit_batch *b);
-/* As audit_queue_push, but waits for room; false once the queue is closed. */
-bool audit_queue_push_wait(struct audit_queue *q, struct k8saudit_batch *b);
+/* Takes the batch over (and clears *b) when it fits, waiting up to wait_ms
+ * for room (-1: as long as it takes); false when it still does not fit or
+ * the queue is closed: the caller keeps the batch (the webhook answers 503). */
+bool audit_queue_push(struct audit_queue *q, struct k8saudit_batch *b, int wait_ms);
 /* Moves the oldest batch to *out; false when none waits. */
 bool audit_queue_pop(struct audit_queue *q, struct k8saudit_batch *out);
 bool audit_queue_empty(struct audit_queue *q);

@@ -1,5 +1,6 @@
 #include "runtime/audit_source.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "runtime/audit_file.h"
 #include "runtime/audit_queue.h"
 #include "runtime/audit_webhook.h"
+
+#define AUDIT_SOURCE_TRIM_BYTES (4u << 20)
 
 struct audit_source {
     struct audit_queue *queue;
@@ -20,6 +23,7 @@ struct audit_source {
     struct k8saudit_event ev;
     uint64_t num;
     uint64_t evaluated;
+    size_t untrimmed; /* bytes of batches freed since memory was last given back */
     bool closed;
     struct audit_source_stats final; /* the producers' counters when they stopped */
 };
@@ -70,6 +74,7 @@ static int _start_webhook(struct audit_source *s, const struct audit_source_conf
         .cert_file = cfg->ssl_certificate,
         .key_file = cfg->ssl_key && *cfg->ssl_key ? cfg->ssl_key : NULL,
         .max_body = cfg->webhook_max_batch_size,
+        .max_event = cfg->max_event_size,
         .timeout_s = cfg->webhook_timeout,
         .max_connections = cfg->webhook_max_connections,
     };
@@ -138,20 +143,36 @@ int audit_source_fd(const struct audit_source *s)
     return audit_queue_fd(s->queue);
 }
 
+/* After a burst, the memory its batches took goes back to the system: they
+ * were allocated by the receiving thread, whose malloc arena would keep it. */
+static void _trim(struct audit_source *s)
+{
+    if (s->untrimmed < AUDIT_SOURCE_TRIM_BYTES)
+        return;
+    s->untrimmed = 0;
+    malloc_trim(0);
+}
+
 size_t audit_source_drain(struct audit_source *s, size_t max, audit_source_cb cb, void *ctx)
 {
     size_t n = 0;
     while (n < max) {
         if (s->next == s->batch.nevents) {
+            s->untrimmed += s->batch.bytes;
             k8saudit_batch_free(&s->batch);
             s->next = 0;
-            if (!audit_queue_pop(s->queue, &s->batch))
+            if (!audit_queue_pop(s->queue, &s->batch)) {
+                _trim(s);
                 break;
+            }
             continue;
         }
-        k8saudit_event_bind(&s->ev, s->batch.events[s->next], s->batch.times[s->next], ++s->num);
+        size_t len;
+        const char *text = k8saudit_batch_event(&s->batch, s->next, &len);
+        bool ok = k8saudit_event_bind(&s->ev, text, len, s->batch.times[s->next], ++s->num) == 0;
         s->next++;
-        cb(ctx, &s->ev);
+        if (ok)
+            cb(ctx, &s->ev);
         n++;
     }
     s->evaluated += n;

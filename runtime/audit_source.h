@@ -33,7 +33,7 @@ struct audit_source_stats {
     uint64_t evaluated; /* events handed to the callback */
     uint64_t dropped;   /* events refused with 503 (queue full) */
     uint64_t bad;       /* requests or lines refused (4xx, not an audit event) */
-    uint64_t skipped;   /* events without a valid stageTimestamp */
+    uint64_t skipped;   /* dropped as the plugin drops them: no stageTimestamp, too large */
 };
 
 /* Starts the thread that receives events. Returns 0, or -1 with the reason

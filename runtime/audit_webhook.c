@@ -64,11 +64,17 @@ static int _load(char *err, size_t errlen)
     return 0;
 }
 
+/* A full queue is waited on this long before the answer is 503: a burst
+ * slows the API server's requests down (back-pressure, as the plugin's
+ * blocking channel), only a main loop stalled this long makes it resend. */
+#define AUDIT_WEBHOOK_QUEUE_WAIT_MS 1000
+
 struct audit_webhook {
     struct MHD_Daemon *daemon;
     struct audit_queue *queue;
     char *path;
     size_t max_body;
+    size_t max_event; /* one event's JSON text; larger ones are dropped, as the plugin drops them */
     /* What all connections may hold in bodies not yet parsed: a bound on
      * memory whatever the number of clients; past it, 503. */
     size_t buffer_limit;
@@ -211,14 +217,15 @@ static enum MHD_Result _complete(struct audit_webhook *w, struct MHD_Connection 
         return _reply(w, c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy: too many bodies being received");
     struct k8saudit_batch b;
     char err[256];
-    int rc = k8saudit_parse(r->body.data ? r->body.data : "", r->body.len, &b, err, sizeof(err));
+    int rc = k8saudit_parse(r->body.data ? r->body.data : "", r->body.len, w->max_event, &b, err,
+                            sizeof(err));
     atomic_fetch_sub(&w->buffered, r->body.len);
     strbuf_free(&r->body);
     if (rc < 0)
         return _reply(w, c, MHD_HTTP_BAD_REQUEST, "%s", err);
-    _count(&w->skipped, b.skipped);
+    _count(&w->skipped, b.skipped + b.oversized);
     size_t n = b.nevents;
-    if (!audit_queue_push(w->queue, &b)) {
+    if (!audit_queue_push(w->queue, &b, AUDIT_WEBHOOK_QUEUE_WAIT_MS)) {
         _count(&w->full_events, n);
         k8saudit_batch_free(&b);
         return _reply(w, c, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -339,6 +346,7 @@ int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_c
     }
     w->queue = queue;
     w->max_body = cfg->max_body;
+    w->max_event = cfg->max_event;
     w->buffer_limit = 2 * cfg->max_body;
     if (cfg->tls && (!(w->cert = _read_pem(cfg->cert_file, "certificate", err, errlen)) ||
                      !(w->key = _read_pem(cfg->key_file ? cfg->key_file : cfg->cert_file, "key",

@@ -4,10 +4,10 @@
  * validated; the events go to the audit queue, so rule evaluation stays on
  * the main loop. Answers: 200 queued; 400 malformed JSON or not an audit
  * event; 404 another path; 405 not POST; 413 body too large; 415 not
- * application/json; 503 (Retry-After: 1) queue full, the batch is not taken
- * and the API server sends it again. Idle clients are dropped after the
- * timeout. libmicrohttpd is loaded when the webhook starts, so `rulec run`
- * without it never maps the library or GnuTLS. */
+ * application/json; 503 (Retry-After: 1) queue still full after a second's
+ * wait, the batch is not taken and the API server sends it again. Idle clients are dropped after
+ * the timeout. libmicrohttpd is loaded when the webhook starts, so `rulec run` without it never
+ * maps the library or GnuTLS. */
 #pragma once
 
 #include <stdbool.h>
@@ -25,6 +25,7 @@ struct audit_webhook_config {
     const char *cert_file;    /* may also hold the key, as the plugin's sslCertificate */
     const char *key_file;     /* NULL: cert_file */
     size_t max_body;          /* bytes; larger requests get 413 */
+    size_t max_event;         /* bytes of one event; larger events are dropped (counted) */
     unsigned timeout_s;       /* idle connections are closed after this */
     unsigned max_connections; /* at once; more are refused */
 };
@@ -35,7 +36,7 @@ struct audit_webhook_stats {
     uint64_t bad;         /* answered 4xx */
     uint64_t full;        /* answered 503 */
     uint64_t full_events; /* events in the batches answered 503 */
-    uint64_t skipped;     /* events without a valid stageTimestamp */
+    uint64_t skipped;     /* events without a valid stageTimestamp, or over max_event */
 };
 
 int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_config *cfg,

@@ -116,7 +116,7 @@ void config_init(struct rulec_config *cfg)
                 .webhook_max_batch_size = 12 * 1024 * 1024,
                 .webhook_timeout = 10,
                 .webhook_max_connections = 128,
-                .queue_max_bytes = 16 * 1024 * 1024,
+                .queue_max_bytes = 8 * 1024 * 1024,
             },
         .files = NULL,
         .nfiles = 0,

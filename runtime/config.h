@@ -51,7 +51,7 @@ struct rulec_config {
  * included, priority debug, local time, unbuffered. The k8s_audit source:
  * the plugin's defaults (http://:9765/k8s-audit, 256 KiB events, 12 MiB
  * requests), its certificate /etc/rulec/rulec.pem, 10 s idle timeout, 128
- * connections, 16 MiB waiting. */
+ * connections, 8 MiB of events waiting. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 

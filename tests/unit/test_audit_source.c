@@ -34,7 +34,7 @@ static struct k8saudit_batch _batch(void)
 {
     struct k8saudit_batch b;
     char err[256];
-    assert_int_equal(k8saudit_parse(_event, strlen(_event), &b, err, sizeof(err)), 0);
+    assert_int_equal(k8saudit_parse(_event, strlen(_event), 0, &b, err, sizeof(err)), 0);
     return b;
 }
 
@@ -49,12 +49,19 @@ static void test_queue(void **state)
     assert_false(_readable(fd, 0));
     assert_true(audit_queue_empty(q));
     struct k8saudit_batch a = _batch(), b = _batch(), out;
-    assert_true(audit_queue_push(q, &a));
-    assert_null(a.root); /* taken over */
+    assert_true(audit_queue_push(q, &a, 0));
+    assert_null(a.text); /* taken over */
     assert_true(_readable(fd, 0));
     /* full: the second does not fit and stays the caller's */
-    assert_false(audit_queue_push(q, &b));
-    assert_non_null(b.root);
+    assert_false(audit_queue_push(q, &b, 0));
+    assert_non_null(b.text);
+    /* a bounded wait gives up after its time */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_false(audit_queue_push(q, &b, 100));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    assert_true(ms >= 90 && ms < 1000);
     assert_true(audit_queue_pop(q, &out));
     assert_int_equal(out.nevents, 1);
     k8saudit_batch_free(&out);
@@ -63,7 +70,7 @@ static void test_queue(void **state)
     /* an empty queue takes a batch larger than its bound */
     struct audit_queue *tiny;
     assert_int_equal(audit_queue_new(&tiny, 1), 0);
-    assert_true(audit_queue_push(tiny, &b));
+    assert_true(audit_queue_push(tiny, &b, 0));
     audit_queue_free(&tiny); /* frees what waits */
     assert_null(tiny);
     audit_queue_free(&q);
@@ -78,7 +85,7 @@ static void *_push_wait(void *arg)
 {
     struct _pusher *p = arg;
     struct k8saudit_batch b = _batch();
-    p->ok = audit_queue_push_wait(p->q, &b);
+    p->ok = audit_queue_push(p->q, &b, -1);
     k8saudit_batch_free(&b);
     return NULL;
 }
@@ -90,7 +97,7 @@ static void test_queue_wait(void **state)
     struct audit_queue *q;
     assert_int_equal(audit_queue_new(&q, 1), 0);
     struct k8saudit_batch a = _batch(), out;
-    assert_true(audit_queue_push(q, &a));
+    assert_true(audit_queue_push(q, &a, 0));
     struct _pusher p = {.q = q};
     pthread_t t;
     pthread_create(&t, NULL, _push_wait, &p);
@@ -235,7 +242,8 @@ static void test_webhook_answers(void **state)
     _unserve(&s);
 }
 
-/* A full queue refuses the batch whole with 503 and Retry-After; once drained, it takes it. */
+/* A full queue is waited on, then the batch is refused whole with 503 and
+ * Retry-After; once drained, it takes it. */
 static void test_webhook_full_queue(void **state)
 {
     (void)state;

@@ -48,11 +48,13 @@ static void _load_text(struct fixture *fx, const char *text)
     char err[256];
     memset(fx, 0, sizeof(*fx));
     fx->arena = arena_new();
-    int rc = k8saudit_parse(text, strlen(text), &fx->batch, err, sizeof(err));
+    int rc = k8saudit_parse(text, strlen(text), 0, &fx->batch, err, sizeof(err));
     if (rc != K8SAUDIT_OK)
         fail_msg("parse: %s", err);
     assert_int_equal(fx->batch.nevents, 1);
-    k8saudit_event_bind(&fx->ev, fx->batch.events[0], fx->batch.times[0], 7);
+    size_t len;
+    const char *ev = k8saudit_batch_event(&fx->batch, 0, &len);
+    assert_int_equal(k8saudit_event_bind(&fx->ev, ev, len, fx->batch.times[0], 7), 0);
     fx->ev.hostname = "node-1";
 }
 
@@ -109,7 +111,7 @@ static const char _ev2[] =
 
 static int _parse(const char *text, struct k8saudit_batch *b, char *err)
 {
-    return k8saudit_parse(text, strlen(text), b, err, 256);
+    return k8saudit_parse(text, strlen(text), 0, b, err, 256);
 }
 
 static void test_parse_forms(void **state)
@@ -129,7 +131,12 @@ static void test_parse_forms(void **state)
     assert_int_equal(_parse(text, &b, err), K8SAUDIT_OK);
     assert_int_equal(b.nevents, 2);
     assert_int_equal(b.times[1], 1709301212000000000ull);
-    assert_int_equal(b.bytes, strlen(text));
+    /* each event as compact text, NUL-terminated */
+    size_t len;
+    assert_string_equal(k8saudit_batch_event(&b, 0, &len), _ev1);
+    assert_int_equal(len, strlen(_ev1));
+    assert_string_equal(k8saudit_batch_event(&b, 1, &len), _ev2);
+    assert_int_equal(b.bytes, strlen(_ev1) + strlen(_ev2) + 2);
     k8saudit_batch_free(&b);
 
     /* A JSON array of events and lists, as the plugin also takes. */
@@ -161,7 +168,7 @@ static void test_parse_errors(void **state)
     };
     for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
         assert_int_equal(_parse(malformed[i], &b, err), K8SAUDIT_ERR_JSON);
-        assert_null(b.root);
+        assert_null(b.text);
         assert_non_null(strstr(err, "malformed JSON"));
     }
     static const char *const foreign[] = {
@@ -187,7 +194,7 @@ static void test_parse_errors(void **state)
     assert_int_equal(_parse(deep, &b, err), K8SAUDIT_ERR_JSON);
 }
 
-/* The plugin drops (and logs) events it cannot timestamp; the others stay. */
+/* The plugin drops (and logs) events it cannot timestamp, or too large; the others stay. */
 static void test_parse_skips_untimed(void **state)
 {
     (void)state;
@@ -200,6 +207,12 @@ static void test_parse_skips_untimed(void **state)
     assert_int_equal(_parse(text, &b, err), K8SAUDIT_OK);
     assert_int_equal(b.nevents, 2);
     assert_int_equal(b.skipped, 4);
+    k8saudit_batch_free(&b);
+    /* and the plugin's maxEventSize, on each event's text */
+    assert_int_equal(k8saudit_parse(text, strlen(text), strlen(_ev2), &b, err, sizeof(err)),
+                     K8SAUDIT_OK);
+    assert_int_equal(b.nevents, 1);
+    assert_int_equal(b.oversized, 1);
     k8saudit_batch_free(&b);
 }
 
