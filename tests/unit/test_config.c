@@ -585,6 +585,8 @@ static void test_packaged_config(void **state)
     assert_string_equal(cfg.file_name, "/var/log/rulec.log");
     assert_true(cfg.file_keep_alive); /* logrotate sends SIGHUP */
     assert_false(cfg.stdout_enabled);
+    assert_false(cfg.k8s_audit.enabled); /* nodes receive no audit events */
+    assert_string_equal(cfg.k8s_audit.open_params, "http://:9765/k8s-audit");
     struct config_overrides ov;
     config_overrides_init(&ov);
     char err[256];
