@@ -1030,16 +1030,7 @@ static bool _pointer(struct k8saudit_event *ev, const char *ptr, struct json_obj
 
 static int _number(struct field_value *out, enum field_type type, uint64_t v)
 {
-    if (type == FT_BOOL) {
-        out->kind = FV_BOOL;
-        out->b = v != 0;
-    } else if (type == FT_INT || type == FT_RELTIME) {
-        out->kind = FV_INT;
-        out->i = (int64_t)v;
-    } else {
-        out->kind = FV_UINT;
-        out->u = v;
-    }
+    field_value_number(out, type, v);
     return 0;
 }
 

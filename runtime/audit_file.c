@@ -37,17 +37,13 @@ struct audit_file {
     pthread_t thread;
     bool running;
     atomic_bool done;
-    atomic_uint_least64_t lines, events, bad, skipped;
+    struct audit_counters counts;
+    atomic_uint_least64_t lines;
     long long last_log; /* reader thread only */
     /* the reader's line assembly */
     struct strbuf line;
     bool skipping; /* inside a line longer than max_line */
 };
-
-static void _count(atomic_uint_least64_t *c, uint64_t n)
-{
-    atomic_fetch_add_explicit(c, n, memory_order_relaxed);
-}
 
 static bool _stopping(const struct audit_file *f)
 {
@@ -62,11 +58,11 @@ static bool _line(struct audit_file *f, const char *text, size_t len)
         len--;
     if (!len)
         return true;
-    _count(&f->lines, 1);
+    audit_count(&f->lines, 1);
     struct k8saudit_batch b;
     char err[256];
     if (k8saudit_parse(text, len, f->max_line, &b, err, sizeof(err)) < 0) {
-        _count(&f->bad, 1);
+        audit_count(&f->counts.bad, 1);
         long long now = (long long)time(NULL);
         if (now != f->last_log) {
             f->last_log = now;
@@ -74,7 +70,7 @@ static bool _line(struct audit_file *f, const char *text, size_t len)
         }
         return true;
     }
-    _count(&f->skipped, b.skipped + b.oversized);
+    audit_count(&f->counts.skipped, b.skipped + b.oversized);
     size_t n = b.nevents;
     if (!n) {
         k8saudit_batch_free(&b);
@@ -84,7 +80,7 @@ static bool _line(struct audit_file *f, const char *text, size_t len)
         k8saudit_batch_free(&b);
         return false;
     }
-    _count(&f->events, n);
+    audit_count(&f->counts.events, n);
     return true;
 }
 
@@ -104,7 +100,7 @@ static bool _feed(struct audit_file *f, const char *data, size_t n)
             return true;
         if (f->skipping) {
             f->skipping = false;
-            _count(&f->bad, 1);
+            audit_count(&f->counts.bad, 1);
             fprintf(stderr,
                     "rulec: k8s_audit: %s: line longer than %zu bytes skipped "
                     "(k8s_audit.max_event_size)\n",
@@ -362,12 +358,8 @@ bool audit_file_done(const struct audit_file *f)
 
 void audit_file_stats(const struct audit_file *f, struct audit_file_stats *out)
 {
-    *out = (struct audit_file_stats){
-        .lines = atomic_load(&f->lines),
-        .events = atomic_load(&f->events),
-        .bad = atomic_load(&f->bad),
-        .skipped = atomic_load(&f->skipped),
-    };
+    audit_counters_read(&f->counts, &out->counts);
+    out->lines = atomic_load(&f->lines);
 }
 
 void audit_file_stop(struct audit_file **fp)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/audit_queue.h"
+
 struct audit_file;
 struct audit_queue;
 
@@ -23,10 +25,9 @@ struct audit_file_config {
 };
 
 struct audit_file_stats {
-    uint64_t lines;   /* read and parsed */
-    uint64_t events;  /* queued */
-    uint64_t bad;     /* lines that are not audit events, or too long */
-    uint64_t skipped; /* events without a valid stageTimestamp, or over max_line */
+    struct audit_counts counts; /* events queued, lines refused (not audit events, too long),
+                                   events over max_line or without a valid stageTimestamp */
+    uint64_t lines;             /* read and parsed */
 };
 
 /* Fails (with the reason in err) when the file cannot be read, or in follow

@@ -154,3 +154,13 @@ void audit_queue_close(struct audit_queue *q)
     pthread_cond_broadcast(&q->room);
     pthread_mutex_unlock(&q->lock);
 }
+
+void audit_counters_read(const struct audit_counters *c, struct audit_counts *out)
+{
+    *out = (struct audit_counts){
+        .events = atomic_load(&c->events),
+        .bad = atomic_load(&c->bad),
+        .dropped = atomic_load(&c->dropped),
+        .skipped = atomic_load(&c->skipped),
+    };
+}

@@ -5,11 +5,32 @@
  * batches wait, for the main loop to poll next to the ring buffer. */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct audit_queue;
 struct k8saudit_batch;
+
+/* What a receiving thread counts, atomically: the main loop reads it. */
+struct audit_counters {
+    atomic_uint_least64_t events;  /* queued */
+    atomic_uint_least64_t bad;     /* requests or lines refused (4xx, not an audit event) */
+    atomic_uint_least64_t dropped; /* events refused because the queue stayed full (503) */
+    atomic_uint_least64_t skipped; /* events dropped as the plugin drops them */
+};
+
+struct audit_counts {
+    uint64_t events, bad, dropped, skipped;
+};
+
+static inline void audit_count(atomic_uint_least64_t *c, uint64_t n)
+{
+    atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+void audit_counters_read(const struct audit_counters *c, struct audit_counts *out);
 
 /* max_bytes bounds what waits; an empty queue takes a batch of any size, so
  * that the largest request the webhook accepts can always get through. */

@@ -189,20 +189,18 @@ void audit_source_stats(const struct audit_source *s, struct audit_source_stats 
 {
     *out = s->closed ? s->final : (struct audit_source_stats){0};
     out->evaluated = s->evaluated;
-    if (s->webhook) {
-        struct audit_webhook_stats w;
-        audit_webhook_stats(s->webhook, &w);
-        out->received = w.events;
-        out->dropped = w.full_events;
-        out->bad = w.bad;
-        out->skipped = w.skipped;
-    }
-    if (s->file) {
-        struct audit_file_stats f;
-        audit_file_stats(s->file, &f);
-        out->received = f.events;
-        out->bad = f.bad;
-        out->skipped = f.skipped;
+    struct audit_webhook_stats w;
+    struct audit_file_stats f;
+    const struct audit_counts *c = NULL;
+    if (s->webhook)
+        audit_webhook_stats(s->webhook, &w), c = &w.counts;
+    if (s->file)
+        audit_file_stats(s->file, &f), c = &f.counts;
+    if (c) {
+        out->received = c->events;
+        out->dropped = c->dropped;
+        out->bad = c->bad;
+        out->skipped = c->skipped;
     }
 }
 

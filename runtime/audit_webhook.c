@@ -81,7 +81,8 @@ struct audit_webhook {
     atomic_size_t buffered;
     unsigned port;
     char *cert, *key; /* PEM text, for as long as the daemon runs */
-    atomic_uint_least64_t requests, events, bad, full, full_events, skipped;
+    struct audit_counters counts;
+    atomic_uint_least64_t requests, full;
     atomic_llong last_log; /* seconds: client errors are logged at most once a second */
     atomic_uint_least64_t unlogged;
 };
@@ -91,11 +92,6 @@ struct _request {
     bool too_large; /* past max_body: the rest is read and dropped, then 413 */
     bool busy;      /* past buffer_limit: dropped, then 503 */
 };
-
-static void _count(atomic_uint_least64_t *c, uint64_t n)
-{
-    atomic_fetch_add_explicit(c, n, memory_order_relaxed);
-}
 
 static void _client(struct MHD_Connection *c, char *buf, size_t len)
 {
@@ -108,17 +104,25 @@ static void _client(struct MHD_Connection *c, char *buf, size_t len)
         snprintf(buf, len, "?");
 }
 
-/* A client's error on stderr, at most once a second (a broken or hostile
- * client must not flood the journal); the others are counted and summed up. */
-static void _log_client_error(struct audit_webhook *w, struct MHD_Connection *c, int code,
-                              const char *msg)
+/* Messages go to stderr at most once a second (a broken or hostile client
+ * must not flood the journal); true when this one may, else it is counted. */
+static bool _may_log(struct audit_webhook *w)
 {
     long long now = (long long)time(NULL);
     long long last = atomic_load(&w->last_log);
     if (now == last || !atomic_compare_exchange_strong(&w->last_log, &last, now)) {
-        _count(&w->unlogged, 1);
-        return;
+        audit_count(&w->unlogged, 1);
+        return false;
     }
+    return true;
+}
+
+/* A client's error, with the number of those not logged since the last one. */
+static void _log_client_error(struct audit_webhook *w, struct MHD_Connection *c, int code,
+                              const char *msg)
+{
+    if (!_may_log(w))
+        return;
     char who[NI_MAXHOST];
     _client(c, who, sizeof(who));
     uint64_t more = atomic_exchange(&w->unlogged, 0);
@@ -139,13 +143,13 @@ static enum MHD_Result _reply(struct audit_webhook *w, struct MHD_Connection *c,
     int n = vsnprintf(msg, sizeof(msg) - 1, fmt, ap);
     va_end(ap);
     n = n < 0 ? 0 : n > (int)sizeof(msg) - 2 ? (int)sizeof(msg) - 2 : n;
-    _count(&w->requests, 1);
+    audit_count(&w->requests, 1);
     if (code >= 400 && code < 500) {
-        _count(&w->bad, 1);
+        audit_count(&w->counts.bad, 1);
         _log_client_error(w, c, (int)code, msg);
     }
     if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
-        _count(&w->full, 1);
+        audit_count(&w->full, 1);
     if (n)
         msg[n++] = '\n';
     struct MHD_Response *r = _lib.response((size_t)n, msg, MHD_RESPMEM_MUST_COPY);
@@ -223,15 +227,15 @@ static enum MHD_Result _complete(struct audit_webhook *w, struct MHD_Connection 
     strbuf_free(&r->body);
     if (rc < 0)
         return _reply(w, c, MHD_HTTP_BAD_REQUEST, "%s", err);
-    _count(&w->skipped, b.skipped + b.oversized);
+    audit_count(&w->counts.skipped, b.skipped + b.oversized);
     size_t n = b.nevents;
     if (!audit_queue_push(w->queue, &b, AUDIT_WEBHOOK_QUEUE_WAIT_MS)) {
-        _count(&w->full_events, n);
+        audit_count(&w->counts.dropped, n);
         k8saudit_batch_free(&b);
         return _reply(w, c, MHD_HTTP_SERVICE_UNAVAILABLE,
                       "queue full: %zu events not taken, send them again", n);
     }
-    _count(&w->events, n);
+    audit_count(&w->counts.events, n);
     return _reply(w, c, MHD_HTTP_OK, "%s", "");
 }
 
@@ -275,13 +279,8 @@ static void _completed(void *cls, struct MHD_Connection *c, void **con_cls,
 /* libmicrohttpd's own messages (a TLS handshake gone wrong, a socket error). */
 static void _mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    struct audit_webhook *w = cls;
-    long long now = (long long)time(NULL);
-    long long last = atomic_load(&w->last_log);
-    if (now == last || !atomic_compare_exchange_strong(&w->last_log, &last, now)) {
-        _count(&w->unlogged, 1);
+    if (!_may_log(cls))
         return;
-    }
     char msg[512];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
@@ -398,14 +397,9 @@ unsigned audit_webhook_port(const struct audit_webhook *w)
 
 void audit_webhook_stats(const struct audit_webhook *w, struct audit_webhook_stats *out)
 {
-    *out = (struct audit_webhook_stats){
-        .requests = atomic_load(&w->requests),
-        .events = atomic_load(&w->events),
-        .bad = atomic_load(&w->bad),
-        .full = atomic_load(&w->full),
-        .full_events = atomic_load(&w->full_events),
-        .skipped = atomic_load(&w->skipped),
-    };
+    audit_counters_read(&w->counts, &out->counts);
+    out->requests = atomic_load(&w->requests);
+    out->full = atomic_load(&w->full);
 }
 
 void audit_webhook_stop(struct audit_webhook **wp)

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/audit_queue.h"
+
 struct audit_queue;
 struct audit_webhook;
 
@@ -31,12 +33,10 @@ struct audit_webhook_config {
 };
 
 struct audit_webhook_stats {
-    uint64_t requests;    /* answered */
-    uint64_t events;      /* queued */
-    uint64_t bad;         /* answered 4xx */
-    uint64_t full;        /* answered 503 */
-    uint64_t full_events; /* events in the batches answered 503 */
-    uint64_t skipped;     /* events without a valid stageTimestamp, or over max_event */
+    struct audit_counts counts; /* events queued, requests answered 4xx, events refused (503),
+                                   events over max_event or without a valid stageTimestamp */
+    uint64_t requests;          /* answered */
+    uint64_t full;              /* answered 503 */
 };
 
 int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_config *cfg,

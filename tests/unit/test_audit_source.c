@@ -236,9 +236,10 @@ static void test_webhook_answers(void **state)
     assert_false(audit_queue_pop(s.q, &b));
     struct audit_webhook_stats st;
     audit_webhook_stats(s.w, &st);
-    assert_int_equal(st.events, 3);
-    assert_int_equal(st.bad, 8);
+    assert_int_equal(st.counts.events, 3);
+    assert_int_equal(st.counts.bad, 8);
     assert_int_equal(st.full, 0);
+    assert_int_equal(st.requests, 10);
     _unserve(&s);
 }
 
@@ -258,7 +259,7 @@ static void test_webhook_full_queue(void **state)
     struct audit_webhook_stats st;
     audit_webhook_stats(s.w, &st);
     assert_int_equal(st.full, 1);
-    assert_int_equal(st.full_events, 1);
+    assert_int_equal(st.counts.dropped, 1);
     struct k8saudit_batch b;
     assert_true(audit_queue_pop(s.q, &b));
     k8saudit_batch_free(&b);
