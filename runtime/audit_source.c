@@ -1,6 +1,8 @@
 #include "runtime/audit_source.h"
 
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,15 @@ int audit_source_start(struct audit_source **out, const struct audit_source_conf
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* The receiving threads inherit this mask: the runtime's signals go to
+     * the main loop, which acts on them. */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &block, &saved);
     int rc;
     const char *scheme_end = strstr(p, "://");
     if (!strncmp(p, "http://", 7) || !strncmp(p, "https://", 8)) {
@@ -125,6 +136,7 @@ int audit_source_start(struct audit_source **out, const struct audit_source_conf
         snprintf(s->describe, sizeof(s->describe), "%s %s", follow ? "following" : "reading",
                  f.path);
     }
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     if (rc < 0) {
         audit_source_stop(&s);
         return -1;
