@@ -14,12 +14,15 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
-        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq
+        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
+        libmicrohttpd-dev curl openssl
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
 # libcrypto is not linked: `rulec compile` loads it (cli/cmd_compile.c), `rulec run` never maps it.
+# Nor is libmicrohttpd (and GnuTLS behind it): the k8s audit webhook loads it when it starts
+# (runtime/audit_webhook.c), so a run without one never maps them.
 LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -137,9 +140,10 @@ kernel:
 	    echo "kernel: SKIPPED: needs root"; [ "$${RULEC_REQUIRE_ROOT_TESTS:-0}" != 1 ]; \
 	else exit $$rc; fi
 
-# Needs the upstream Falco rules files (RULEC_UPSTREAM_DIR); not part of CI.
+# Needs the upstream Falco rules files (RULEC_UPSTREAM_DIR, RULEC_K8S_AUDIT_RULES); not part of CI.
 upstream: $(BUILD)/rulec
 	@sh tests/upstream/run.sh $(BUILD)
+	@bash tests/upstream/k8saudit.sh $(BUILD)
 
 test: deps
 	$(MAKE) all $(BUILD)/rulec-san

@@ -142,7 +142,7 @@ start_monitor() {
     case $MON_KIND in
     none) MON_PID= ; MON_READY_MS=0; return 0 ;;
     rulec)
-        "$RULEC" run "$2" >/dev/null 2>"$MON_ERR" &
+        "$RULEC" run --no-k8s-audit "$2" >/dev/null 2>"$MON_ERR" &
         pat="loaded and attached"; file=$MON_ERR ;;
     shipall)
         "$BENCH_BIN/shipall" "$BENCH_BIN/shipall.bpf.o" >"$MON_OUT" 2>"$MON_ERR" &
@@ -519,6 +519,17 @@ put cpu_cand $(($7 - $2)); put cpu_lost $(($8 - $3)); put cpu_alerts $((${10} - 
 put cpu_matches "$(kv "$out" matches)"
 put cpu_ms "$(calc "($cpu1 - $cpu0) * 1000 / $TCK")"
 
+# ---- 5. the k8s audit webhook -----------------------------------------------------------------
+say "k8s audit webhook: stdlib, real audit events posted on loopback at 5,000/s, as fast as possible, and one per request (bench/k8s_audit.sh)"
+bash bench/k8s_audit.sh "$BUILD" "$STD_POL" >"$WORK/k8s.out" 2>>"$WORK/k8s.err" &
+LOAD_PID=$!
+wait "$LOAD_PID"
+rc=$?
+LOAD_PID=
+[ $rc -eq 0 ] || die "k8s audit webhook step failed (rc $rc): $(tail -n 3 "$WORK/k8s.err")"
+cat "$WORK/k8s.out" >>"$RES"
+say "  $(get k8s_max_eps) events/s as fast as possible, $(get k8s_max_refused) refused, $(get k8s_dropped) dropped"
+
 T_END=$(date +%s)
 
 # ---- the table ------------------------------------------------------------------------------
@@ -631,6 +642,18 @@ row "records lost, stdlib, stress: $(get burst_matches) matching actions alone, 
 row "highest generator rate with zero records lost" "$(fmt "$(get best_rate)" '%.0f') rounds/s (one matching action per round)" "" ""
 ml=$(get max_lost)
 bar "records lost at the generator's highest rate" "$ml ($(fmt "$(get max_rate)" '%.0f') rounds/s)" "0" "$ml == 0"
+
+# the k8s audit webhook
+kr=$(calc "$(get k8s_paced_refused) + $(get k8s_max_refused) + $(get k8s_single_refused)")
+bar "k8s audit webhook, stdlib loaded: as fast as 2 connections post EventLists of 100 (loopback)" \
+    "$(fmt "$(get k8s_max_eps)" '%.0f') events/s; $kr refused (503) in all steps, $(get k8s_dropped) dropped; $(get k8s_evaluated) of $(get k8s_posted) evaluated, $(get k8s_alerts) alerts" \
+    "≥ 5,000 events/s, none dropped" \
+    "$(get k8s_max_eps) >= 5000 && $kr == 0 && $(get k8s_dropped) == 0 && $(get k8s_evaluated) == $(get k8s_posted)"
+row "k8s audit webhook: 5,000 events/s offered" "$(fmt "$(get k8s_paced_eps)" '%.0f') events/s taken, $(get k8s_paced_refused) refused" "" ""
+row "k8s audit webhook: one event per request, 4 connections" "$(fmt "$(get k8s_single_eps)" '%.0f') events/s, $(get k8s_single_refused) refused" "" ""
+kb0=$(get k8s_rss_base_kb)
+row "k8s audit webhook: added memory (VmRSS over the same run without it, $(fmt "$(calc "$kb0 / 1024")" '%.1f') MB)" \
+    "idle $(fmt "$(calc "($(get k8s_rss_idle_kb) - $kb0) / 1024")" '%+.1f') MB; peak while flooded (VmHWM) $(fmt "$(calc "($(get k8s_hwm_kb) - $kb0) / 1024")" '%+.1f') MB; after $(fmt "$(calc "($(get k8s_rss_after_kb) - $kb0) / 1024")" '%+.1f') MB" "" ""
 
 # compile, lint, load
 if [ -n "$HAVE_UPSTREAM" ]; then

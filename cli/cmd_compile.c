@@ -162,8 +162,8 @@ out:
     diag_sort(&diags);
     cli_diag_print(&dopt, &diags);
     if (status == EXIT_CLEAN && !emit_c)
-        fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked\n", out_path, res.nrules,
-                res.nhooks);
+        fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, %zu k8s_audit rules\n",
+                out_path, res.nrules, res.nhooks, res.naudit_rules);
     codegen_result_free(&res);
     free(digest);
     diag_list_free(&diags);

@@ -40,6 +40,12 @@ static void _print_text(const char *path, const struct policy_meta *m)
             for (size_t t = 0; t < r->ntags; t++)
                 printf(" %s", r->tags[t]);
         }
+        if (!r->kernel) {
+            /* k8s_audit: no kernel part */
+            printf("\n  userspace: the interpreter decides it on each %s event\n", r->source);
+            printf("  condition: %s\n", r->condition);
+            continue;
+        }
         printf("\n  hooks:");
         for (size_t h = 0; h < r->nhooks; h++)
             printf(" %s", r->hooks[h]);

@@ -2,7 +2,9 @@
  * into Falco-compatible alerts until SIGINT or SIGTERM. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "core/rulec_abi.h"
+#include "runtime/audit_source.h"
 #include "runtime/config.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
@@ -58,13 +61,17 @@ static void _run_usage(FILE *out)
                  "  -o KEY=VALUE          set a configuration key\n"
                  "  --ringbuf-size BYTES  ring buffer size (power of two, default 2 MiB)\n"
                  "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
+                 "  --k8s-audit PARAMS    k8s audit events from http[s]://[HOST]:PORT/PATH (a\n"
+                 "                        webhook), file://PATH (followed) or PATH (read once)\n"
+                 "  --no-k8s-audit        no k8s audit source, even with k8s_audit rules\n"
                  "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
                  "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
                  "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
                  "7 verifier rejection.\n");
 }
 
-static void _print_counters(const struct engine *eng, const struct loader *ld)
+static void _print_counters(const struct engine *eng, const struct loader *ld,
+                            const struct audit_source *src)
 {
     unsigned long long c[RULEC_CNT_MAX] = {0};
     loader_counters(ld, c, RULEC_CNT_MAX);
@@ -78,6 +85,48 @@ static void _print_counters(const struct engine *eng, const struct loader *ld)
             (unsigned long long)st.rejected);
     if (ld->profile_fd >= 0)
         profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
+    if (!src)
+        return;
+    struct audit_source_stats as;
+    audit_source_stats(src, &as);
+    fprintf(stderr,
+            "rulec: k8s_audit: received %llu, evaluated %llu, dropped %llu (queue full), "
+            "refused %llu (bad requests or lines), skipped %llu (no stageTimestamp, too large)\n",
+            (unsigned long long)as.received, (unsigned long long)as.evaluated,
+            (unsigned long long)as.dropped, (unsigned long long)as.bad,
+            (unsigned long long)as.skipped);
+}
+
+static void _on_audit(void *ctx, struct k8saudit_event *ev)
+{
+    engine_handle_audit(ctx, ev);
+}
+
+/* The k8s_audit source, when the policy has k8s_audit rules and it is not switched off. */
+static int _start_audit(struct audit_source **src, const struct rulec_config *cfg,
+                        const struct engine *eng)
+{
+    if (!engine_audit_rules(eng) || !cfg->k8s_audit.enabled)
+        return 0;
+    const struct audit_source_config ac = {
+        .open_params = cfg->k8s_audit.open_params,
+        .ssl_certificate = cfg->k8s_audit.ssl_certificate,
+        .ssl_key = cfg->k8s_audit.ssl_key,
+        .max_event_size = cfg->k8s_audit.max_event_size,
+        .webhook_max_batch_size = cfg->k8s_audit.webhook_max_batch_size,
+        .webhook_timeout = (unsigned)cfg->k8s_audit.webhook_timeout,
+        .webhook_max_connections = (unsigned)cfg->k8s_audit.webhook_max_connections,
+        .queue_max_bytes = cfg->k8s_audit.queue_max_bytes,
+    };
+    char err[1024];
+    bool usage;
+    if (audit_source_start(src, &ac, &usage, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: k8s_audit: %s\n", err);
+        return usage ? RUN_EXIT_USAGE : RUN_EXIT_RUNTIME;
+    }
+    fprintf(stderr, "rulec: k8s_audit: %zu rules, %s\n", engine_audit_rules(eng),
+            audit_source_describe(*src));
+    return 0;
 }
 
 static int _on_record(void *ctx, void *data, size_t len)
@@ -107,6 +156,8 @@ int cmd_run(int argc, char **argv)
         OPT_HOST_ROOT,
         OPT_RINGBUF,
         OPT_VLOG,
+        OPT_K8S_AUDIT,
+        OPT_NO_K8S_AUDIT,
     };
     static const struct option options[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
@@ -120,6 +171,8 @@ int cmd_run(int argc, char **argv)
         {"host-root", required_argument, NULL, OPT_HOST_ROOT},
         {"ringbuf-size", required_argument, NULL, OPT_RINGBUF},
         {"verifier-log", required_argument, NULL, OPT_VLOG},
+        {"k8s-audit", required_argument, NULL, OPT_K8S_AUDIT},
+        {"no-k8s-audit", no_argument, NULL, OPT_NO_K8S_AUDIT},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -170,6 +223,12 @@ int cmd_run(int argc, char **argv)
         case OPT_VLOG:
             vlog = optarg;
             break;
+        case OPT_K8S_AUDIT:
+            ov.k8s_audit = optarg;
+            break;
+        case OPT_NO_K8S_AUDIT:
+            ov.k8s_audit_enabled = 0;
+            break;
         case 'o':
             if (nsets == sizeof(sets) / sizeof(sets[0])) {
                 fprintf(stderr, "rulec run: too many -o options\n");
@@ -201,6 +260,7 @@ int cmd_run(int argc, char **argv)
     struct engine *eng = NULL;
     struct loader ld = {.events_fd = -1, .counters_fd = -1};
     struct ring_buffer *rb = NULL;
+    struct audit_source *src = NULL;
     if (config_path && config_load(&cfg, config_path, &diags) < 0) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         status = RUN_EXIT_USAGE;
@@ -243,6 +303,18 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "rulec run: cannot read the passwd/group databases; user names will "
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
+    const struct policy_meta *meta = engine_meta(eng);
+    int arc = _start_audit(&src, &cfg, eng);
+    if (arc) {
+        status = arc;
+        goto out;
+    }
+    /* k8s_audit rules alone: nothing for the kernel, no privileges needed. */
+    if (!meta->nhooks && !meta->nprograms && engine_audit_rules(eng)) {
+        fprintf(stderr, "rulec: %s: no syscall rules, nothing loaded into the kernel\n",
+                policy_path);
+        goto loop;
+    }
     char vlog_buf[512];
     enum loader_error lrc = loader_open(
         &ld, policy_path, engine_meta(eng), ringbuf,
@@ -264,29 +336,43 @@ int cmd_run(int argc, char **argv)
         status = RUN_EXIT_KERNEL;
         goto out;
     }
+    fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms\n",
+            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld.load_ms);
+loop:;
     struct sigaction sa = {.sa_handler = _on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
-    fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms\n",
-            policy_path, engine_meta(eng)->nrules, engine_meta(eng)->nhooks, ld.load_ms);
     time_t last_tick = time(NULL);
     unsigned long long lost_seen = 0;
+    /* Both sources on one thread: the ring buffer's epoll fd and the audit
+     * queue's eventfd; audit events are taken in slices so neither starves. */
+    struct pollfd pfd[2] = {{.fd = rb ? ring_buffer__epoll_fd(rb) : -1, .events = POLLIN},
+                            {.fd = src ? audit_source_fd(src) : -1, .events = POLLIN}};
     while (!_stop) {
-        int n = ring_buffer__poll(rb, 100);
-        if (n < 0 && n != -EINTR) {
-            fprintf(stderr, "rulec run: ring buffer poll: %s\n", strerror(-n));
+        if (poll(pfd, 2, 100) < 0 && errno != EINTR) {
+            fprintf(stderr, "rulec run: poll: %s\n", strerror(errno));
             goto out;
         }
+        int n = rb && (pfd[0].revents & POLLIN) ? ring_buffer__consume(rb) : 0;
+        if (n < 0 && n != -EINTR) {
+            fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(-n));
+            goto out;
+        }
+        if (src && (pfd[1].revents & POLLIN))
+            audit_source_drain(src, 1024, _on_audit, eng);
+        /* A file read once, and nothing else to watch: done. */
+        if (src && !rb && audit_source_finished(src))
+            break;
         if (_reopen) {
             _reopen = 0;
             outputs_reopen(outputs);
         }
         if (_stats) {
             _stats = 0;
-            _print_counters(eng, &ld);
+            _print_counters(eng, &ld, src);
         }
         time_t now = time(NULL);
         if (now != last_tick) {
@@ -300,11 +386,18 @@ int cmd_run(int argc, char **argv)
             }
         }
     }
-    /* Drain what is already in the buffer before detaching. */
-    ring_buffer__consume(rb);
-    _print_counters(eng, &ld);
+    /* Drain what is already in the buffer, and the audit events already
+     * taken (the webhook answered 200 for them), before stopping. */
+    if (rb)
+        ring_buffer__consume(rb);
+    if (src) {
+        audit_source_close(src);
+        audit_source_drain(src, SIZE_MAX, _on_audit, eng);
+    }
+    _print_counters(eng, &ld, src);
     status = 0;
 out:
+    audit_source_stop(&src);
     ring_buffer__free(rb);
     loader_close(&ld);
     engine_free(&eng);

@@ -370,6 +370,7 @@ int codegen_policy(struct ruleset *rs, const struct codegen_options *opts,
         strbuf_free(parts[i]);
     out->meta_json = meta_policy_json(&p, opts->sources_digest);
     out->nrules = p.nrules;
+    out->naudit_rules = p.audit_rules.len;
     out->nhooks = 0;
     for (size_t gi = 0; gi < p.ngroups; gi++)
         out->nhooks += p.groups[gi].events.len;

@@ -18,7 +18,8 @@ struct codegen_result {
     char *c_source;                   /* malloc'd: all units as one file (--emit c) */
     char *unit_source[CODEGEN_UNITS]; /* malloc'd: what is compiled */
     char *meta_json;                  /* malloc'd */
-    size_t nrules;                    /* rules compiled into the object */
+    size_t nrules;                    /* rules compiled into the kernel */
+    size_t naudit_rules;              /* k8s_audit rules, in the metadata only */
     size_t nhooks;                    /* syscalls hooked */
 };
 

@@ -20,11 +20,13 @@ static const char *_set_kind(enum plan_set_kind kind)
     return kind == PLAN_SET_PREFIX ? "prefix" : kind == PLAN_SET_HASH ? "hash32" : "str";
 }
 
-static struct policy_rule _rule(const struct plan *p, const struct plan_rule *r)
+/* A rule's metadata entry. A rule of another source than syscall has no kernel predicate and
+ * no hooks: its condition is all userspace decides. */
+static struct policy_rule _rule(const struct plan *p, const struct rs_rule *rule)
 {
-    const struct rs_rule *rule = r->rule;
+    bool kernel = rule->split.compiled;
     struct ptr_vec hooks = {0};
-    for (size_t ti = 0; ti < evttype_count(); ti++) {
+    for (size_t ti = 0; kernel && ti < evttype_count(); ti++) {
         const struct evttype *t = evttype_at(ti);
         if (t->hook == EVTHOOK_SYS_EXIT && evtset_has(&rule->evttypes, t))
             ptr_vec_push(p->arena, &hooks, (void *)t->name);
@@ -38,8 +40,8 @@ static struct policy_rule _rule(const struct plan *p, const struct plan_rule *r)
         .ntags = rule->ntags,
         .output = rule->output.text,
         .condition = ast_to_string(p->arena, rule->ast),
-        .kernel = ast_to_string(p->arena, rule->lowered),
-        .kernel_exact = rule->split.exact,
+        .kernel = kernel ? ast_to_string(p->arena, rule->lowered) : NULL,
+        .kernel_exact = kernel && rule->split.exact,
         .enabled = rule->enabled,
         .hooks = (const char **)hooks.items,
         .nhooks = hooks.len,
@@ -55,7 +57,7 @@ char *meta_policy_json(const struct plan *p, const char *sources_digest)
         .mask_words = (uint32_t)p->mask_words,
         .record_size = p->record_size,
         .nslots = p->nslots,
-        .nrules = p->nrules,
+        .nrules = p->nrules + p->audit_rules.len,
         .nsets = p->nsets,
     };
     m.slots = arena_alloc(p->arena, (p->nslots + 1) * sizeof(*m.slots));
@@ -64,9 +66,11 @@ char *meta_policy_json(const struct plan *p, const char *sources_digest)
                                           .arg = p->slots[i].arg,
                                           .offset = p->slots[i].offset,
                                           .size = p->slots[i].kf->size};
-    m.rules = arena_alloc(p->arena, (p->nrules + 1) * sizeof(*m.rules));
+    m.rules = arena_alloc(p->arena, (m.nrules + 1) * sizeof(*m.rules));
     for (size_t i = 0; i < p->nrules; i++)
-        m.rules[i] = _rule(p, &p->rules[i]);
+        m.rules[i] = _rule(p, p->rules[i].rule);
+    for (size_t i = 0; i < p->audit_rules.len; i++)
+        m.rules[p->nrules + i] = _rule(p, p->audit_rules.items[i]);
     m.sets = arena_alloc(p->arena, (p->nsets + 1) * sizeof(*m.sets));
     for (size_t i = 0; i < p->nsets; i++)
         m.sets[i] = (struct policy_set){.map = arena_printf(p->arena, "rulec_set%zu", i),

@@ -538,7 +538,9 @@ int plan_policy(struct ruleset *rs, struct plan *out)
     p->slots = arena_alloc(rs->arena, RULEC_MAX_SLOTS * sizeof(*p->slots));
     p->rules = arena_alloc(rs->arena, (rs->nrules + 1) * sizeof(*p->rules));
     for (size_t i = 0; i < rs->nrules; i++)
-        if (rs->rules[i]->split.compiled)
+        if (rs->rules[i]->split.audit)
+            ptr_vec_push(rs->arena, &p->audit_rules, rs->rules[i]);
+        else if (rs->rules[i]->split.compiled)
             p->rules[p->nrules++] = (struct plan_rule){
                 .rule = rs->rules[i],
                 .expr = order_condition(rs->arena, rs->rules[i]->lowered),

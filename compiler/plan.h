@@ -127,6 +127,9 @@ struct plan {
     struct arena *arena;
     struct plan_rule *rules;
     size_t nrules;
+    /* k8s_audit rules: no kernel part; in the metadata after the kernel's rules, so that a
+     * kernel rule's index is its bit in the record's masks. */
+    struct ptr_vec audit_rules; /* struct rs_rule * */
     struct plan_slot *slots;
     size_t nslots;
     struct plan_set *sets;

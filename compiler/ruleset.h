@@ -46,9 +46,10 @@ struct rs_macro {
 /* The split of one rule (split.c): whether `rulec run` evaluates it at all,
  * and which of its comparisons the kernel decides. */
 struct rs_split {
-    bool compiled;                      /* goes into the policy object */
-    bool exact;                         /* every atom decided in the kernel */
-    bool filters;                       /* some non-evt.type atom decided in the kernel */
+    bool compiled; /* goes into the kernel part of the policy object */
+    bool audit;    /* a k8s_audit rule: in the metadata, decided in userspace */
+    bool exact;    /* every atom decided in the kernel */
+    bool filters;  /* some non-evt.type atom decided in the kernel */
     const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
 };
 

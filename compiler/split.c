@@ -244,15 +244,20 @@ static void _split_one(struct rs_rule *rule, struct diag_list *diags)
     rule->split = (struct rs_split){0};
     if (rule->skipped || !rule->lowered || !rule->enabled)
         return;
-    if (field_source_from_name(rule->source) != FSRC_SYSCALL) {
+    if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
+        return; /* never_true: nothing to hook or evaluate (lower.c said so) */
+    enum field_source src = field_source_from_name(rule->source);
+    if (src == FSRC_K8S_AUDIT) {
+        rule->split.audit = true; /* the runtime's interpreter decides it on audit events */
+        return;
+    }
+    if (src != FSRC_SYSCALL) {
         diag_report(diags, DIAG_RULEC_NOT_COMPILED, rule->pos, rule->name,
                     "rule '%s' has source %s, which rulec run has no event source for; "
                     "not compiled",
                     rule->name, rule->source);
         return;
     }
-    if (rule->lowered->kind == AST_BOOL && !rule->lowered->value)
-        return; /* never_true: nothing to hook (lower.c said so) */
     rule->split.exact = true;
     ast_foreach_cmp(rule->lowered, _split_atom, &rule->split);
     if (!split_rule_hooked(rule)) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/ast.h"
+#include "core/fields.h"
 
 enum fv_kind {
     FV_NONE, /* no value: comparisons are false (Falco), outputs print <NA> */
@@ -43,3 +44,20 @@ struct field_value {
 /* Supplies the value of a field for the current event. Returns 0 and fills
  * *out (FV_NONE when the event has no such value), or a negative errno. */
 typedef int (*field_getter)(void *ctx, const struct ast_field *field, struct field_value *out);
+
+/* A number as the value of a field of this type: a boolean for FT_BOOL, signed
+ * for FT_INT and FT_RELTIME, unsigned otherwise (time fields hold nanoseconds,
+ * which the formatter prints in each field's style). */
+static inline void field_value_number(struct field_value *out, enum field_type type, uint64_t v)
+{
+    if (type == FT_BOOL) {
+        out->kind = FV_BOOL;
+        out->b = v != 0;
+    } else if (type == FT_INT || type == FT_RELTIME) {
+        out->kind = FV_INT;
+        out->i = (int64_t)v;
+    } else {
+        out->kind = FV_UINT;
+        out->u = v;
+    }
+}

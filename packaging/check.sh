@@ -10,7 +10,7 @@ status=0
 fail() { echo "packaging: FAIL: $*" >&2; status=1; }
 skip() { echo "packaging: skip: $*" >&2; }
 
-yaml_files="rulec.yaml cloud-init.yaml daemonset.yaml"
+yaml_files="rulec.yaml cloud-init.yaml daemonset.yaml k8s-audit/webhook-config.yaml k8s-audit/audit-policy.yaml"
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; then
     for f in $yaml_files; do
         python3 - "$dir/$f" <<'PY' || fail "$f is not valid YAML"

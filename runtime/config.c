@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
 #include <yaml.h>
 
 /* Every key rulec reads, by its dotted falco.yaml path. The YAML reader, -o
@@ -16,6 +17,7 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
+    _SIZE, /* a positive integer */
 };
 
 struct _key {
@@ -41,6 +43,26 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
+    _K("k8s_audit.enabled", _BOOL, k8s_audit.enabled),
+    _K("k8s_audit.open_params", _STRING, k8s_audit.open_params),
+    _K("k8s_audit.ssl_certificate", _STRING, k8s_audit.ssl_certificate),
+    _K("k8s_audit.ssl_key", _STRING, k8s_audit.ssl_key),
+    _K("k8s_audit.max_event_size", _SIZE, k8s_audit.max_event_size),
+    _K("k8s_audit.webhook_max_batch_size", _SIZE, k8s_audit.webhook_max_batch_size),
+    _K("k8s_audit.webhook_timeout", _SIZE, k8s_audit.webhook_timeout),
+    _K("k8s_audit.webhook_max_connections", _SIZE, k8s_audit.webhook_max_connections),
+    _K("k8s_audit.queue_max_bytes", _SIZE, k8s_audit.queue_max_bytes),
+};
+
+/* init_config keys of the k8saudit plugin, and the key each sets. The
+ * plugin uses its one sslCertificate file for the key too. */
+static const struct {
+    const char *name;
+    const char *key;
+} _plugin_keys[] = {
+    {"sslCertificate", "k8s_audit.ssl_certificate"},
+    {"maxEventSize", "k8s_audit.max_event_size"},
+    {"webhookMaxBatchSize", "k8s_audit.webhook_max_batch_size"},
 };
 #undef _K
 #define _NKEYS (sizeof(_keys) / sizeof(_keys[0]))
@@ -49,6 +71,7 @@ static const char *const _kind_names[] = {
     [_BOOL] = "a boolean (true or false)",
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
+    [_SIZE] = "a positive integer",
 };
 
 static char *_xstrdup(const char *s)
@@ -83,6 +106,18 @@ void config_init(struct rulec_config *cfg)
         .time_format_iso_8601 = false,
         .buffered_outputs = false,
         .host_root = NULL,
+        .k8s_audit =
+            {
+                .enabled = true,
+                .open_params = _xstrdup("http://:9765/k8s-audit"),
+                .ssl_certificate = _xstrdup("/etc/rulec/rulec.pem"),
+                .ssl_key = NULL,
+                .max_event_size = 262144,
+                .webhook_max_batch_size = 12 * 1024 * 1024,
+                .webhook_timeout = 10,
+                .webhook_max_connections = 128,
+                .queue_max_bytes = 8 * 1024 * 1024,
+            },
         .files = NULL,
         .nfiles = 0,
     };
@@ -94,10 +129,14 @@ void config_free(struct rulec_config *cfg)
         return;
     free(cfg->file_name);
     free(cfg->host_root);
+    free(cfg->k8s_audit.open_params);
+    free(cfg->k8s_audit.ssl_certificate);
+    free(cfg->k8s_audit.ssl_key);
     for (size_t i = 0; i < cfg->nfiles; i++)
         src_file_free(&cfg->files[i]);
     free(cfg->files);
-    config_init(cfg);
+    /* Emptied, not reset to the defaults (which allocate): freeing again is harmless. */
+    memset(cfg, 0, sizeof(*cfg));
 }
 
 static const struct _key *_find_key(const char *path)
@@ -163,6 +202,16 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         enum alert_priority p = priority_parse(value);
         if (p != ALERT_PRIO_MAX) {
             *(enum alert_priority *)slot = p;
+            return 0;
+        }
+        break;
+    }
+    case _SIZE: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (*value >= '0' && *value <= '9' && !*end && !errno && v > 0 && v <= UINT32_MAX) {
+            *(uint64_t *)slot = v;
             return 0;
         }
         break;
@@ -257,18 +306,93 @@ static const char *_node_kind(const yaml_node_t *node)
 
 static void _walk(struct _ctx *ctx, const yaml_node_t *map, const char *prefix);
 
+/* A known key's value: a scalar of the key's kind. */
+static void _visit_key(struct _ctx *ctx, const struct _key *key, const char *path,
+                       const yaml_node_t *value)
+{
+    if (value->type != YAML_SCALAR_NODE || _is_null(value)) {
+        _error(ctx, value, path, "'%s' must be %s, not %s", path, _kind_names[key->kind],
+               _node_kind(value));
+        return;
+    }
+    char err[512];
+    if (_set_key(ctx->cfg, key, (const char *)value->data.scalar.value, err, sizeof(err)) < 0)
+        _error(ctx, value, path, "%s", err);
+}
+
+static const yaml_node_t *_map_get(struct _ctx *ctx, const yaml_node_t *map, const char *name)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        const yaml_node_t *k = yaml_document_get_node(ctx->doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, name))
+            return yaml_document_get_node(ctx->doc, p->value);
+    }
+    return NULL;
+}
+
+/* init_config given as a JSON string, as Falco also accepts. */
+static void _plugin_json(struct _ctx *ctx, const yaml_node_t *node)
+{
+    const char *text = (const char *)node->data.scalar.value;
+    struct json_object *o = *text ? json_tokener_parse(text) : NULL;
+    if (*text && !json_object_is_type(o, json_type_object)) {
+        _error(ctx, node, "plugins.k8saudit.init_config",
+               "init_config must be a mapping or a JSON object");
+        json_object_put(o);
+        return;
+    }
+    for (size_t i = 0; o && i < sizeof(_plugin_keys) / sizeof(_plugin_keys[0]); i++) {
+        struct json_object *v;
+        char err[512];
+        if (json_object_object_get_ex(o, _plugin_keys[i].name, &v) &&
+            _set_key(ctx->cfg, _find_key(_plugin_keys[i].key), json_object_get_string(v), err,
+                     sizeof(err)) < 0)
+            _error(ctx, node, "plugins.k8saudit.init_config", "%s: %s", _plugin_keys[i].name, err);
+    }
+    json_object_put(o);
+}
+
+/* falco.yaml's plugins list: the k8saudit entry configures the k8s_audit source. */
+static void _plugins(struct _ctx *ctx, const yaml_node_t *seq)
+{
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
+         it++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *it);
+        const yaml_node_t *name = item ? _map_get(ctx, item, "name") : NULL;
+        if (!name || name->type != YAML_SCALAR_NODE ||
+            strcmp((const char *)name->data.scalar.value, "k8saudit"))
+            continue;
+        const yaml_node_t *params = _map_get(ctx, item, "open_params");
+        const yaml_node_t *init = _map_get(ctx, item, "init_config");
+        if (params)
+            _visit_key(ctx, _find_key("k8s_audit.open_params"), "plugins.k8saudit.open_params",
+                       params);
+        if (init && init->type == YAML_SCALAR_NODE && !_is_null(init)) {
+            _plugin_json(ctx, init);
+            continue;
+        }
+        for (size_t i = 0; init && i < sizeof(_plugin_keys) / sizeof(_plugin_keys[0]); i++) {
+            const yaml_node_t *v = _map_get(ctx, init, _plugin_keys[i].name);
+            char path[128];
+            snprintf(path, sizeof(path), "plugins.k8saudit.init_config.%s", _plugin_keys[i].name);
+            if (v)
+                _visit_key(ctx, _find_key(_plugin_keys[i].key), path, v);
+        }
+    }
+}
+
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
     if (key) {
-        if (value->type != YAML_SCALAR_NODE || _is_null(value)) {
-            _error(ctx, value, path, "'%s' must be %s, not %s", path, _kind_names[key->kind],
-                   _node_kind(value));
-            return;
-        }
-        char err[512];
-        if (_set_key(ctx->cfg, key, (const char *)value->data.scalar.value, err, sizeof(err)) < 0)
-            _error(ctx, value, path, "%s", err);
+        _visit_key(ctx, key, path, value);
+        return;
+    }
+    if (!strcmp(path, "plugins") && value->type == YAML_SEQUENCE_NODE) {
+        _plugins(ctx, value);
         return;
     }
     if (!_is_section(path))
@@ -404,6 +528,7 @@ void config_overrides_init(struct config_overrides *ov)
         .syslog_enabled = CONFIG_UNSET,
         .time_format_iso_8601 = CONFIG_UNSET,
         .buffered_outputs = CONFIG_UNSET,
+        .k8s_audit_enabled = CONFIG_UNSET,
     };
 }
 
@@ -440,6 +565,11 @@ int config_apply_overrides(struct rulec_config *cfg, const struct config_overrid
     }
     if (ov->host_root)
         _set_string(&cfg->host_root, ov->host_root);
+    if (ov->k8s_audit) {
+        _set_string(&cfg->k8s_audit.open_params, ov->k8s_audit);
+        cfg->k8s_audit.enabled = true;
+    }
+    _override_bool(&cfg->k8s_audit.enabled, ov->k8s_audit_enabled);
     if (cfg->file_enabled && (!cfg->file_name || !*cfg->file_name)) {
         snprintf(err, errlen,
                  "file output is enabled but has no file name "

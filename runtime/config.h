@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/diag.h"
 #include "core/priority.h"
@@ -24,6 +25,20 @@ struct rulec_config {
     bool time_format_iso_8601;        /* time_format_iso_8601 */
     bool buffered_outputs;            /* buffered_outputs */
     char *host_root; /* host_root: prefix for /etc/passwd and /etc/group ("" = /) */
+    /* The k8s_audit source (runtime/audit_source.h): the k8s_audit section,
+     * or a falco.yaml `plugins:` entry named k8saudit (open_params, and
+     * init_config's sslCertificate, maxEventSize, webhookMaxBatchSize). */
+    struct {
+        bool enabled;                     /* k8s_audit.enabled: run it when rules need it */
+        char *open_params;                /* k8s_audit.open_params */
+        char *ssl_certificate;            /* k8s_audit.ssl_certificate */
+        char *ssl_key;                    /* k8s_audit.ssl_key (NULL: the certificate file) */
+        uint64_t max_event_size;          /* k8s_audit.max_event_size */
+        uint64_t webhook_max_batch_size;  /* k8s_audit.webhook_max_batch_size */
+        uint64_t webhook_timeout;         /* k8s_audit.webhook_timeout, seconds */
+        uint64_t webhook_max_connections; /* k8s_audit.webhook_max_connections */
+        uint64_t queue_max_bytes;         /* k8s_audit.queue_max_bytes */
+    } k8s_audit;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -33,7 +48,10 @@ struct rulec_config {
 /* Defaults: Falco's own, except that syslog is off (stdout of a service
  * already reaches the journal; syslog too would log every alert twice):
  * stdout on, file off (keep_alive false), json off with output and tags
- * included, priority debug, local time, unbuffered. */
+ * included, priority debug, local time, unbuffered. The k8s_audit source:
+ * the plugin's defaults (http://:9765/k8s-audit, 256 KiB events, 12 MiB
+ * requests), its certificate /etc/rulec/rulec.pem, 10 s idle timeout, 128
+ * connections, 8 MiB of events waiting. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 
@@ -69,6 +87,8 @@ struct config_overrides {
     const char *output_file;  /* --output-file PATH: enables file output to PATH */
     const char *min_priority; /* --min-priority P */
     const char *host_root;    /* --host-root DIR */
+    const char *k8s_audit;    /* --k8s-audit OPEN_PARAMS: sets k8s_audit.open_params */
+    int k8s_audit_enabled;    /* --no-k8s-audit: 0 */
 };
 
 void config_overrides_init(struct config_overrides *ov);

@@ -10,6 +10,7 @@
 #include "core/bind.h"
 #include "core/format.h"
 #include "core/interp.h"
+#include "core/k8saudit.h"
 #include "core/priority.h"
 #include "core/strbuf.h"
 #include "grammar/condition.h"
@@ -19,6 +20,7 @@
 
 struct engine_rule {
     const struct policy_rule *meta;
+    enum field_source source;
     enum alert_priority priority;
     struct ast_node *condition;
     struct interp *interp;
@@ -31,6 +33,8 @@ struct engine {
     struct policy_meta meta;
     struct event_layout layout;
     struct engine_rule *rules;
+    size_t *audit_rules; /* indices of the k8s_audit rules, in rule order */
+    size_t naudit_rules;
     struct alert_options alert_opts;
     enum alert_priority min_priority;
     struct output_set *outputs;
@@ -48,6 +52,7 @@ static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
     const struct policy_rule *m = &eng->meta.rules[i];
     struct engine_rule *r = &eng->rules[i];
     r->meta = m;
+    r->source = field_source_from_name(m->source);
     r->priority = priority_parse(m->priority);
     struct diag_list diags = {0};
     r->condition = condition_parse(eng->arena, m->condition, strlen(m->condition), NULL, &diags);
@@ -55,7 +60,8 @@ static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
     if (m->output)
         r->output = format_parse(eng->arena, m->output, strlen(m->output), NULL, &diags);
     diag_list_free(&diags);
-    if (!r->condition || unknown || r->priority == ALERT_PRIO_MAX || (m->output && !r->output)) {
+    if (!r->condition || unknown || r->priority == ALERT_PRIO_MAX || (m->output && !r->output) ||
+        r->source == FSRC_MAX) {
         snprintf(err, errlen, "rule '%s' in the policy metadata cannot be read (%s)", m->name,
                  unknown ? unknown : "condition, output or priority");
         return -1;
@@ -94,9 +100,13 @@ int engine_new(struct engine **out, const char *policy_path, const struct rulec_
         return ENGINE_ERR_IO;
     }
     eng->rules = arena_alloc(eng->arena, (eng->meta.nrules + 1) * sizeof(*eng->rules));
-    for (size_t i = 0; i < eng->meta.nrules; i++)
+    eng->audit_rules = arena_alloc(eng->arena, (eng->meta.nrules + 1) * sizeof(size_t));
+    for (size_t i = 0; i < eng->meta.nrules; i++) {
         if (_prepare_rule(eng, i, err, errlen) < 0)
             return ENGINE_ERR_CORRUPT;
+        if (eng->rules[i].source == FSRC_K8S_AUDIT)
+            eng->audit_rules[eng->naudit_rules++] = i;
+    }
     alert_options_default(&eng->alert_opts);
     eng->alert_opts.json = cfg->json_output;
     eng->alert_opts.time_iso8601 = cfg->time_format_iso_8601;
@@ -160,14 +170,22 @@ static void _emit(struct engine *eng, const char *rule, enum alert_priority prio
     eng->stats.alerts++;
 }
 
-static void _alert(struct engine *eng, struct engine_rule *r)
+static void _alert(struct engine *eng, struct engine_rule *r, field_getter get, void *ctx,
+                   uint64_t time_ns)
 {
     eng->message.len = 0;
-    if (format_render_sb(r->output, event_get, &eng->ev, &eng->message) < 0)
+    if (format_render_sb(r->output, get, ctx, &eng->message) < 0)
         return;
-    alert_collect_fields(r->output, event_get, &eng->ev, r->fields);
-    _emit(eng, r->meta->name, r->priority, r->meta->source, r->meta->tags, r->meta->ntags,
-          event_time_ns(&eng->ev), r->fields, r->output->nfields);
+    alert_collect_fields(r->output, get, ctx, r->fields);
+    _emit(eng, r->meta->name, r->priority, r->meta->source, r->meta->tags, r->meta->ntags, time_ns,
+          r->fields, r->output->nfields);
+}
+
+/* Rules below the minimum priority are not even evaluated. */
+static bool _wanted(const struct engine *eng, const struct engine_rule *r)
+{
+    return priority_at_least(r->priority, eng->min_priority) &&
+           (!eng->outputs || outputs_wants(eng->outputs, r->priority));
 }
 
 void engine_handle_record(struct engine *eng, const void *data, size_t len)
@@ -184,10 +202,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
         users_refresh(eng->users);
     for (size_t i = 0; i < eng->meta.nrules; i++) {
         struct engine_rule *r = &eng->rules[i];
-        if (!event_is_candidate(&eng->ev, i))
-            continue;
-        if (!priority_at_least(r->priority, eng->min_priority) ||
-            (eng->outputs && !outputs_wants(eng->outputs, r->priority)))
+        if (r->source != FSRC_SYSCALL || !event_is_candidate(&eng->ev, i) || !_wanted(eng, r))
             continue;
         /* The kernel decided "yes" exactly, or only "maybe": then the
          * residual (the whole condition) decides here. */
@@ -195,7 +210,23 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
             eng->stats.rejected++;
             continue;
         }
-        _alert(eng, r);
+        _alert(eng, r, event_get, &eng->ev, event_time_ns(&eng->ev));
+    }
+}
+
+size_t engine_audit_rules(const struct engine *eng)
+{
+    return eng->naudit_rules;
+}
+
+void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev)
+{
+    eng->stats.audit_events++;
+    ev->hostname = eng->hostname;
+    for (size_t i = 0; i < eng->naudit_rules; i++) {
+        struct engine_rule *r = &eng->rules[eng->audit_rules[i]];
+        if (_wanted(eng, r) && interp_eval(r->interp, k8saudit_get, ev))
+            _alert(eng, r, k8saudit_get, ev, ev->time_ns);
     }
 }
 

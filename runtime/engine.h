@@ -11,6 +11,7 @@
 #include "runtime/config.h"
 
 struct engine;
+struct k8saudit_event;
 struct output_set;
 struct users_db;
 
@@ -21,10 +22,11 @@ enum engine_error {
 };
 
 struct engine_stats {
-    uint64_t records;  /* candidate records received */
-    uint64_t alerts;   /* alerts written */
-    uint64_t rejected; /* candidates whose residual said no */
-    uint64_t bad;      /* records that did not fit the layout */
+    uint64_t records;      /* candidate records received */
+    uint64_t alerts;       /* alerts written */
+    uint64_t rejected;     /* candidates whose residual said no */
+    uint64_t bad;          /* records that did not fit the layout */
+    uint64_t audit_events; /* k8s audit events evaluated */
 };
 
 int engine_new(struct engine **out, const char *policy_path, const struct rulec_config *cfg,
@@ -35,6 +37,10 @@ void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct use
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);
+/* The policy's k8s_audit rules: how many (none: no audit source to run). */
+size_t engine_audit_rules(const struct engine *eng);
+/* One k8s audit event: alerts for the k8s_audit rules it matches, in rule order. */
+void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev);
 /* Falco's syscall-event-drop alert for records lost since the last call. */
 void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events);
 void engine_stats(const struct engine *eng, struct engine_stats *out);

@@ -118,16 +118,7 @@ static int _cstr(struct field_value *out, const char *s)
 
 static int _num(struct field_value *out, const struct field_def *def, int64_t v)
 {
-    if (def->type == FT_BOOL) {
-        out->kind = FV_BOOL;
-        out->b = v != 0;
-    } else if (def->type == FT_INT || def->type == FT_RELTIME) {
-        out->kind = FV_INT;
-        out->i = v;
-    } else {
-        out->kind = FV_UINT;
-        out->u = (uint64_t)v;
-    }
+    field_value_number(out, def->type, (uint64_t)v);
     return 0;
 }
 

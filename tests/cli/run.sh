@@ -59,7 +59,8 @@ expect_file "SARIF 2.1.0 with the result's region" \
     "jq -e '.version == \"2.1.0\" and .runs[0].results[0].locations[0].physicalLocation.region.startLine == 3' '$T/out' >/dev/null"
 
 # lint and compile run the same front end, split included: the same diagnostics on the same
-# input (here a kernel "maybe" on a frequent syscall, another event source, a never-true rule).
+# input (here a kernel "maybe" on a frequent syscall and a never-true rule that matches no
+# hookable event; the k8s_audit rule goes into the policy for userspace, with no diagnostic).
 cat >"$T/split.yaml" <<'Y'
 - rule: Root opens
   desc: opens by root, decided in userspace only
@@ -132,6 +133,54 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
         setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
         "$BUILD/rulec" run "$T/a.bpf.o"
 fi
+# k8s_audit rules: in the policy's metadata, decided in userspace; a policy of
+# them alone runs without privileges and, reading an audit log once, exits.
+cat >"$T/k8s.yaml" <<'Y'
+- rule: Exec
+  desc: exec into a pod
+  condition: ka.target.subresource = exec and ka.verb in (create, get)
+  output: exec (user=%ka.user.name pod=%ka.target.name command=%ka.uri.param[command])
+  priority: NOTICE
+  source: k8s_audit
+Y
+check "compile: k8s_audit rules" 0 "$RULEC" compile "$T/k8s.yaml" "$T/good.yaml" -o "$T/k8s.bpf.o"
+expect_file "compile counts the k8s_audit rules apart" "grep -q '1 rules, 1 syscalls hooked, 1 k8s_audit rules' '$T/err'"
+check "inspect: k8s_audit rules" 0 "$RULEC" inspect "$T/k8s.bpf.o"
+expect_file "inspect: the kernel rule keeps index 0, the k8s_audit rule is userspace's" \
+    "grep -q 'rule 0: Shell' '$T/out' && grep -q 'rule 1: Exec' '$T/out' && grep -q 'userspace: the interpreter decides it on each k8s_audit event' '$T/out'"
+check "inspect --json: k8s_audit rules" 0 "$RULEC" inspect --json "$T/k8s.bpf.o"
+expect_file "inspect JSON: source k8s_audit, no kernel predicate, no hooks" \
+    "jq -e '.rules[1].source == \"k8s_audit\" and .rules[1].kernel == null and (.rules[1].hooks | length) == 0' '$T/out' >/dev/null"
+check "compile: k8s_audit rules alone" 0 "$RULEC" compile "$T/k8s.yaml" -o "$T/k8s-only.bpf.o"
+cp tests/e2e/k8saudit/pod-exec.json tests/e2e/k8saudit/pod-log.json "$T/"
+cat "$T/pod-exec.json" "$T/pod-log.json" >"$T/audit.log"
+check "run: k8s_audit rules alone read an audit log once and exit 0" 0 \
+    env TZ=UTC "$RULEC" run --k8s-audit "$T/audit.log" "$T/k8s-only.bpf.o"
+expect_file "run: the exec alert, and none for the log request" \
+    "[ \"\$(cat '$T/out')\" = '14:10:03.661092000: Notice exec (user=kubernetes-admin pod=web command=/bin/sh)' ]"
+check "run: an unknown open_params scheme exits 2" 2 \
+    "$RULEC" run --k8s-audit ftp://x/y "$T/k8s-only.bpf.o"
+check "run: a missing audit log exits 1" 1 "$RULEC" run --k8s-audit "$T/none.log" "$T/k8s-only.bpf.o"
+check "run: a bad k8s_audit value exits 2" 2 \
+    "$RULEC" run -o k8s_audit.webhook_timeout=soon "$T/k8s-only.bpf.o"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$T" && chmod 644 "$T/k8s-only.bpf.o" "$T/audit.log"
+    check "run: k8s_audit rules alone need no privileges" 0 \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+        "$BUILD/rulec" run --k8s-audit "$T/audit.log" "$T/k8s-only.bpf.o"
+    expect_file "run without privileges: the alert" "grep -q 'Notice exec (user=kubernetes-admin' '$T/out'"
+fi
+cat >"$T/k8s-bad.yaml" <<'Y'
+- rule: Wrong source
+  desc: a syscall field in a k8s_audit rule
+  condition: ka.verb = create and proc.name = bash
+  output: x
+  priority: NOTICE
+  source: k8s_audit
+Y
+check "lint: a syscall field in a k8s_audit rule is an error" 1 "$RULEC" lint "$T/k8s-bad.yaml"
+expect_file "lint: the field is named with the source" "grep -q \"unknown field 'proc.name' for source k8s_audit\" '$T/err'"
+
 check "fields" 0 "$RULEC" fields
 expect_file "fields lists proc.name" "grep -q 'proc.name' '$T/out'"
 check "fields --json" 0 "$RULEC" fields --json

@@ -465,6 +465,110 @@ static void test_env_host_root(void **state)
     config_free(&cfg);
 }
 
+/* The k8s_audit source: its section, its defaults (the plugin's), and the
+ * k8saudit entry of falco.yaml's plugins list, with init_config as a
+ * mapping or as JSON text. */
+static void test_k8s_audit(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    config_init(&cfg);
+    assert_true(cfg.k8s_audit.enabled);
+    assert_string_equal(cfg.k8s_audit.open_params, "http://:9765/k8s-audit");
+    assert_string_equal(cfg.k8s_audit.ssl_certificate, "/etc/rulec/rulec.pem");
+    assert_null(cfg.k8s_audit.ssl_key);
+    assert_int_equal(cfg.k8s_audit.max_event_size, 262144);
+    assert_int_equal(cfg.k8s_audit.webhook_max_batch_size, 12582912);
+    config_free(&cfg);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "k8s_audit:\n"
+                            "  enabled: false\n"
+                            "  open_params: https://127.0.0.1:8765/audit\n"
+                            "  ssl_certificate: /c.pem\n"
+                            "  ssl_key: /k.pem\n"
+                            "  max_event_size: 1000\n"
+                            "  webhook_max_batch_size: 2000\n"
+                            "  webhook_timeout: 3\n"
+                            "  webhook_max_connections: 4\n"
+                            "  queue_max_bytes: 5000\n"),
+                     0);
+    assert_false(cfg.k8s_audit.enabled);
+    assert_string_equal(cfg.k8s_audit.open_params, "https://127.0.0.1:8765/audit");
+    assert_string_equal(cfg.k8s_audit.ssl_key, "/k.pem");
+    assert_int_equal(cfg.k8s_audit.max_event_size, 1000);
+    assert_int_equal(cfg.k8s_audit.webhook_max_batch_size, 2000);
+    assert_int_equal(cfg.k8s_audit.webhook_timeout, 3);
+    assert_int_equal(cfg.k8s_audit.webhook_max_connections, 4);
+    assert_int_equal(cfg.k8s_audit.queue_max_bytes, 5000);
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "plugins:\n"
+                            "  - name: json\n"
+                            "    library_path: libjson.so\n"
+                            "  - name: k8saudit\n"
+                            "    library_path: libk8saudit.so\n"
+                            "    init_config:\n"
+                            "      sslCertificate: /etc/falco/falco.pem\n"
+                            "      maxEventSize: 4096\n"
+                            "    open_params: \"http://:8765/k8s-audit\"\n"
+                            "load_plugins: [k8saudit, json]\n"),
+                     0);
+    assert_int_equal(diags.len, 0);
+    assert_string_equal(cfg.k8s_audit.open_params, "http://:8765/k8s-audit");
+    assert_string_equal(cfg.k8s_audit.ssl_certificate, "/etc/falco/falco.pem");
+    assert_int_equal(cfg.k8s_audit.max_event_size, 4096);
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "plugins:\n"
+                            "  - name: k8saudit\n"
+                            "    init_config: '{\"webhookMaxBatchSize\": 777}'\n"),
+                     0);
+    assert_int_equal(cfg.k8s_audit.webhook_max_batch_size, 777);
+    _done(&cfg, &diags);
+
+    /* wrong values, at their line:col */
+    assert_int_equal(_parse(&cfg, &diags,
+                            "k8s_audit:\n"
+                            "  max_event_size: big\n"
+                            "  webhook_timeout: 0\n"
+                            "plugins:\n"
+                            "  - name: k8saudit\n"
+                            "    init_config:\n"
+                            "      maxEventSize: -1\n"
+                            "  - name: k8saudit\n"
+                            "    init_config: 'not json'\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 19);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 20);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 7, 21);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 9, 18);
+    _done(&cfg, &diags);
+
+    /* flags: --k8s-audit switches it on with its params, --no-k8s-audit off */
+    struct config_overrides ov;
+    char err[256];
+    config_init(&cfg);
+    cfg.k8s_audit.enabled = false;
+    config_overrides_init(&ov);
+    ov.k8s_audit = "file:///var/log/audit.log";
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    assert_true(cfg.k8s_audit.enabled);
+    assert_string_equal(cfg.k8s_audit.open_params, "file:///var/log/audit.log");
+    config_overrides_init(&ov);
+    ov.k8s_audit_enabled = 0;
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    assert_false(cfg.k8s_audit.enabled);
+    assert_int_equal(config_set(&cfg, "k8s_audit.queue_max_bytes", "65536", err, sizeof(err)), 0);
+    assert_int_equal(cfg.k8s_audit.queue_max_bytes, 65536);
+    assert_int_equal(config_set(&cfg, "k8s_audit.webhook_timeout", "10s", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "a positive integer"));
+    config_free(&cfg);
+}
+
 /* The configuration shipped in packaging/ loads with rulec's own reader
  * (the unit tests run from the top of the tree). */
 static void test_packaged_config(void **state)
@@ -482,6 +586,8 @@ static void test_packaged_config(void **state)
     assert_string_equal(cfg.file_name, "/var/log/rulec.log");
     assert_true(cfg.file_keep_alive); /* logrotate sends SIGHUP */
     assert_false(cfg.stdout_enabled);
+    assert_false(cfg.k8s_audit.enabled); /* nodes receive no audit events */
+    assert_string_equal(cfg.k8s_audit.open_params, "http://:9765/k8s-audit");
     struct config_overrides ov;
     config_overrides_init(&ov);
     char err[256];
@@ -511,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_config_set),
         cmocka_unit_test(test_env_host_root),
+        cmocka_unit_test(test_k8s_audit),
         cmocka_unit_test(test_packaged_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
