@@ -17,6 +17,7 @@
 #include "core/rulec_abi.h"
 #include "runtime/audit_source.h"
 #include "runtime/config.h"
+#include "runtime/dns.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
 #include "runtime/outputs.h"
@@ -261,6 +262,7 @@ int cmd_run(int argc, char **argv)
     struct loader ld = {.events_fd = -1, .counters_fd = -1};
     struct ring_buffer *rb = NULL;
     struct audit_source *src = NULL;
+    struct dns_cache *dns = NULL;
     if (config_path && config_load(&cfg, config_path, &diags) < 0) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         status = RUN_EXIT_USAGE;
@@ -304,6 +306,13 @@ int cmd_run(int argc, char **argv)
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
     const struct policy_meta *meta = engine_meta(eng);
+    /* The names fd.sip.name and its kin compare with: first answers before loading. */
+    if (meta->ndns_names &&
+        dns_cache_new(&dns, (const char *const *)meta->dns_names, meta->ndns_names, 1000) < 0) {
+        fprintf(stderr, "rulec run: cannot start the name resolver\n");
+        goto out;
+    }
+    engine_set_dns(eng, dns);
     int arc = _start_audit(&src, &cfg, eng);
     if (arc) {
         status = arc;
@@ -330,6 +339,7 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "rulec run: not running as root\n");
         goto out;
     }
+    dns_cache_set_map(dns, ld.dns_fd);
     rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
     if (!rb) {
         fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(errno));
@@ -400,6 +410,7 @@ out:
     audit_source_stop(&src);
     ring_buffer__free(rb);
     loader_close(&ld);
+    dns_cache_free(&dns);
     engine_free(&eng);
     outputs_free(&outputs);
     users_free(&users);

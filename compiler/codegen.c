@@ -32,6 +32,8 @@ static void _header(const struct plan *p, struct strbuf *c)
     if (p->profile)
         strbuf_printf(c, "#define RULEC_PROFILE 1\n#define RULEC_PROFILE_ENTRIES %zu\n",
                       plan_profile_entries(p));
+    if (p->dns_names.len)
+        strbuf_puts(c, "#define RULEC_USES_DNS 1 /* the rulec_dns map of resolved names */\n");
     strbuf_printf(c, "#include \"rulec_types.h\"\n"
                      "#include \"rulec_kernel.h\"\n"
                      "#include \"rulec_abi.h\"\n"

@@ -357,6 +357,28 @@ static void _ends_atom(const struct plan *p, struct strbuf *sb, const struct pla
                              : ")) : st_ == RULEC_SLOT_NONE ? 0 : 2; })");
 }
 
+/* fd.sip.name and its kin (libsinsp's dns manager): the first of the policy's names the address
+ * resolves to (runtime/dns.c fills rulec_dns) against the constants' names; an address no name
+ * resolves to has the name "", so only != holds; no address (not an IP socket) is no. */
+static void _dns_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
+{
+    size_t si = plan_slot_index(p, a->slot);
+    enum ast_op op = a->cmp->cmp.op;
+    strbuf_printf(sb,
+                  "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); st_ == RULEC_SLOT_OK ? ({ "
+                  "RULEC_NODEBUG __u64 m_ = rulec_dns_names(e->s%zu.d); RULEC_NODEBUG int f_ = "
+                  "rulec_lowest_bit(m_); m_ ? (int)(",
+                  si, si);
+    if (op == OP_NE)
+        strbuf_printf(sb, "f_ != %zu) : 1", a->dns[0]);
+    else {
+        for (size_t i = 0; i < a->cmp->cmp.rhs.nvalues; i++)
+            strbuf_printf(sb, "%sf_ == %zu", i ? " || " : "", a->dns[i]);
+        strbuf_puts(sb, a->cmp->cmp.rhs.nvalues ? ") : 0" : "0) : 0");
+    }
+    strbuf_puts(sb, "; }) : st_ == RULEC_SLOT_NONE ? 0 : 2; })");
+}
+
 static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
 {
     bool ne = n->cmp.op == OP_NE;
@@ -474,6 +496,9 @@ static void _atom_body(const struct plan *p, struct strbuf *sb, const struct pla
         return;
     case PLAN_ATOM_IP:
         _ends_atom(p, sb, a, _ip_match);
+        return;
+    case PLAN_ATOM_DNS:
+        _dns_atom(p, sb, a);
         return;
     case PLAN_ATOM_STR:
         _str_atom(p, sb, a);

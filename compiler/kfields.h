@@ -13,6 +13,7 @@ enum kfield_kind {
     KF_NUM, /* 8-byte integer in the slot (or a header member) */
     KF_STR, /* zero-padded string in the slot */
     KF_IP,  /* an address in binary (core/rulec_abi.h, RULEC_IP_SLOT) */
+    KF_DNS, /* the names an address resolves to: the address's slot and the rulec_dns map */
 };
 
 struct kfield {

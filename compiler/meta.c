@@ -88,6 +88,8 @@ char *meta_policy_json(const struct plan *p, const char *sources_digest)
             m.hooks[h++] = (struct policy_hook){
                 .event = t->name, .nr = t->nr, .program = arena_printf(p->arena, "rulec_g%zu", gi)};
         }
+    m.dns_names = (const char **)p->dns_names.items;
+    m.ndns_names = p->dns_names.len;
     if (p->cid_cache) {
         m.programs = (struct policy_program *)_cid_programs;
         m.nprograms = sizeof(_cid_programs) / sizeof(_cid_programs[0]);

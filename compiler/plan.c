@@ -267,6 +267,26 @@ static void _plan_str_sets(struct plan *p, struct plan_atom *a)
 /* ---- atoms ------------------------------------------------------------------------------------
  */
 
+/* The indexes of a name atom's constants among the policy's names; -1 when there would be more
+ * than the kernel's masks hold (the atom is then left to userspace). */
+static int _plan_dns(struct plan *p, struct plan_atom *a)
+{
+    const struct ast_rhs *rhs = &a->cmp->cmp.rhs;
+    a->dns = arena_alloc(p->arena, (rhs->nvalues + 1) * sizeof(*a->dns));
+    for (size_t i = 0; i < rhs->nvalues; i++) {
+        size_t k = 0;
+        while (k < p->dns_names.len && strcmp(p->dns_names.items[k], rhs->values[i].text))
+            k++;
+        if (k == p->dns_names.len) {
+            if (k == RULEC_DNS_MAX_NAMES)
+                return -1;
+            ptr_vec_push(p->arena, &p->dns_names, (void *)rhs->values[i].text);
+        }
+        a->dns[i] = k;
+    }
+    return 0;
+}
+
 /* What code decides the atom, with its slot, sets and register tests. Atoms are planned in
  * order, so that sets and test functions are numbered as the atoms that use them. */
 static void _plan_atom(struct plan *p, struct plan_atom *a)
@@ -293,7 +313,9 @@ static void _plan_atom(struct plan *p, struct plan_atom *a)
         a->slot = slots[0];
         a->slot2 = n == 2 ? slots[1] : NULL;
     }
-    if (kf->kind == KF_IP) {
+    if (kf->kind == KF_DNS) {
+        a->kind = _plan_dns(p, a) < 0 ? PLAN_ATOM_MAYBE : PLAN_ATOM_DNS;
+    } else if (kf->kind == KF_IP) {
         a->kind = PLAN_ATOM_IP;
     } else if (kf->arg_by_syscall && kf->kind == KF_NUM) {
         a->kind = PLAN_ATOM_SYSARG;

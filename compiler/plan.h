@@ -67,6 +67,7 @@ enum plan_atom_kind {
     PLAN_ATOM_STR,     /* a string slot against constants or a set */
     PLAN_ATOM_SYSARG,  /* evt.arg.NAME of a flag or number argument: register bit tests */
     PLAN_ATOM_IP,      /* an address slot against addresses and networks */
+    PLAN_ATOM_DNS,     /* an address slot's names (rulec_dns) against names */
     PLAN_ATOM_MAYBE,   /* the kernel cannot decide it after all (no slot left) */
 };
 
@@ -89,6 +90,7 @@ struct plan_atom {
     size_t hset;    /* PLAN_SET_HASH of `set`'s strings, or PLAN_NO_SET */
     size_t argtest; /* PLAN_ATOM_SYSARG: rulec_argtest<N> */
     size_t needle;  /* OP_CONTAINS, OP_ICONTAINS: its entry in the needle table */
+    size_t *dns;    /* PLAN_ATOM_DNS: each constant's index in the plan's dns_names */
     /* OP_GLOB: the pattern's pieces, the middle ones in the needle table. */
     struct split_glob glob;
     size_t glob_needles[SPLIT_GLOB_PIECES];
@@ -140,6 +142,9 @@ struct plan {
     size_t ngroups;
     struct plan_needle *needles;
     size_t nneedles;
+    /* The names fd.sip.name and its kin compare with: resolved by the runtime, bit i of the
+     * rulec_dns map's values is dns_names[i]. */
+    struct ptr_vec dns_names;
     size_t nmemo;      /* memoised atoms: the bits of atom_have */
     size_t nargtests;  /* register test functions */
     bool cid_cache;    /* container.id is read: the per-process cache programs attach */

@@ -148,6 +148,8 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
                        op == OP_STARTSWITH || op == OP_ENDSWITH;
         return text_op && cmp->cmp.rhs.nvalues > 0 && _sysarg_decidable(cmp, ast_field_arg(f));
     }
+    if (kf->kind == KF_DNS) /* libsinsp's compare_domain: =, != and in */
+        return (op == OP_EQ || op == OP_NE || op == OP_IN) && _values_fit(cmp, kf->size, 0);
     if (kf->kind == KF_IP)
         return (op == OP_EQ || op == OP_NE || op == OP_IN) && _values_ip(cmp);
     if (kf->kind == KF_NUM) {

@@ -93,6 +93,8 @@ char *policy_meta_to_json(const struct policy_meta *m)
     _add_str(root, "cid_cache", m->cid_cache);
     if (m->nprofile)
         json_object_object_add(root, "profile", _strs(m->profile, m->nprofile));
+    if (m->ndns_names)
+        json_object_object_add(root, "dns_names", _strs(m->dns_names, m->ndns_names));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
     char *out = strdup(text);
@@ -305,6 +307,8 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len, str
         m->cid_cache = _str(&r, root, "cid_cache");
     if (r.ok && json_object_object_get_ex(root, "profile", NULL))
         m->profile = _str_array(&r, root, "profile", &m->nprofile);
+    if (r.ok && json_object_object_get_ex(root, "dns_names", NULL))
+        m->dns_names = _str_array(&r, root, "dns_names", &m->ndns_names);
     json_object_put(root);
     if (!r.ok) {
         snprintf(err, errlen, "metadata is malformed (at '%s')", r.what ? r.what : "?");

@@ -78,6 +78,10 @@ struct policy_meta {
     struct policy_program *programs; /* optional in the JSON: none */
     size_t nprograms;
     const char *cid_cache; /* the container.id cache map (RULEC_CID_CACHE_MAP), or NULL */
+    /* The names fd.sip.name and its kin compare with (runtime/dns.c resolves them into the
+     * RULEC_DNS_MAP map: bit i is dns_names[i]); absent means none. */
+    const char **dns_names;
+    size_t ndns_names;
     /* A profiling build (`rulec compile --profile`): what each entry of the per-CPU map
      * POLICY_PROFILE_MAP times ("slot fd.name", "rule 3 Terminal shell", "program rulec_g2 ..."),
      * by index; NULL/0 in a normal build. */

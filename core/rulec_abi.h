@@ -62,6 +62,17 @@ RULEC_ABI_INLINE __u32 rulec_key_hash(const __u64 *words, __u32 len)
 #define RULEC_IP_SLOT 32
 #define RULEC_IP_ADDR 8 /* offset of the address in the slot data */
 
+/* The names fd.sip.name and its kin compare with, resolved by the runtime (runtime/dns.c): a
+ * hash map from an address to the names it resolves to, bit i for the metadata's dns_names[i]. */
+#define RULEC_DNS_MAP "rulec_dns"
+#define RULEC_DNS_MAX_NAMES 64
+#define RULEC_DNS_ENTRIES 4096
+struct rulec_dns_key {
+    __u8 family; /* 4 or 6 */
+    __u8 pad[7];
+    __u8 addr[16]; /* network order; IPv4 in the first 4 bytes */
+};
+
 #define RULEC_HDR_IDS 1u
 
 #define RULEC_MAX_SLOTS 128

@@ -39,6 +39,7 @@ struct engine {
     enum alert_priority min_priority;
     struct output_set *outputs;
     struct users_db *users;
+    struct dns_cache *dns;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
     struct event ev;
@@ -140,6 +141,11 @@ const struct policy_meta *engine_meta(const struct engine *eng)
     return &eng->meta;
 }
 
+void engine_set_dns(struct engine *eng, struct dns_cache *dns)
+{
+    eng->dns = dns;
+}
+
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users)
 {
     eng->outputs = outputs;
@@ -192,6 +198,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
 {
     eng->stats.records++;
     eng->ev.users = eng->users;
+    eng->ev.dns = eng->dns;
     eng->ev.hostname = eng->hostname;
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {

@@ -34,6 +34,9 @@ int engine_new(struct engine **out, const char *policy_path, const struct rulec_
 void engine_free(struct engine **eng);
 const struct policy_meta *engine_meta(const struct engine *eng);
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users);
+/* The resolved names fd.sip.name and its kin give (runtime/dns.h); NULL for none. */
+struct dns_cache;
+void engine_set_dns(struct engine *eng, struct dns_cache *dns);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);

@@ -16,6 +16,7 @@
 #include "core/ipaddr.h"
 #include "core/sysargs.h"
 #include "runtime/cid_cache.h"
+#include "runtime/dns.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
@@ -425,6 +426,16 @@ static int _both_ends(struct event *ev, enum field_id client, enum field_id serv
     return 0;
 }
 
+/* fd.sip.name and its kin: the first of the policy's names the address resolves to, "" when
+ * none does (runtime/dns.h); <NA> without an address. */
+static int _ip_name(struct event *ev, enum field_id addr, struct field_value *out)
+{
+    struct field_value a;
+    if (_field(ev, addr, &a) < 0 || a.kind != FV_IP)
+        return 0;
+    return _cstr(out, dns_cache_name_of(ev->dns, a.family, a.ip));
+}
+
 /* Fields whose value is another's: the networks are the addresses, compared with networks. */
 static int _from_other_fields(struct event *ev, const struct field_def *def,
                               struct field_value *out)
@@ -443,6 +454,14 @@ static int _from_other_fields(struct event *ev, const struct field_def *def,
         return _both_ends(ev, FIELD_FD_CIP, FIELD_FD_SIP, out);
     case FIELD_FD_PORT:
         return _both_ends(ev, FIELD_FD_CPORT, FIELD_FD_SPORT, out);
+    case FIELD_FD_SIP_NAME:
+        return _ip_name(ev, FIELD_FD_SIP, out);
+    case FIELD_FD_CIP_NAME:
+        return _ip_name(ev, FIELD_FD_CIP, out);
+    case FIELD_FD_LIP_NAME:
+        return _ip_name(ev, FIELD_FD_LIP, out);
+    case FIELD_FD_RIP_NAME:
+        return _ip_name(ev, FIELD_FD_RIP, out);
     default:
         return 1;
     }

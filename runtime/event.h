@@ -15,6 +15,7 @@
 
 struct arena;
 struct users_db;
+struct dns_cache;
 
 /* Per-policy lookup state: slot index by field, built once. */
 struct event_layout {
@@ -31,6 +32,7 @@ struct event {
     size_t len;
     const struct rulec_record_hdr *hdr;
     struct users_db *users;
+    struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;
     /* Strings computed for this event (from /proc, formatting numbers);

@@ -83,7 +83,7 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
 {
     memset(ld, 0, sizeof(*ld));
     ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
-        ld->profile_fd = -1;
+        ld->profile_fd = ld->dns_fd = -1;
     double start = _now_ms();
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
         snprintf(err, errlen,
@@ -241,9 +241,10 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
                   table,
                   capture_table,
                   cid_cache ? bpf_map__fd(cid_cache) : -1,
-                  bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP)};
-    int *dups[] = {&ld->events_fd,  &ld->counters_fd,  &ld->syscalls_fd,
-                   &ld->capture_fd, &ld->cid_cache_fd, &ld->profile_fd};
+                  bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP),
+                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_DNS_MAP)};
+    int *dups[] = {&ld->events_fd,    &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
+                   &ld->cid_cache_fd, &ld->profile_fd,  &ld->dns_fd};
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         *dups[i] = keep[i] >= 0 ? fcntl(keep[i], F_DUPFD_CLOEXEC, 3) : -1;
         if (keep[i] >= 0 && *dups[i] < 0) {
@@ -268,14 +269,14 @@ void loader_close(struct loader *ld)
         bpf_link__destroy(ld->links[i]);
     free(ld->links);
     bpf_object__close(ld->obj);
-    int *fds[] = {&ld->events_fd,  &ld->counters_fd,  &ld->syscalls_fd,
-                  &ld->capture_fd, &ld->cid_cache_fd, &ld->profile_fd};
+    int *fds[] = {&ld->events_fd,    &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
+                  &ld->cid_cache_fd, &ld->profile_fd,  &ld->dns_fd};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (*fds[i] >= 0)
             close(*fds[i]);
     memset(ld, 0, sizeof(*ld));
     ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
-        ld->profile_fd = -1;
+        ld->profile_fd = ld->dns_fd = -1;
 }
 
 int loader_counters(const struct loader *ld, unsigned long long *out, size_t n)

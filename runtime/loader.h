@@ -33,6 +33,7 @@ struct loader {
     int capture_fd;   /* the capture program's table */
     int cid_cache_fd; /* the container.id cache, or -1 */
     int profile_fd;   /* a profiling build's timings (POLICY_PROFILE_MAP), or -1 */
+    int dns_fd;       /* the names' addresses (RULEC_DNS_MAP, runtime/dns.h), or -1 */
     double load_ms;   /* open + load + fill + attach */
 };
 

@@ -592,6 +592,51 @@ static __always_inline void rulec__fill_ip(struct rulec_cx *cx, struct rulec_slo
     rulec_slot_status(h, RULEC_IP_ADDR + 16);
 }
 
+/* The names an address slot's address resolves to (RULEC_DNS_MAP, runtime/dns.c), as bits. */
+#ifdef RULEC_USES_DNS
+RULEC_GLOBAL struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, RULEC_DNS_ENTRIES);
+    __type(key, struct rulec_dns_key);
+    __type(value, __u64);
+} rulec_dns SEC(".maps");
+
+static __always_inline __u64 rulec_dns_names(const __u8 *ip)
+{
+    struct rulec_dns_key k = {.family = ip[0]};
+    __builtin_memcpy(k.addr, ip + RULEC_IP_ADDR, 16);
+    const __u64 *names = bpf_map_lookup_elem(&rulec_dns, &k);
+    return names ? *names : 0;
+}
+
+/* The index of the lowest set bit (of a non-zero m): a binary search, no loop. */
+static __always_inline int rulec_lowest_bit(__u64 m)
+{
+    int b = 0;
+    if (!(m & 0xffffffffULL)) {
+        b += 32;
+        m >>= 32;
+    }
+    if (!(m & 0xffffULL)) {
+        b += 16;
+        m >>= 16;
+    }
+    if (!(m & 0xffULL)) {
+        b += 8;
+        m >>= 8;
+    }
+    if (!(m & 0xfULL)) {
+        b += 4;
+        m >>= 4;
+    }
+    if (!(m & 0x3ULL)) {
+        b += 2;
+        m >>= 2;
+    }
+    return b + !(m & 1);
+}
+#endif
+
 #define RULEC_FILL_IP(fn, which)                                                                   \
     static __always_inline void fn(struct rulec_cx *cx, struct rulec_slot_hdr *h, __u8 *d,         \
                                    __u32 size, __u32 arg)                                          \
