@@ -46,6 +46,8 @@ static int _cmp_key(const void *a, const void *b)
 
 static struct dns_addr *_find(struct dns_addr *addrs, size_t n, const struct rulec_dns_key *key)
 {
+    if (!n)
+        return NULL;
     struct dns_addr probe = {.key = *key};
     return bsearch(&probe, addrs, n, sizeof(*addrs), _cmp_key);
 }
@@ -146,7 +148,7 @@ static void *_thread(void *arg)
             break;
         pthread_mutex_unlock(&c->lock);
         bool changed = _refresh(c);
-        interval = changed ? DNS_BASE_REFRESH_S
+        interval = changed                            ? DNS_BASE_REFRESH_S
                    : interval * 2 > DNS_MAX_REFRESH_S ? DNS_MAX_REFRESH_S
                                                       : interval * 2;
         pthread_mutex_lock(&c->lock);

@@ -609,32 +609,6 @@ static __always_inline __u64 rulec_dns_names(const __u8 *ip)
     return names ? *names : 0;
 }
 
-/* The index of the lowest set bit (of a non-zero m): a binary search, no loop. */
-static __always_inline int rulec_lowest_bit(__u64 m)
-{
-    int b = 0;
-    if (!(m & 0xffffffffULL)) {
-        b += 32;
-        m >>= 32;
-    }
-    if (!(m & 0xffffULL)) {
-        b += 16;
-        m >>= 16;
-    }
-    if (!(m & 0xffULL)) {
-        b += 8;
-        m >>= 8;
-    }
-    if (!(m & 0xfULL)) {
-        b += 4;
-        m >>= 4;
-    }
-    if (!(m & 0x3ULL)) {
-        b += 2;
-        m >>= 2;
-    }
-    return b + !(m & 1);
-}
 #endif
 
 #define RULEC_FILL_IP(fn, which)                                                                   \

@@ -163,6 +163,33 @@ static __always_inline int rulec_str_contains(const __u8 *hay, __u32 len,
     return rulec_str_find(hay, 0, len, n) >= 0;
 }
 
+/* The index of the lowest set bit of a non-zero m: a binary search, no loop. */
+static __always_inline int rulec_lowest_bit(__u64 m)
+{
+    int b = 0;
+    if (!(m & 0xffffffffULL)) {
+        b += 32;
+        m >>= 32;
+    }
+    if (!(m & 0xffffULL)) {
+        b += 16;
+        m >>= 16;
+    }
+    if (!(m & 0xffULL)) {
+        b += 8;
+        m >>= 8;
+    }
+    if (!(m & 0xfULL)) {
+        b += 4;
+        m >>= 4;
+    }
+    if (!(m & 0x3ULL)) {
+        b += 2;
+        m >>= 2;
+    }
+    return b + !(m & 1);
+}
+
 /* The index of the last '/' in path[0, len) (zero-padded after len), or -1: a word at a time
  * from the end. */
 static __always_inline int rulec_last_slash(const __u8 path[RULEC_PATH_MAX], __u32 len)

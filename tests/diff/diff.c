@@ -998,6 +998,8 @@ static bool _captured_view;
 /* The oracle's view: the complete values of the synthetic event (or, with
  * _captured_view, what the residual sees). */
 static int _get(void *ctx, const struct ast_field *f, struct field_value *out);
+static uint64_t _dns_mask(uint8_t family, const uint8_t *addr);
+static const char *_dns_name(uint64_t mask);
 
 /* fd.ip, fd.net, fd.port: the list of both ends' values as text, as runtime/event.c gives them
  * (<NA> unless both ends have one). */
@@ -1084,6 +1086,18 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     const struct kfield *alias = _alias(f->def, ast_field_arg(f));
     if (alias && alias->either_end)
         return _get_both_ends(alias, out);
+    if (alias && alias->kind == KF_DNS) { /* as runtime/dns.c: the first name, "" for none */
+        struct field_value ip;
+        struct ast_field af = {.def = field_by_id(alias->alias)};
+        af.name = af.def->name;
+        _get(NULL, &af, &ip);
+        if (ip.kind != FV_IP)
+            return 0;
+        const char *name = _dns_name(_dns_mask(ip.family, ip.ip));
+        out->kind = FV_STR;
+        out->str = (struct fv_str){name, strlen(name)};
+        return 0;
+    }
     int ki = _key_for(f->def, ast_field_arg(f));
     struct key *k = &_keys[ki];
     if (!k->nstrs && !k->nnums) {
@@ -1133,6 +1147,59 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
 
 static const struct policy_meta *_meta;
 static unsigned long _fills[RULEC_SLOT_ERROR + 1];
+
+/* What the runtime's resolver (runtime/dns.c) would put in rulec_dns: the driver makes up the
+ * addresses of the policy's i-th name, 10.77.i.1, 10.77.i.2 and fd77::i, and one address,
+ * 10.77.255.1, that every name resolves to (the first name wins there). */
+static void _dns_addr(size_t name, int which, uint8_t *family, uint8_t addr[16])
+{
+    memset(addr, 0, 16);
+    *family = which == 2 ? 6 : 4;
+    if (which == 2) {
+        addr[0] = 0xfd;
+        addr[1] = 0x77;
+        addr[15] = (uint8_t)name;
+    } else {
+        addr[0] = 10;
+        addr[1] = 77;
+        addr[2] = which == 3 ? 255 : (uint8_t)name;
+        addr[3] = which == 1 ? 2 : 1;
+    }
+}
+
+static uint64_t _dns_mask(uint8_t family, const uint8_t *addr)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; _meta && i < _meta->ndns_names && i < 64; i++)
+        for (int w = 0; w < 4; w++) {
+            uint8_t f, a[16];
+            _dns_addr(i, w, &f, a);
+            if (f == family && !memcmp(a, addr, f == 4 ? 4 : 16))
+                mask |= 1ULL << i;
+        }
+    return mask;
+}
+
+__u64 rulec_host_dns(const __u8 *ip)
+{
+    return _dns_mask(ip[0], ip + RULEC_IP_ADDR);
+}
+
+static const char *_dns_name(uint64_t mask)
+{
+    for (size_t i = 0; mask && i < 64; i++)
+        if (mask >> i & 1)
+            return _meta->dns_names[i];
+    return "";
+}
+
+static size_t _dns_index(const char *name)
+{
+    for (size_t i = 0; _meta && i < _meta->ndns_names; i++)
+        if (!strcmp(_meta->dns_names[i], name))
+            return i;
+    return (size_t)-1;
+}
 static const struct field_def **_slot_defs;
 static int *_slot_keys;
 static unsigned char *_event_base;
@@ -1287,6 +1354,19 @@ static void _collect(const struct ast_node *n)
         }
         if (n->cmp.rhs.kind == RHS_FIELD && n->cmp.rhs.field.def)
             _key_for(n->cmp.rhs.field.def, n->cmp.rhs.field.arg);
+        if (alias && alias->kind == KF_DNS) { /* the names' made-up addresses steer the address */
+            for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
+                size_t d = _dns_index(n->cmp.rhs.values[i].text);
+                for (int w = 0; d != (size_t)-1 && w < 4; w++) {
+                    uint8_t fam, a[16];
+                    char text[64];
+                    _dns_addr(d, w, &fam, a);
+                    inet_ntop(fam == 6 ? AF_INET6 : AF_INET, a, text, sizeof(text));
+                    _add_const(keys[0], text, strlen(text));
+                }
+            }
+            return;
+        }
         if (n->cmp.rhs.kind == RHS_VALUE || n->cmp.rhs.kind == RHS_LIST)
             for (size_t k = 0; k < 2 && keys[k] >= 0; k++)
                 for (size_t i = 0; i < n->cmp.rhs.nvalues; i++)

@@ -34,6 +34,8 @@ struct rulec_lpm_key256 {
     __u8 data[256];
 };
 
+#define rulec_dns_names(ip_) rulec_host_dns(ip_)
+
 #define rulec_host_map_type(map_) ((unsigned)(sizeof(*(map_)->type) / sizeof(int)))
 #define rulec_host_map_max(map_) ((unsigned)(sizeof(*(map_)->max_entries) / sizeof(int)))
 

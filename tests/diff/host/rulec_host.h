@@ -24,6 +24,9 @@ int rulec_host_prefix_match(const void *map, unsigned type, size_t key_size, uns
  * event and fills it from the synthetic event's value. */
 void rulec_host_fill(const char *fill, const void *cx_id_ret, struct rulec_slot_hdr *h, __u8 *d,
                      __u32 size, __u32 arg);
+/* rulec_dns_names: the names (bits of the metadata's dns_names) an address slot's address
+ * resolves to, from the driver's own table. */
+__u64 rulec_host_dns(const __u8 *ip_slot);
 /* rulec_begin: fills the record header from the synthetic event; returns
  * 0 when the event is not evaluated (a failed exec). */
 int rulec_host_begin(void *event, size_t event_size, struct rulec_record_hdr *hdr);
