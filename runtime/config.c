@@ -16,6 +16,7 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
+    _STRINGS, /* a YAML sequence of strings; -o appends one */
 };
 
 struct _key {
@@ -41,6 +42,7 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
+    _K("policy_trusted_keys", _STRINGS, trusted_keys),
 };
 #undef _K
 #define _NKEYS (sizeof(_keys) / sizeof(_keys[0]))
@@ -49,6 +51,7 @@ static const char *const _kind_names[] = {
     [_BOOL] = "a boolean (true or false)",
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
+    [_STRINGS] = "a list of paths (for example [/etc/rulec/keys])",
 };
 
 static char *_xstrdup(const char *s)
@@ -67,6 +70,25 @@ static void _set_string(char **slot, const char *value)
     *slot = value ? _xstrdup(value) : NULL;
 }
 
+static void _append(struct config_strings *list, const char *value)
+{
+    char **items = realloc(list->items, (list->len + 1) * sizeof(*items));
+    if (!items) {
+        fputs("rulec: out of memory\n", stderr);
+        abort();
+    }
+    items[list->len++] = _xstrdup(value);
+    list->items = items;
+}
+
+static void _clear(struct config_strings *list)
+{
+    for (size_t i = 0; i < list->len; i++)
+        free(list->items[i]);
+    free(list->items);
+    *list = (struct config_strings){0};
+}
+
 void config_init(struct rulec_config *cfg)
 {
     /* configuration.cpp's defaults, with falco.yaml's stdout_output on. */
@@ -83,6 +105,7 @@ void config_init(struct rulec_config *cfg)
         .time_format_iso_8601 = false,
         .buffered_outputs = false,
         .host_root = NULL,
+        .trusted_keys = {0},
         .files = NULL,
         .nfiles = 0,
     };
@@ -94,6 +117,7 @@ void config_free(struct rulec_config *cfg)
         return;
     free(cfg->file_name);
     free(cfg->host_root);
+    _clear(&cfg->trusted_keys);
     for (size_t i = 0; i < cfg->nfiles; i++)
         src_file_free(&cfg->files[i]);
     free(cfg->files);
@@ -158,6 +182,11 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         break;
     case _STRING:
         _set_string((char **)slot, value);
+        return 0;
+    case _STRINGS:
+        if (!*value)
+            break;
+        _append(slot, value);
         return 0;
     case _PRIORITY: {
         enum alert_priority p = priority_parse(value);
@@ -259,9 +288,36 @@ static const char *_node_kind(const yaml_node_t *node)
 
 static void _walk(struct _ctx *ctx, const yaml_node_t *map, const char *prefix);
 
+/* A list key: the file's sequence replaces what earlier files set. */
+static void _visit_list(struct _ctx *ctx, const struct _key *key, const yaml_node_t *value)
+{
+    struct config_strings *list = (struct config_strings *)((char *)ctx->cfg + key->offset);
+    if (value->type != YAML_SEQUENCE_NODE) {
+        _error(ctx, value, key->path, "'%s' must be %s, not %s", key->path, _kind_names[key->kind],
+               _node_kind(value));
+        return;
+    }
+    _clear(list);
+    for (yaml_node_item_t *i = value->data.sequence.items.start; i < value->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
+        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
+            !*item->data.scalar.value) {
+            _error(ctx, item ? item : value, key->path, "each entry of '%s' must be a path, not %s",
+                   key->path, item ? _node_kind(item) : "nothing");
+            continue;
+        }
+        _append(list, (const char *)item->data.scalar.value);
+    }
+}
+
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
+    if (key && key->kind == _STRINGS) {
+        _visit_list(ctx, key, value);
+        return;
+    }
     if (key) {
         if (value->type != YAML_SCALAR_NODE || _is_null(value)) {
             _error(ctx, value, path, "'%s' must be %s, not %s", path, _kind_names[key->kind],
@@ -442,6 +498,8 @@ int config_apply_overrides(struct rulec_config *cfg, const struct config_overrid
     }
     if (ov->host_root)
         _set_string(&cfg->host_root, ov->host_root);
+    for (size_t i = 0; i < ov->ntrusted_keys; i++)
+        _append(&cfg->trusted_keys, ov->trusted_keys[i]);
     if (cfg->file_enabled && (!cfg->file_name || !*cfg->file_name)) {
         snprintf(err, errlen,
                  "file output is enabled but has no file name "

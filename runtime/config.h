@@ -11,6 +11,12 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
+/* A list of strings (each malloc'd). */
+struct config_strings {
+    char **items;
+    size_t len;
+};
+
 struct rulec_config {
     bool stdout_enabled;              /* stdout_output.enabled */
     bool syslog_enabled;              /* syslog_output.enabled */
@@ -24,6 +30,9 @@ struct rulec_config {
     bool time_format_iso_8601;        /* time_format_iso_8601 */
     bool buffered_outputs;            /* buffered_outputs */
     char *host_root; /* host_root: prefix for /etc/passwd and /etc/group ("" = /) */
+    /* policy_trusted_keys: Ed25519 public keys (PEM files, or directories of *.pem files); when
+     * there are any, only policies signed by one of them run (core/integrity.h). */
+    struct config_strings trusted_keys;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -47,8 +56,9 @@ int config_load(struct rulec_config *cfg, const char *path, struct diag_list *di
 int config_parse(struct rulec_config *cfg, struct src_file *file, struct diag_list *diags);
 
 /* Sets one key by its dotted falco.yaml path ("file_output.enabled",
- * "priority"), as Falco's -o key=value does. Returns 0, or -1 with a message
- * in err for an unknown key or a value of the wrong type. */
+ * "priority"), as Falco's -o key=value does; a list key (policy_trusted_keys)
+ * gets the value appended. Returns 0, or -1 with a message in err for an
+ * unknown key or a value of the wrong type. */
 int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
                size_t errlen);
 
@@ -69,6 +79,9 @@ struct config_overrides {
     const char *output_file;  /* --output-file PATH: enables file output to PATH */
     const char *min_priority; /* --min-priority P */
     const char *host_root;    /* --host-root DIR */
+    /* --trusted-key PATH (repeatable): each appended to policy_trusted_keys. */
+    const char *const *trusted_keys;
+    size_t ntrusted_keys;
 };
 
 void config_overrides_init(struct config_overrides *ov);
