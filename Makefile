@@ -14,12 +14,14 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
-        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq
+        libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
+        openssl strace
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
-# libcrypto is not linked: `rulec compile` loads it (cli/cmd_compile.c), `rulec run` never maps it.
+# libcrypto is not linked: compile, sign and inspect load it (core/crypto.c); `rulec run` checks
+# its policy in a short-lived child (runtime/verify.c) and never maps it.
 LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
