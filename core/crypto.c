@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "core/text.h"
+
 /* The libcrypto functions rulec calls, resolved by name: the headers give their types, the
  * library is never linked (see crypto.h). */
 #define _CRYPTO_FUNCTIONS(X)                                                                       \
@@ -193,50 +195,6 @@ int crypto_verify(const unsigned char pub[CRYPTO_ED25519_PUBLIC_SIZE], const voi
 
 /* ---- key formats ---------------------------------------------------------------------------- */
 
-static int _base64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* Strict base64 (RFC 4648) with line breaks allowed, as in PEM. Returns the decoded length, -1
- * for malformed text, -2 when it holds more than cap bytes. */
-static long _base64_decode(const char *s, size_t len, unsigned char *out, size_t cap)
-{
-    unsigned long acc = 0;
-    size_t symbols = 0, pad = 0, n = 0;
-    int bits = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
-            continue;
-        if (c == '=') {
-            pad++;
-            continue;
-        }
-        int v = _base64_value(c);
-        if (v < 0 || pad)
-            return -1;
-        symbols++;
-        acc = ((acc << 6) | (unsigned long)v) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == cap)
-                return -2;
-            out[n++] = (unsigned char)(acc >> bits);
-        }
-    }
-    if (symbols % 4 == 1 || pad != (4 - symbols % 4) % 4)
-        return -1;
-    return (long)n;
-}
-
 static const char *_find(const char *text, size_t len, const char *what)
 {
     return memmem(text, len, what, strlen(what));
@@ -264,15 +222,28 @@ int crypto_public_from_pem(const char *text, size_t len,
         snprintf(err, errlen, "has no '%s' line", end_line);
         return -1;
     }
-    unsigned char der[_SPKI_SIZE + 1];
-    long n = _base64_decode(body, (size_t)(end - body), der, sizeof(der));
-    if (n != (long)_SPKI_SIZE || memcmp(der, _spki_prefix, sizeof(_spki_prefix)) != 0) {
-        if (n == -1)
-            snprintf(err, errlen, "is not a PEM public key (its base64 is malformed)");
+    /* The base64 without its line breaks; an Ed25519 key's is 60 characters, any longer one is
+     * another algorithm's. */
+    char der[64];
+    size_t chars = 0;
+    bool longer = false;
+    for (const char *c = body; c < end; c++) {
+        if (*c == '\n' || *c == '\r' || *c == ' ' || *c == '\t')
+            continue;
+        if (chars == sizeof(der))
+            longer = true;
         else
-            snprintf(err, errlen,
-                     "is not an Ed25519 public key (rulec accepts Ed25519 only; RSA and ECDSA "
-                     "keys are not supported)");
+            der[chars++] = *c;
+    }
+    long n = longer ? 0 : text_base64_decode(der, chars);
+    if (n < 0) {
+        snprintf(err, errlen, "is not a PEM public key (its base64 is malformed)");
+        return -1;
+    }
+    if (n != (long)_SPKI_SIZE || memcmp(der, _spki_prefix, sizeof(_spki_prefix)) != 0) {
+        snprintf(err, errlen,
+                 "is not an Ed25519 public key (rulec accepts Ed25519 only; RSA and ECDSA keys "
+                 "are not supported)");
         return -1;
     }
     memcpy(pub, der + sizeof(_spki_prefix), CRYPTO_ED25519_PUBLIC_SIZE);

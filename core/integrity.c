@@ -133,11 +133,9 @@ static int _digest(const unsigned char *data, size_t size, size_t record,
     return crypto_sha256_final(&h, out);
 }
 
-static enum integrity_status _fail(struct integrity_report *rep, enum integrity_status status,
-                                   char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static enum integrity_status _fail(struct integrity_report *rep, enum integrity_status status,
-                                   char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static enum integrity_status
+_fail(struct integrity_report *rep, enum integrity_status status, char *err, size_t errlen,
+      const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -400,7 +400,7 @@ static void test_public_pem(void **state)
         {_sk2_pem, "private key"},
         {_ec_pem, "not an Ed25519 public key"},
         {"-----BEGIN PUBLIC KEY-----\nMCow*BQYDK2VwAyEA\n-----END PUBLIC KEY-----\n", "malformed"},
-        {"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAPUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw"
+        {"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAPUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw=A"
          "\n-----END PUBLIC KEY-----\n",
          "malformed"},
         {"-----BEGIN PUBLIC "
