@@ -71,12 +71,19 @@ struct _layout {
     uint32_t type;   /* the first one's */
     uint64_t offset; /* its place in the file */
     uint64_t size;   /* and its size */
+    size_t index;    /* and its section index */
+    bool overlaps;   /* it shares bytes with the headers or another section */
 };
 
 static bool _named(const char *names, uint64_t names_size, uint32_t at, const char *want)
 {
     size_t n = strlen(want);
     return at < names_size && n < names_size - at && memcmp(names + at, want, n + 1) == 0;
+}
+
+static bool _overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
 }
 
 static void _layout(const unsigned char *data, size_t size, struct _layout *lay)
@@ -106,7 +113,20 @@ static void _layout(const unsigned char *data, size_t size, struct _layout *lay)
             lay->type = sh.sh_type;
             lay->offset = sh.sh_offset;
             lay->size = sh.sh_size;
+            lay->index = i;
         }
+    }
+    /* The record's bytes are the record's only: were they also a header or another section's
+     * contents, writing the record would change what locates it or what it covers. */
+    lay->overlaps =
+        _overlap(lay->offset, lay->size, 0, sizeof(eh)) ||
+        _overlap(lay->offset, lay->size, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr));
+    for (size_t i = 0; i < eh.e_shnum && lay->nrecords; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, table + i * sizeof(sh), sizeof(sh));
+        if (i != lay->index && sh.sh_type != SHT_NOBITS &&
+            _overlap(lay->offset, lay->size, sh.sh_offset, sh.sh_size))
+            lay->overlaps = true;
     }
     lay->elf = true;
 }
@@ -115,7 +135,8 @@ static void _layout(const unsigned char *data, size_t size, struct _layout *lay)
 static bool _one_record(const struct _layout *lay, size_t size)
 {
     return lay->elf && lay->nrecords == 1 && lay->type == SHT_PROGBITS &&
-           lay->size == INTEGRITY_RECORD_SIZE && _within(size, lay->offset, lay->size);
+           lay->size == INTEGRITY_RECORD_SIZE && _within(size, lay->offset, lay->size) &&
+           !lay->overlaps;
 }
 
 /* The digest: SHA-256 of the file with the record read as zeros. */

@@ -361,6 +361,13 @@ static void test_hostile_tables(void **state)
         {eh.e_shoff + _S_RECORD * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_size), 255, 8},
         {eh.e_shoff + _S_RECORD * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_type), SHT_NOBITS,
          4},
+        /* The record over the section names, the ELF header, the section table (found by
+         * the fuzzer: sealing would rewrite what locates the record). */
+        {eh.e_shoff + _S_RECORD * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_offset),
+         sizeof(Elf64_Ehdr), 8},
+        {eh.e_shoff + _S_RECORD * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_offset), 0, 8},
+        {eh.e_shoff + _S_RECORD * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_offset),
+         eh.e_shoff - 8, 8},
         /* The metadata section renamed to a second record. */
         {eh.e_shoff + _S_META * sizeof(Elf64_Shdr) + offsetof(Elf64_Shdr, sh_name),
          17 + sizeof(POLICY_META_SECTION), 4},
