@@ -15,14 +15,15 @@ PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
-        libmicrohttpd-dev curl openssl
+        libmicrohttpd-dev curl openssl strace
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
-# libcrypto is not linked: `rulec compile` loads it (cli/cmd_compile.c), `rulec run` never maps it.
-# Nor is libmicrohttpd (and GnuTLS behind it): the k8s audit webhook loads it when it starts
-# (runtime/audit_webhook.c), so a run without one never maps them.
+# libcrypto is not linked: compile, sign and inspect load it (core/crypto.c); `rulec run` checks
+# its policy in a short-lived child (runtime/verify.c) and never maps it. Nor is libmicrohttpd
+# (and GnuTLS behind it): the k8s audit webhook loads it when it starts (runtime/audit_webhook.c),
+# so a run without one never maps them.
 LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -142,7 +142,7 @@ start_monitor() {
     case $MON_KIND in
     none) MON_PID= ; MON_READY_MS=0; return 0 ;;
     rulec)
-        "$RULEC" run --no-k8s-audit "$2" >/dev/null 2>"$MON_ERR" &
+        "$RULEC" run --no-k8s-audit --trusted-key "$BENCH_KEY_PUB" "$2" >/dev/null 2>"$MON_ERR" &
         pat="loaded and attached"; file=$MON_ERR ;;
     shipall)
         "$BENCH_BIN/shipall" "$BENCH_BIN/shipall.bpf.o" >"$MON_OUT" 2>"$MON_ERR" &
@@ -208,6 +208,7 @@ rulec_drain() {
     rulec_counters
 }
 rulec_load_ms() { sed -n 's/.*loaded and attached in \([0-9.]*\) ms.*/\1/p' "$MON_ERR" | tail -n 1; }
+rulec_verify_ms() { sed -n 's/.*loaded and attached in .*, verified in \([0-9.]*\) ms.*/\1/p' "$MON_ERR" | tail -n 1; }
 proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 proc_hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
@@ -278,15 +279,21 @@ else
     say "upstream: skipped: upstream rules not found in $UPSTREAM_DIR (set RULEC_UPSTREAM_DIR)"
 fi
 
-say "compiling policies"
+# Policies are signed, and every rulec session trusts only that key, as a node that requires
+# signed policies runs: the integrity check measured is the whole one (digest, signature, signer).
+say "compiling and signing policies"
+BENCH_KEY=$WORK/bench-key.pem
+BENCH_KEY_PUB=$WORK/bench-key.pub.pem
+{ openssl genpkey -algorithm ed25519 -out "$BENCH_KEY" && openssl pkey -in "$BENCH_KEY" -pubout -out "$BENCH_KEY_PUB"; } \
+    2>"$WORK/c.err" || { cat "$WORK/c.err"; die "cannot make a signing key (openssl; make deps installs it)"; }
 STD_POL=$WORK/stdlib.bpf.o
 THREE_POL=$WORK/three.bpf.o
 UP_POL=$WORK/upstream.bpf.o
-"$RULEC" compile stdlib-rules/*.yaml -o "$STD_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "stdlib compile"; }
-"$RULEC" compile bench/three.yaml -o "$THREE_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "three.yaml compile"; }
+"$RULEC" compile --sign "$BENCH_KEY" stdlib-rules/*.yaml -o "$STD_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "stdlib compile"; }
+"$RULEC" compile --sign "$BENCH_KEY" bench/three.yaml -o "$THREE_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "three.yaml compile"; }
 if [ -n "$HAVE_UPSTREAM" ]; then
     # shellcheck disable=SC2086
-    "$RULEC" compile $UP_FILES -o "$UP_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "upstream compile"; }
+    "$RULEC" compile --sign "$BENCH_KEY" $UP_FILES -o "$UP_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "upstream compile"; }
 fi
 
 T_START=$(date +%s)
@@ -343,7 +350,7 @@ start_cfg() {
 record_session() {
     local cfg=$1
     case $cfg in
-    stdlib | upstream | three) put "load_ms_$cfg" "$(rulec_load_ms)" ;;
+    stdlib | upstream | three) put "load_ms_$cfg" "$(rulec_load_ms)"; put "verify_ms_$cfg" "$(rulec_verify_ms)" ;;
     shipall | bpftrace) put "load_ms_$cfg" "$MON_READY_MS" ;;
     esac
 }
@@ -666,6 +673,8 @@ fi
 row "rulec compile, stdlib-rules" "$(fmt "$(getmed compile_std_ms)" '%.0f') ms" "" ""
 ls=$(getmed load_ms_stdlib)
 bar "load-and-attach, stdlib (median of $(grep -c '^load_ms_stdlib ' "$RES"))" "$(fmt "$ls" '%.1f') ms" "< 200 ms" "$ls < 200"
+vs=$(getmed verify_ms_stdlib)
+bar "integrity check before loading (read, SHA-256 of the object, Ed25519 signature, trusted key), stdlib, signed (median of $(grep -c '^verify_ms_stdlib ' "$RES"))" "$(fmt "$vs" '%.1f') ms" "< 5 ms" "$vs < 5"
 lt=$(getmed load_ms_three)
 row "load-and-attach, three rules" "$(fmt "$lt" '%.1f') ms" "" ""
 if [ -n "$HAVE_UPSTREAM" ]; then

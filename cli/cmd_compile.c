@@ -1,94 +1,65 @@
-#include <dlfcn.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "cli/commands.h"
 #include "compiler/codegen.h"
 #include "compiler/emit.h"
 #include "compiler/front.h"
+#include "core/crypto.h"
+#include "core/integrity.h"
 
 static void _compile_usage(FILE *out)
 {
-    fprintf(out, "usage: rulec compile [--format text|json|sarif] [--strict] [--profile] -o OUT "
-                 "FILE...\n"
+    fprintf(out, "usage: rulec compile [--format text|json|sarif] [--strict] [--profile]\n"
+                 "                     [--sign KEY.pem] -o OUT FILE...\n"
                  "       rulec compile --emit c FILE...\n"
                  "  Compiles rules files (loaded in order, as Falco loads them) into one BPF\n"
                  "  policy object. Runs every lint check first; on error nothing is written.\n"
+                 "  The object records its own SHA-256, which rulec run checks before loading.\n"
+                 "  --sign KEY.pem also signs it with that Ed25519 private key (PEM).\n"
                  "  --emit c prints the generated BPF C instead of compiling it.\n"
                  "  --profile times each field read, rule and program in the kernel; rulec run\n"
                  "  prints the table when it stops (and on SIGUSR1).\n"
                  "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
 }
 
-/* libcrypto's digest functions, loaded when compiling only: `rulec run`, which stays resident on
- * every node, then never maps the library (about 1 MB of resident memory). */
-struct crypto {
-    __typeof__(&EVP_MD_CTX_new) ctx_new;
-    __typeof__(&EVP_MD_CTX_free) ctx_free;
-    __typeof__(&EVP_sha256) sha256;
-    __typeof__(&EVP_DigestInit_ex) init;
-    __typeof__(&EVP_DigestUpdate) update;
-    __typeof__(&EVP_DigestFinal_ex) final;
-};
-
-static int _crypto(struct crypto *c)
-{
-    void *lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        return -1;
-    c->ctx_new = (__typeof__(c->ctx_new))dlsym(lib, "EVP_MD_CTX_new");
-    c->ctx_free = (__typeof__(c->ctx_free))dlsym(lib, "EVP_MD_CTX_free");
-    c->sha256 = (__typeof__(c->sha256))dlsym(lib, "EVP_sha256");
-    c->init = (__typeof__(c->init))dlsym(lib, "EVP_DigestInit_ex");
-    c->update = (__typeof__(c->update))dlsym(lib, "EVP_DigestUpdate");
-    c->final = (__typeof__(c->final))dlsym(lib, "EVP_DigestFinal_ex");
-    return c->ctx_new && c->ctx_free && c->sha256 && c->init && c->update && c->final ? 0 : -1;
-}
-
 /* sha256 over the rules files in load order, each prefixed by its length,
- * so the policy names exactly the sources it came from. NULL when libcrypto is missing. */
-static char *_digest(const struct ruleset *rs)
+ * so the policy names exactly the sources it came from. NULL (err says why) when libcrypto
+ * is missing. */
+static char *_digest(const struct ruleset *rs, char *err, size_t errlen)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    struct crypto c;
-    if (_crypto(&c) < 0)
+    if (crypto_load(err, errlen) < 0)
         return NULL;
-    EVP_MD_CTX *ctx = c.ctx_new();
-    if (!ctx || !c.init(ctx, c.sha256(), NULL))
-        return NULL;
-    for (size_t i = 0; i < rs->nfiles; i++) {
+    unsigned char md[CRYPTO_SHA256_SIZE];
+    struct crypto_sha256 *h = crypto_sha256_new();
+    for (size_t i = 0; h && i < rs->nfiles; i++) {
         char len[32];
         int n = snprintf(len, sizeof(len), "%zu:", rs->files[i]->len);
-        c.update(ctx, len, (size_t)n);
-        c.update(ctx, rs->files[i]->text, rs->files[i]->len);
+        crypto_sha256_update(h, len, (size_t)n);
+        crypto_sha256_update(h, rs->files[i]->text, rs->files[i]->len);
     }
-    c.final(ctx, md, &mdlen);
-    c.ctx_free(ctx);
-    char *hex = malloc(2 * mdlen + 1);
+    if (!h || crypto_sha256_final(&h, md) < 0) {
+        snprintf(err, errlen, "SHA-256 failed in libcrypto");
+        return NULL;
+    }
+    char *hex = malloc(2 * sizeof(md) + 1);
     if (!hex)
         abort();
-    for (unsigned int i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    crypto_hex(md, sizeof(md), hex);
     return hex;
 }
 
 int cmd_compile(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"emit", required_argument, NULL, 'e'},
-        {"format", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, 's'},
-        {"profile", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"output", required_argument, NULL, 'o'}, {"emit", required_argument, NULL, 'e'},
+        {"format", required_argument, NULL, 'f'}, {"strict", no_argument, NULL, 's'},
+        {"profile", no_argument, NULL, 'p'},      {"sign", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
-    const char *out_path = NULL;
+    const char *out_path = NULL, *key_path = NULL;
     bool emit_c = false, profile = false;
     struct cli_diag_opts dopt = {.format = DIAG_FORMAT_TEXT};
     int opt;
@@ -113,6 +84,9 @@ int cmd_compile(int argc, char **argv)
         case 'p':
             profile = true;
             break;
+        case 'k':
+            key_path = optarg;
+            break;
         case 'h':
             _compile_usage(stdout);
             return EXIT_CLEAN;
@@ -127,18 +101,25 @@ int cmd_compile(int argc, char **argv)
         _compile_usage(stderr);
         return EXIT_USAGE;
     }
+    char err[8192];
+    /* A bad key fails before the compile, not after it. */
+    struct crypto_signer *signer = NULL;
+    if (key_path && !emit_c && crypto_signer_load(&signer, key_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec compile: --sign: %s\n", err);
+        return EXIT_ERRORS;
+    }
     struct ruleset *rs = ruleset_new();
     struct diag_list diags = {0};
     int status = EXIT_ERRORS;
     struct codegen_result res = {0};
     char *digest = NULL;
+    struct integrity_report integrity;
     front_run(rs, (const char *const *)argv + optind, (size_t)(argc - optind), &diags);
     if (diags.errors)
         goto out;
-    digest = _digest(rs);
+    digest = _digest(rs, err, sizeof(err));
     if (!digest) {
-        fprintf(stderr, "rulec compile: cannot load libcrypto.so.3 for the sources' SHA-256 "
-                        "(install libssl3)\n");
+        fprintf(stderr, "rulec compile: %s\n", err);
         goto out;
     }
     struct codegen_options copts = {.sources_digest = digest, .profile = profile};
@@ -151,9 +132,8 @@ int cmd_compile(int argc, char **argv)
         status = EXIT_CLEAN;
         goto out;
     }
-    char err[8192];
-    if (emit_object((const char *const *)res.unit_source, CODEGEN_UNITS, res.meta_json, out_path,
-                    err, sizeof(err)) < 0) {
+    if (emit_object((const char *const *)res.unit_source, CODEGEN_UNITS, res.meta_json, signer,
+                    out_path, &integrity, err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec compile: %s\n", err);
         goto out;
     }
@@ -161,9 +141,13 @@ int cmd_compile(int argc, char **argv)
 out:
     diag_sort(&diags);
     cli_diag_print(&dopt, &diags);
-    if (status == EXIT_CLEAN && !emit_c)
-        fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, %zu k8s_audit rules\n",
-                out_path, res.nrules, res.nhooks, res.naudit_rules);
+    if (status == EXIT_CLEAN && !emit_c) {
+        char sealed[160];
+        integrity_describe(&integrity, sealed, sizeof(sealed));
+        fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, %zu k8s_audit rules; %s\n",
+                out_path, res.nrules, res.nhooks, res.naudit_rules, sealed);
+    }
+    crypto_signer_free(&signer);
     codegen_result_free(&res);
     free(digest);
     diag_list_free(&diags);

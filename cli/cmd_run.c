@@ -23,6 +23,7 @@
 #include "runtime/outputs.h"
 #include "runtime/profile.h"
 #include "runtime/users.h"
+#include "runtime/verify.h"
 
 /* Exit statuses of `rulec run` (documented in rulec(1)). */
 enum {
@@ -33,6 +34,7 @@ enum {
     RUN_EXIT_PERM = 5,
     RUN_EXIT_KERNEL = 6,
     RUN_EXIT_VERIFIER = 7,
+    RUN_EXIT_INTEGRITY = 8,
 };
 
 static volatile sig_atomic_t _stop, _reopen, _stats;
@@ -65,10 +67,13 @@ static void _run_usage(FILE *out)
                  "  --k8s-audit PARAMS    k8s audit events from http[s]://[HOST]:PORT/PATH (a\n"
                  "                        webhook), file://PATH (followed) or PATH (read once)\n"
                  "  --no-k8s-audit        no k8s audit source, even with k8s_audit rules\n"
+                 "  --trusted-key PEM|DIR run only policies signed by this Ed25519 public key\n"
+                 "                        (or a *.pem in DIR); repeatable (policy_trusted_keys)\n"
                  "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
                  "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
                  "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
-                 "7 verifier rejection.\n");
+                 "7 verifier rejection, 8 integrity: the policy is corrupt, modified, unsigned\n"
+                 "or signed by an untrusted key.\n");
 }
 
 static void _print_counters(const struct engine *eng, const struct loader *ld,
@@ -159,6 +164,7 @@ int cmd_run(int argc, char **argv)
         OPT_VLOG,
         OPT_K8S_AUDIT,
         OPT_NO_K8S_AUDIT,
+        OPT_TRUSTED_KEY,
     };
     static const struct option options[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
@@ -174,13 +180,14 @@ int cmd_run(int argc, char **argv)
         {"verifier-log", required_argument, NULL, OPT_VLOG},
         {"k8s-audit", required_argument, NULL, OPT_K8S_AUDIT},
         {"no-k8s-audit", no_argument, NULL, OPT_NO_K8S_AUDIT},
+        {"trusted-key", required_argument, NULL, OPT_TRUSTED_KEY},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     struct config_overrides ov;
     config_overrides_init(&ov);
     const char *config_path = NULL, *vlog = NULL;
-    const char *sets[32];
+    const char *sets[32], *keys[32];
     size_t nsets = 0;
     unsigned long ringbuf = 0;
     int opt;
@@ -230,6 +237,14 @@ int cmd_run(int argc, char **argv)
         case OPT_NO_K8S_AUDIT:
             ov.k8s_audit_enabled = 0;
             break;
+        case OPT_TRUSTED_KEY:
+            if (ov.ntrusted_keys == sizeof(keys) / sizeof(keys[0])) {
+                fprintf(stderr, "rulec run: too many --trusted-key options\n");
+                return RUN_EXIT_USAGE;
+            }
+            keys[ov.ntrusted_keys++] = optarg;
+            ov.trusted_keys = keys;
+            break;
         case 'o':
             if (nsets == sizeof(sets) / sizeof(sets[0])) {
                 fprintf(stderr, "rulec run: too many -o options\n");
@@ -263,6 +278,9 @@ int cmd_run(int argc, char **argv)
     struct ring_buffer *rb = NULL;
     struct audit_source *src = NULL;
     struct dns_cache *dns = NULL;
+    struct policy_image img = {0};
+    struct integrity_report integrity;
+    double verify_ms = 0;
     if (config_path && config_load(&cfg, config_path, &diags) < 0) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         status = RUN_EXIT_USAGE;
@@ -289,7 +307,19 @@ int cmd_run(int argc, char **argv)
         status = RUN_EXIT_USAGE;
         goto out;
     }
-    int erc = engine_new(&eng, policy_path, &cfg, err, sizeof(err));
+    /* Nothing is loaded before the policy is known to be the one CI built. */
+    enum verify_error vrc =
+        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items,
+                      cfg.trusted_keys.len, &img, &integrity, &verify_ms, err, sizeof(err));
+    if (vrc != VERIFY_OK) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        status = vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE
+                 : vrc == VERIFY_ERR_CORRUPT ? RUN_EXIT_CORRUPT
+                 : vrc == VERIFY_ERR_IO      ? RUN_EXIT_RUNTIME
+                                             : RUN_EXIT_INTEGRITY;
+        goto out;
+    }
+    int erc = engine_new(&eng, &img, &cfg, err, sizeof(err));
     if (erc < 0) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = erc == ENGINE_ERR_VERSION ? RUN_EXIT_VERSION
@@ -326,7 +356,7 @@ int cmd_run(int argc, char **argv)
     }
     char vlog_buf[512];
     enum loader_error lrc = loader_open(
-        &ld, policy_path, engine_meta(eng), ringbuf,
+        &ld, &img, engine_meta(eng), ringbuf,
         vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err, sizeof(err));
     if (lrc != LOADER_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
@@ -340,14 +370,20 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     dns_cache_set_map(dns, ld.dns_fd);
+    policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
     rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
     if (!rb) {
         fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(errno));
         status = RUN_EXIT_KERNEL;
         goto out;
     }
-    fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms\n",
-            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld.load_ms);
+    char digest[160];
+    integrity_describe(&integrity, digest, sizeof(digest));
+    fprintf(stderr,
+            "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms; policy %s, "
+            "verified in %.1f ms\n",
+            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld.load_ms, digest,
+            verify_ms);
 loop:;
     struct sigaction sa = {.sa_handler = _on_signal};
     sigemptyset(&sa.sa_mask);
@@ -411,6 +447,7 @@ out:
     ring_buffer__free(rb);
     loader_close(&ld);
     dns_cache_free(&dns);
+    policy_image_free(&img);
     engine_free(&eng);
     outputs_free(&outputs);
     users_free(&users);

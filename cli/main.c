@@ -13,7 +13,8 @@ static const struct command {
     {"lint", cmd_lint, "check rules files; text, JSON or SARIF diagnostics"},
     {"fields", cmd_fields, "print the field catalogue"},
     {"compile", cmd_compile, "compile rules files into one BPF policy object"},
-    {"inspect", cmd_inspect, "show what a policy object contains"},
+    {"sign", cmd_sign, "sign a compiled policy object with an Ed25519 key"},
+    {"inspect", cmd_inspect, "show what a policy object contains, and check its integrity"},
     {"run", cmd_run, "load a policy object and print alerts"},
 };
 

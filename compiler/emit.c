@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +15,27 @@
 
 #include "compiler/codegen.h"
 #include "compiler/embedded.h"
+#include "core/policy.h"
 
-static int _write_file(const char *path, const char *text, char *err, size_t errlen)
+static int _write_bytes(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    size_t len = strlen(text);
-    bool ok = fwrite(text, 1, len, f) == len;
+    bool ok = fwrite(data, 1, len, f) == len;
     ok = (fclose(f) == 0) && ok;
     if (!ok) {
         snprintf(err, errlen, "%s: write failed", path);
         return -1;
     }
     return 0;
+}
+
+static int _write_file(const char *path, const char *text, char *err, size_t errlen)
+{
+    return _write_bytes(path, text, strlen(text), err, errlen);
 }
 
 static int _write_headers(const char *dir, char *err, size_t errlen)
@@ -130,8 +136,8 @@ static const char *_tool(const char *env, const char *fallback)
 static void _remove_tree(const char *dir)
 {
     char path[PATH_MAX];
-    static const char *const files[] = {"policy.o", "policy.stripped.o", "meta.json", "tool.log",
-                                        NULL};
+    static const char *const files[] = {"policy.o",      "policy.stripped.o", "meta.json",
+                                        "integrity.bin", "tool.log",          NULL};
     for (const char *const *f = files; *f; f++) {
         snprintf(path, sizeof(path), "%s/%s", dir, *f);
         unlink(path);
@@ -151,8 +157,64 @@ static void _remove_tree(const char *dir)
     rmdir(dir);
 }
 
+int emit_write_atomic(const char *path, const void *data, size_t size, mode_t mode, char *err,
+                      size_t errlen)
+{
+    char tmp[PATH_MAX + 32];
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp)) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    /* Past a file size limit a write fails (and is cleaned up below) instead of SIGXFSZ killing
+     * the process with the temporary file left behind. */
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, saved;
+    sigaction(SIGXFSZ, &ignore, &saved);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    int error = fd < 0 ? errno : 0;
+    for (size_t done = 0; !error && done < size;) {
+        ssize_t n = write(fd, (const char *)data + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            error = n < 0 ? errno : EIO;
+        else
+            done += (size_t)n;
+    }
+    /* On disk before the rename: after a crash the path holds the old policy or the new one. */
+    if (!error && fsync(fd) < 0)
+        error = errno;
+    if (fd >= 0 && close(fd) < 0 && !error)
+        error = errno;
+    if (!error && rename(tmp, path) < 0)
+        error = errno;
+    sigaction(SIGXFSZ, &saved, NULL);
+    if (error) {
+        snprintf(err, errlen, "%s: %s", path, strerror(error));
+        if (fd >= 0)
+            unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* The linked object, read back, its integrity record written (and signed), then written out. */
+static int _seal_and_write(const char *obj, const struct crypto_signer *signer,
+                           const char *out_path, struct integrity_report *rep, char *err,
+                           size_t errlen)
+{
+    struct policy_image img;
+    if (policy_image_read(&img, obj, err, errlen) != POLICY_OK)
+        return -1;
+    int rc = integrity_seal(img.data, img.size, signer, rep, err, errlen);
+    if (rc == 0)
+        rc = emit_write_atomic(out_path, img.data, img.size, 0666, err, errlen);
+    policy_image_free(&img);
+    return rc;
+}
+
 int emit_object(const char *const unit_source[], size_t nunits, const char *meta_json,
-                const char *out_path, char *err, size_t errlen)
+                const struct crypto_signer *signer, const char *out_path,
+                struct integrity_report *rep, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
     /* Short enough that every path derived from it fits PATH_MAX. */
@@ -171,10 +233,14 @@ int emit_object(const char *const unit_source[], size_t nunits, const char *meta
         return -1;
     }
     int rc = -1;
-    char meta_arg[PATH_MAX + 32], prefix_map[PATH_MAX + 32];
-    meta_arg[0] = '\0';
-    if (_write_headers(dir, err, errlen) < 0 ||
-        _write_file(strcat(strcpy(meta_arg, dir), "/meta.json"), meta_json, err, errlen) < 0)
+    char meta_arg[PATH_MAX + 32], record_arg[PATH_MAX + 32], prefix_map[PATH_MAX + 32];
+    /* The integrity record's section starts as zeros: the digest is over the object with the
+     * record read as zeros, so these bytes are what is hashed and then what is replaced. */
+    static const unsigned char record[INTEGRITY_RECORD_SIZE];
+    snprintf(meta_arg, sizeof(meta_arg), "%s/meta.json", dir);
+    snprintf(record_arg, sizeof(record_arg), "%s/integrity.bin", dir);
+    if (_write_headers(dir, err, errlen) < 0 || _write_file(meta_arg, meta_json, err, errlen) < 0 ||
+        _write_bytes(record_arg, record, sizeof(record), err, errlen) < 0)
         goto out;
     char unit_src[CODEGEN_UNITS][32], unit_obj[CODEGEN_UNITS][32], unit_log[CODEGEN_UNITS][32];
     for (size_t u = 0; u < nunits; u++) {
@@ -230,39 +296,27 @@ int emit_object(const char *const unit_source[], size_t nunits, const char *meta
     if (!compiled || _link(dir, nunits, "policy.o", err, errlen) < 0)
         goto out;
     /* DWARF is only for humans; BTF (kept) is what CO-RE and the verifier need. */
-    snprintf(meta_arg, sizeof(meta_arg), "%s=meta.json", ".rulec.meta");
+    snprintf(meta_arg, sizeof(meta_arg), "%s=meta.json", POLICY_META_SECTION);
+    snprintf(record_arg, sizeof(record_arg), "%s=integrity.bin", INTEGRITY_SECTION);
     char *const objcopy[] = {(char *)_tool("RULEC_OBJCOPY", "llvm-objcopy"),
                              "--strip-debug",
                              "--add-section",
                              meta_arg,
                              "--set-section-flags",
-                             ".rulec.meta=readonly,contents",
+                             POLICY_META_SECTION "=readonly,contents",
+                             "--add-section",
+                             record_arg,
+                             "--set-section-flags",
+                             INTEGRITY_SECTION "=readonly,contents",
                              "policy.o",
                              "policy.stripped.o",
                              NULL};
     if (_run(objcopy, dir, err, errlen) < 0)
         goto out;
-    /* Write next to the destination, then rename: readers never see a
-     * half-written policy and a failed compile leaves nothing behind. */
-    char src[PATH_MAX], tmp_out[PATH_MAX + 32];
-    snprintf(src, sizeof(src), "%s/policy.stripped.o", dir);
-    snprintf(tmp_out, sizeof(tmp_out), "%s.tmp.%d", out_path, (int)getpid());
-    FILE *in = fopen(src, "rb");
-    FILE *out = in ? fopen(tmp_out, "wb") : NULL;
-    bool ok = in && out;
-    char buf[65536];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in)
-        fclose(in);
-    if (out)
-        ok = (fclose(out) == 0) && ok;
-    if (!ok || rename(tmp_out, out_path) < 0) {
-        snprintf(err, errlen, "%s: %s", out_path, strerror(errno ? errno : EIO));
-        unlink(tmp_out);
+    char obj[PATH_MAX];
+    snprintf(obj, sizeof(obj), "%s/policy.stripped.o", dir);
+    if (_seal_and_write(obj, signer, out_path, rep, err, errlen) < 0)
         goto out;
-    }
     rc = 0;
 out:
     _remove_tree(dir);

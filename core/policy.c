@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -317,17 +318,66 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len, str
     return 0;
 }
 
-enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
-                                        struct policy_meta *meta, char *err, size_t errlen)
+enum policy_read_error policy_image_read(struct policy_image *img, const char *path, char *err,
+                                         size_t errlen)
 {
+    /* Far more than any ruleset compiles to; a device or a runaway file is refused. */
+    static const off_t max_size = 256 << 20;
+    memset(img, 0, sizeof(*img));
+    img->path = path;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return POLICY_ERR_IO;
     }
+    if (!S_ISREG(st.st_mode) || st.st_size > max_size) {
+        snprintf(err, errlen, "%s: %s", path,
+                 S_ISREG(st.st_mode) ? "too large to be a policy" : "not a regular file");
+        close(fd);
+        return POLICY_ERR_IO;
+    }
+    img->data = malloc(st.st_size ? (size_t)st.st_size : 1);
+    if (!img->data) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        close(fd);
+        return POLICY_ERR_IO;
+    }
+    while (img->size < (size_t)st.st_size) {
+        ssize_t n = read(fd, img->data + img->size, (size_t)st.st_size - img->size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            close(fd);
+            policy_image_free(img);
+            return POLICY_ERR_IO;
+        }
+        if (n == 0)
+            break; /* shrank while being read: what was read is checked as it is */
+        img->size += (size_t)n;
+    }
+    close(fd);
+    return POLICY_OK;
+}
+
+void policy_image_free(struct policy_image *img)
+{
+    free(img->data);
+    img->data = NULL;
+    img->size = 0;
+}
+
+enum policy_read_error policy_image_meta(const struct policy_image *img, struct arena *arena,
+                                         struct policy_meta *meta, char *err, size_t errlen)
+{
+    const char *path = img->path;
     enum policy_read_error rc = POLICY_ERR_CORRUPT;
     elf_version(EV_CURRENT);
-    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    /* Read only: libelf converts nothing in a native little-endian object. */
+    Elf *elf = elf_memory((char *)img->data, img->size);
     size_t shstrndx;
     if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx) != 0) {
         snprintf(err, errlen, "%s: not an ELF object (corrupt or truncated policy)", path);
@@ -368,6 +418,16 @@ enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
 out:
     if (elf)
         elf_end(elf);
-    close(fd);
+    return rc;
+}
+
+enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
+                                        struct policy_meta *meta, char *err, size_t errlen)
+{
+    struct policy_image img;
+    enum policy_read_error rc = policy_image_read(&img, path, err, errlen);
+    if (rc == POLICY_OK)
+        rc = policy_image_meta(&img, arena, meta, err, errlen);
+    policy_image_free(&img);
     return rc;
 }

@@ -109,6 +109,20 @@ enum policy_read_error {
     POLICY_ERR_CORRUPT = -2, /* not an ELF BPF object, or no/garbled metadata */
     POLICY_ERR_VERSION = -3, /* metadata of another format version */
 };
-/* Reads the metadata section of a policy object file. */
+/* A policy object's bytes, read once: the runtime verifies them (core/integrity.h), then parses
+ * and loads these same bytes, so a file replaced after the check is never what runs. */
+struct policy_image {
+    const char *path; /* for messages */
+    unsigned char *data;
+    size_t size;
+};
+/* Reads a regular file whole. Returns POLICY_OK or POLICY_ERR_IO (message in err). */
+enum policy_read_error policy_image_read(struct policy_image *img, const char *path, char *err,
+                                         size_t errlen);
+void policy_image_free(struct policy_image *img);
+/* Reads the metadata section of a policy object in memory. */
+enum policy_read_error policy_image_meta(const struct policy_image *img, struct arena *arena,
+                                         struct policy_meta *meta, char *err, size_t errlen);
+/* The same from a file. */
 enum policy_read_error policy_read_meta(const char *path, struct arena *arena,
                                         struct policy_meta *meta, char *err, size_t errlen);

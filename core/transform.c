@@ -20,52 +20,6 @@ bool transform_has_len(const struct ast_field *f)
     return false;
 }
 
-/* The base64 alphabet's value of c, or -1. */
-static int _b64_val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* Base64::decodeWithoutPadding: at most two '=' at the end, no other
- * non-alphabet byte, no leftover bits, never a lone trailing character.
- * Decodes in place; returns the decoded length or -1. */
-static long _b64_decode(char *s, size_t len)
-{
-    if (len == 0)
-        return 0;
-    size_t n = len;
-    if (s[n - 1] == '=') {
-        n--;
-        if (n > 0 && s[n - 1] == '=')
-            n--;
-    }
-    if (n % 4 == 1 || n == 0)
-        return -1;
-    size_t o = 0;
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = _b64_val((unsigned char)s[i]);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            s[o++] = (char)((acc >> bits) & 0xff);
-        }
-    }
-    if (bits && (acc & ((1u << bits) - 1)))
-        return -1; /* decodeLast: the unused low bits must be zero */
-    return (long)o;
-}
-
 /* b64 of a truncated prefix: decode its whole quads; an invalid character
  * there fails the real value too. */
 static bool _b64_prefix(struct fv_str *s)
@@ -76,7 +30,7 @@ static bool _b64_prefix(struct fv_str *s)
             s->len = 0; /* padding inside a prefix: undecidable */
             return true;
         }
-        if (_b64_val((unsigned char)p[i]) < 0)
+        if (text_base64val((unsigned char)p[i]) < 0)
             return false;
     }
     s->len -= s->len % 4;
@@ -116,7 +70,7 @@ static bool _xf_string(enum ast_transformer xf, struct fv_str *s, bool *trunc)
     case XF_B64: {
         if (*trunc && !_b64_prefix(s))
             return false;
-        long n = _b64_decode(p, s->len);
+        long n = text_base64_decode(p, s->len);
         if (n < 0)
             return false;
         s->len = (size_t)n;

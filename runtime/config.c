@@ -17,7 +17,8 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
-    _SIZE, /* a positive integer */
+    _SIZE,    /* a positive integer */
+    _STRINGS, /* a YAML sequence of strings; -o appends one */
 };
 
 struct _key {
@@ -43,6 +44,7 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
+    _K("policy_trusted_keys", _STRINGS, trusted_keys),
     _K("k8s_audit.enabled", _BOOL, k8s_audit.enabled),
     _K("k8s_audit.open_params", _STRING, k8s_audit.open_params),
     _K("k8s_audit.ssl_certificate", _STRING, k8s_audit.ssl_certificate),
@@ -72,6 +74,7 @@ static const char *const _kind_names[] = {
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
     [_SIZE] = "a positive integer",
+    [_STRINGS] = "a list of paths (for example [/etc/rulec/keys])",
 };
 
 static char *_xstrdup(const char *s)
@@ -90,6 +93,25 @@ static void _set_string(char **slot, const char *value)
     *slot = value ? _xstrdup(value) : NULL;
 }
 
+static void _append(struct config_strings *list, const char *value)
+{
+    char **items = realloc(list->items, (list->len + 1) * sizeof(*items));
+    if (!items) {
+        fputs("rulec: out of memory\n", stderr);
+        abort();
+    }
+    items[list->len++] = _xstrdup(value);
+    list->items = items;
+}
+
+static void _clear(struct config_strings *list)
+{
+    for (size_t i = 0; i < list->len; i++)
+        free(list->items[i]);
+    free(list->items);
+    *list = (struct config_strings){0};
+}
+
 void config_init(struct rulec_config *cfg)
 {
     /* configuration.cpp's defaults, with falco.yaml's stdout_output on. */
@@ -106,6 +128,7 @@ void config_init(struct rulec_config *cfg)
         .time_format_iso_8601 = false,
         .buffered_outputs = false,
         .host_root = NULL,
+        .trusted_keys = {0},
         .k8s_audit =
             {
                 .enabled = true,
@@ -129,6 +152,7 @@ void config_free(struct rulec_config *cfg)
         return;
     free(cfg->file_name);
     free(cfg->host_root);
+    _clear(&cfg->trusted_keys);
     free(cfg->k8s_audit.open_params);
     free(cfg->k8s_audit.ssl_certificate);
     free(cfg->k8s_audit.ssl_key);
@@ -197,6 +221,11 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         break;
     case _STRING:
         _set_string((char **)slot, value);
+        return 0;
+    case _STRINGS:
+        if (!*value)
+            break;
+        _append(slot, value);
         return 0;
     case _PRIORITY: {
         enum alert_priority p = priority_parse(value);
@@ -384,9 +413,36 @@ static void _plugins(struct _ctx *ctx, const yaml_node_t *seq)
     }
 }
 
+/* A list key: the file's sequence replaces what earlier files set. */
+static void _visit_list(struct _ctx *ctx, const struct _key *key, const yaml_node_t *value)
+{
+    struct config_strings *list = (struct config_strings *)((char *)ctx->cfg + key->offset);
+    if (value->type != YAML_SEQUENCE_NODE) {
+        _error(ctx, value, key->path, "'%s' must be %s, not %s", key->path, _kind_names[key->kind],
+               _node_kind(value));
+        return;
+    }
+    _clear(list);
+    for (yaml_node_item_t *i = value->data.sequence.items.start; i < value->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
+        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
+            !*item->data.scalar.value) {
+            _error(ctx, item ? item : value, key->path, "each entry of '%s' must be a path, not %s",
+                   key->path, item ? _node_kind(item) : "nothing");
+            continue;
+        }
+        _append(list, (const char *)item->data.scalar.value);
+    }
+}
+
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
+    if (key && key->kind == _STRINGS) {
+        _visit_list(ctx, key, value);
+        return;
+    }
     if (key) {
         _visit_key(ctx, key, path, value);
         return;
@@ -565,6 +621,8 @@ int config_apply_overrides(struct rulec_config *cfg, const struct config_overrid
     }
     if (ov->host_root)
         _set_string(&cfg->host_root, ov->host_root);
+    for (size_t i = 0; i < ov->ntrusted_keys; i++)
+        _append(&cfg->trusted_keys, ov->trusted_keys[i]);
     if (ov->k8s_audit) {
         _set_string(&cfg->k8s_audit.open_params, ov->k8s_audit);
         cfg->k8s_audit.enabled = true;

@@ -12,6 +12,12 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
+/* A list of strings (each malloc'd). */
+struct config_strings {
+    char **items;
+    size_t len;
+};
+
 struct rulec_config {
     bool stdout_enabled;              /* stdout_output.enabled */
     bool syslog_enabled;              /* syslog_output.enabled */
@@ -39,6 +45,9 @@ struct rulec_config {
         uint64_t webhook_max_connections; /* k8s_audit.webhook_max_connections */
         uint64_t queue_max_bytes;         /* k8s_audit.queue_max_bytes */
     } k8s_audit;
+    /* policy_trusted_keys: Ed25519 public keys (PEM files, or directories of *.pem files); when
+     * there are any, only policies signed by one of them run (core/integrity.h). */
+    struct config_strings trusted_keys;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -65,8 +74,9 @@ int config_load(struct rulec_config *cfg, const char *path, struct diag_list *di
 int config_parse(struct rulec_config *cfg, struct src_file *file, struct diag_list *diags);
 
 /* Sets one key by its dotted falco.yaml path ("file_output.enabled",
- * "priority"), as Falco's -o key=value does. Returns 0, or -1 with a message
- * in err for an unknown key or a value of the wrong type. */
+ * "priority"), as Falco's -o key=value does; a list key (policy_trusted_keys)
+ * gets the value appended. Returns 0, or -1 with a message in err for an
+ * unknown key or a value of the wrong type. */
 int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
                size_t errlen);
 
@@ -89,6 +99,9 @@ struct config_overrides {
     const char *host_root;    /* --host-root DIR */
     const char *k8s_audit;    /* --k8s-audit OPEN_PARAMS: sets k8s_audit.open_params */
     int k8s_audit_enabled;    /* --no-k8s-audit: 0 */
+    /* --trusted-key PATH (repeatable): each appended to policy_trusted_keys. */
+    const char *const *trusted_keys;
+    size_t ntrusted_keys;
 };
 
 void config_overrides_init(struct config_overrides *ov);

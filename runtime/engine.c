@@ -76,7 +76,7 @@ static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
     return 0;
 }
 
-int engine_new(struct engine **out, const char *policy_path, const struct rulec_config *cfg,
+int engine_new(struct engine **out, const struct policy_image *img, const struct rulec_config *cfg,
                char *err, size_t errlen)
 {
     struct engine *eng = calloc(1, sizeof(*eng));
@@ -86,7 +86,7 @@ int engine_new(struct engine **out, const char *policy_path, const struct rulec_
     }
     eng->arena = arena_new();
     *out = eng;
-    switch (policy_read_meta(policy_path, eng->arena, &eng->meta, err, errlen)) {
+    switch (policy_image_meta(img, eng->arena, &eng->meta, err, errlen)) {
     case POLICY_OK:
         break;
     case POLICY_ERR_IO:

@@ -16,7 +16,7 @@ struct output_set;
 struct users_db;
 
 enum engine_error {
-    ENGINE_ERR_IO = -1,      /* the policy file cannot be read */
+    ENGINE_ERR_IO = -1,      /* out of memory */
     ENGINE_ERR_CORRUPT = -2, /* not a policy, or its metadata does not hold together */
     ENGINE_ERR_VERSION = -3, /* another metadata format version */
 };
@@ -29,7 +29,8 @@ struct engine_stats {
     uint64_t audit_events; /* k8s audit events evaluated */
 };
 
-int engine_new(struct engine **out, const char *policy_path, const struct rulec_config *cfg,
+/* Reads the metadata of the policy in img (see runtime/verify.h: the bytes already verified). */
+int engine_new(struct engine **out, const struct policy_image *img, const struct rulec_config *cfg,
                char *err, size_t errlen);
 void engine_free(struct engine **eng);
 const struct policy_meta *engine_meta(const struct engine *eng);

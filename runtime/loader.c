@@ -77,10 +77,20 @@ static enum loader_error _classify_load_error(int rc)
     return LOADER_ERR_VERIFIER;
 }
 
-enum loader_error loader_open(struct loader *ld, const char *path, const struct policy_meta *meta,
-                              size_t ringbuf_bytes, const char *verifier_log_path, char *err,
-                              size_t errlen)
+/* libbpf names an object after its file, up to the first dot ("policy" for policy.bpf.o), and
+ * prefixes its internal maps with it ("policy.rodata"); an object in memory gets the same name. */
+static void _object_name(const char *path, char *name, size_t len)
 {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(name, len, "%.*s", (int)strcspn(base, "."), base);
+}
+
+enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen)
+{
+    const char *path = img->path;
     memset(ld, 0, sizeof(*ld));
     ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
         ld->profile_fd = ld->dns_fd = -1;
@@ -92,7 +102,10 @@ enum loader_error loader_open(struct loader *ld, const char *path, const struct 
         return LOADER_ERR_KERNEL;
     }
     libbpf_set_print(_libbpf_print);
-    ld->obj = bpf_object__open_file(path, NULL);
+    char obj_name[64];
+    _object_name(path, obj_name, sizeof(obj_name));
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = obj_name);
+    ld->obj = bpf_object__open_mem(img->data, img->size, &opts);
     if (!ld->obj) {
         snprintf(err, errlen, "%s: cannot open as a BPF object: %s", path, strerror(errno));
         return LOADER_ERR_CORRUPT;

@@ -37,11 +37,13 @@ struct loader {
     double load_ms;   /* open + load + fill + attach */
 };
 
-/* ringbuf_bytes == 0 keeps the object's default. On error, err names the
- * cause (and for LOADER_ERR_VERIFIER the file holding the verifier's log). */
-enum loader_error loader_open(struct loader *ld, const char *path, const struct policy_meta *meta,
-                              size_t ringbuf_bytes, const char *verifier_log_path, char *err,
-                              size_t errlen);
+/* Loads the object in img (the bytes runtime/verify.h checked; img must outlive a failed
+ * loader_open until loader_close, and may be freed once it succeeded). ringbuf_bytes == 0 keeps
+ * the object's default. On error, err names the cause (and for LOADER_ERR_VERIFIER the file
+ * holding the verifier's log). */
+enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen);
 void loader_close(struct loader *ld);
 
 /* Sums each counter over CPUs (indices: enum rulec_counter). */

@@ -120,12 +120,125 @@ head -c 2000 "$T/a.bpf.o" >"$T/trunc.o"
 check "run: truncated policy exits 3" 3 "$RULEC" run "$T/trunc.o"
 check "run: usage error exits 2" 2 "$RULEC" run
 check "run: missing policy exits 1" 1 "$RULEC" run "$T/nonexistent.o"
-# A policy of another metadata format version is refused before loading.
+# ---- integrity: the record compile writes, and what inspect, sign and run make of it --------
+# record_offset FILE: where the .rulec.integrity section's 256 bytes are (decimal).
+record_offset() {
+    local off
+    off=$(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] *//p' | awk '$1 == ".rulec.integrity" { print $4 }')
+    echo $((16#$off))
+}
+# le64 N: N as 8 little-endian bytes.
+le64() {
+    local i out=
+    for i in 0 1 2 3 4 5 6 7; do out="$out\\x$(printf %02x $((($1 >> (8 * i)) & 255)))"; done
+    printf "$out"
+}
+# reseal FILE: an unsigned record written with standard tools, as README describes the digest:
+# SHA-256 of the file with the record's 256 bytes zeroed, and the file's size.
+reseal() {
+    local off digest
+    off=$(record_offset "$1")
+    dd if=/dev/zero of="$1" bs=1 seek="$off" count=256 conv=notrunc status=none
+    digest=$(sha256sum "$1" | cut -c1-64)
+    { printf 'RULEC-INTEGRITY\0\1\0\0\0\0\0\0\0'; le64 "$(stat -c %s "$1")"
+      printf "$(printf %s "$digest" | sed 's/../\\x&/g')"; } |
+        dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+}
+# flip FILE OFFSET: one byte changed.
+flip() {
+    local b
+    b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+    printf "\\x$(printf %02x $((b ^ 0x5a)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+keygen() {
+    openssl genpkey -algorithm ed25519 -out "$T/$1.pem" 2>/dev/null &&
+        openssl pkey -in "$T/$1.pem" -pubout -out "$T/$1.pub.pem"
+}
+keygen ci && keygen other || echo "not ok - openssl makes Ed25519 keys"
+fingerprint() { openssl pkey -pubin -in "$1" -outform DER | sha256sum | cut -c1-64; }
+
+check "inspect shows the digest, verified" 0 "$RULEC" inspect "$T/a.bpf.o"
+expect_file "inspect: sha256, verified, unsigned" \
+    "grep -Eq '^  sha256 [0-9a-f]{64} \\(verified' '$T/out' && grep -q '^  unsigned' '$T/out'"
+check "inspect --json: integrity" 0 "$RULEC" inspect --json "$T/a.bpf.o"
+digest=$(jq -r .integrity.sha256 "$T/out")
+expect_file "inspect JSON: verified, unsigned, no key" \
+    "jq -e '.integrity.status == \"verified\" and .integrity.signed == false and .integrity.key_id == null' '$T/out' >/dev/null"
+cp "$T/a.bpf.o" "$T/zeroed.o"
+dd if=/dev/zero of="$T/zeroed.o" bs=1 seek="$(record_offset "$T/a.bpf.o")" count=256 conv=notrunc status=none
+expect_file "the digest is the file's SHA-256 with the record zeroed (standard tools)" \
+    "[ \"\$(sha256sum '$T/zeroed.o' | cut -c1-64)\" = '$digest' ]"
+check "compile reports the digest" 0 "$RULEC" compile "$T/good.yaml" -o "$T/a2.bpf.o"
+expect_file "compile's line names the digest inspect verifies" "grep -q 'sha256 $digest, unsigned' '$T/err'"
+
+cp "$T/a.bpf.o" "$T/flip.o" && flip "$T/flip.o" 1000
+check "run: a changed byte exits 8" 8 "$RULEC" run "$T/flip.o"
+expect_file "run: the message says corrupt or modified and names both digests" \
+    "grep -q 'corrupt or was modified since it was compiled' '$T/err' && grep -q '$digest' '$T/err'"
+check "inspect: a changed byte exits 8" 8 "$RULEC" inspect --json "$T/flip.o"
+expect_file "inspect JSON: status modified, both digests" \
+    "jq -e '.integrity.status == \"modified\" and .integrity.recorded_sha256 == \"$digest\" and .integrity.sha256 != \"$digest\"' '$T/out' >/dev/null"
+printf 'x' >>"$T/flip.o"
+check "run: an extended policy exits 8" 8 "$RULEC" run "$T/flip.o"
+llvm-objcopy --remove-section .rulec.integrity "$T/a.bpf.o" "$T/norecord.o"
+check "run: a policy without integrity record exits 8" 8 "$RULEC" run "$T/norecord.o"
+expect_file "run: the message says to compile it again" "grep -q 'compile it again' '$T/err'"
+
+# A policy of another metadata format version is refused before loading (its record
+# rewritten, so that the format, not the integrity, is what is refused).
 llvm-objcopy --dump-section .rulec.meta="$T/meta.json" "$T/a.bpf.o" "$T/dump.o"
 sed 's/"format_version":1/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
 llvm-objcopy --update-section .rulec.meta="$T/meta99.json" "$T/a.bpf.o" "$T/v99.bpf.o"
+check "run: a modified metadata section exits 8" 8 "$RULEC" run "$T/v99.bpf.o"
+reseal "$T/v99.bpf.o"
 check "run: incompatible format version exits 4" 4 "$RULEC" run "$T/v99.bpf.o"
 expect_file "run: the message names both versions" "grep -q 'version 99' '$T/err'"
+
+# Signing.
+check "compile --sign" 0 "$RULEC" compile --sign "$T/ci.pem" "$T/good.yaml" -o "$T/s1.bpf.o"
+check "compile --sign: again" 0 "$RULEC" compile --sign "$T/ci.pem" "$T/good.yaml" -o "$T/s2.bpf.o"
+expect_file "a signed compile is deterministic too" "cmp -s '$T/s1.bpf.o' '$T/s2.bpf.o'"
+check "compile --sign with a missing key exits 1" 1 "$RULEC" compile --sign "$T/none.pem" "$T/good.yaml" -o "$T/s3.bpf.o"
+check "compile --sign with a public key exits 1" 1 "$RULEC" compile --sign "$T/ci.pub.pem" "$T/good.yaml" -o "$T/s3.bpf.o"
+expect_file "compile --sign: nothing written on a bad key" "[ ! -e '$T/s3.bpf.o' ] && ! ls '$T'/s3.bpf.o.tmp* >/dev/null 2>&1"
+cp "$T/a.bpf.o" "$T/s4.bpf.o"
+check "sign in place" 0 "$RULEC" sign --key "$T/ci.pem" "$T/s4.bpf.o"
+expect_file "sign and compile --sign give the same object" "cmp -s '$T/s1.bpf.o' '$T/s4.bpf.o'"
+check "inspect --trusted-key: signed by it" 0 "$RULEC" inspect --json --trusted-key "$T/ci.pub.pem" "$T/s1.bpf.o"
+expect_file "inspect JSON: signed, trusted, the key id is the key's SHA-256 fingerprint, the digest unchanged" \
+    "jq -e '.integrity.signed and .integrity.trusted and .integrity.key_id == \"$(fingerprint "$T/ci.pub.pem")\" and .integrity.sha256 == \"$digest\"' '$T/out' >/dev/null"
+check "inspect: signed, without trusted keys" 0 "$RULEC" inspect "$T/s1.bpf.o"
+expect_file "inspect text: the signer's key id" "grep -q 'signed by key $(fingerprint "$T/ci.pub.pem")' '$T/out'"
+check "inspect --trusted-key: another key exits 8" 8 "$RULEC" inspect --trusted-key "$T/other.pub.pem" "$T/s1.bpf.o"
+check "inspect --trusted-key: unsigned exits 8" 8 "$RULEC" inspect --trusted-key "$T/ci.pub.pem" "$T/a.bpf.o"
+printf 'policy_trusted_keys: [%s]\n' "$T/ci.pub.pem" >"$T/keys.yaml"
+check "inspect --config: the trusted keys of rulec.yaml" 8 "$RULEC" inspect --config "$T/keys.yaml" "$T/a.bpf.o"
+check "run: unsigned, a key required, exits 8" 8 "$RULEC" run --trusted-key "$T/ci.pub.pem" "$T/a.bpf.o"
+expect_file "run: the message says it is not signed" "grep -q 'not signed' '$T/err'"
+check "run: signed by another key exits 8" 8 "$RULEC" run --trusted-key "$T/other.pub.pem" "$T/s1.bpf.o"
+check "run: policy_trusted_keys in the configuration" 8 "$RULEC" run --config "$T/keys.yaml" "$T/a.bpf.o"
+check "run: a private key as trusted key exits 2" 2 "$RULEC" run --trusted-key "$T/ci.pem" "$T/s1.bpf.o"
+expect_file "run: the message says it is a private key" "grep -q 'is a private key' '$T/err'"
+check "run: a missing trusted key exits 2" 2 "$RULEC" run --trusted-key "$T/none.pem" "$T/s1.bpf.o"
+mkdir -p "$T/emptykeys"
+check "run: an empty trusted key directory exits 2" 2 "$RULEC" run --trusted-key "$T/emptykeys" "$T/s1.bpf.o"
+cp "$T/s1.bpf.o" "$T/s5.bpf.o"
+check "sign: re-sign with another key" 0 "$RULEC" sign --key "$T/other.pem" "$T/s5.bpf.o"
+expect_file "sign: says which signature it replaced" "grep -q 'replacing the signature of key $(fingerprint "$T/ci.pub.pem")' '$T/err'"
+check "sign: re-signed, trusted by the new key" 0 "$RULEC" inspect --trusted-key "$T/other.pub.pem" "$T/s5.bpf.o"
+
+# sign never leaves a half-written policy: on every failure the file is as it was.
+cp "$T/a.bpf.o" "$T/keep.bpf.o"
+check "sign: a missing key exits 1" 1 "$RULEC" sign --key "$T/none.pem" "$T/keep.bpf.o"
+check "sign: a changed policy is not signed (8)" 8 "$RULEC" sign --key "$T/ci.pem" "$T/flip.o"
+expect_file "sign: the message says it was not signed" "grep -q 'not signed' '$T/err'"
+check "sign: writing past a file size limit exits 1" 1 \
+    bash -c "ulimit -f 16 && exec '$RULEC' sign --key '$T/ci.pem' '$T/keep.bpf.o'"
+check "sign: into a missing directory exits 1" 1 "$RULEC" sign --key "$T/ci.pem" -o "$T/no/dir/p.o" "$T/keep.bpf.o"
+expect_file "sign: after each failure the policy is unchanged, no temporary file left" \
+    "cmp -s '$T/a.bpf.o' '$T/keep.bpf.o' && ! ls '$T'/*.tmp.* >/dev/null 2>&1"
+check "sign: no key exits 2" 2 "$RULEC" sign "$T/keep.bpf.o"
+check "sign: garbage exits 1" 1 "$RULEC" sign --key "$T/ci.pem" "$T/garbage.o"
 # Without privileges, loading is refused with its own status.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     chmod 755 "$T" && chmod 644 "$T/a.bpf.o"

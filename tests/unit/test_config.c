@@ -450,6 +450,56 @@ static void test_config_set(void **state)
     config_free(&cfg);
 }
 
+/* policy_trusted_keys: a sequence of paths; a later file replaces it, -o and --trusted-key add
+ * to it; anything but a sequence of paths is an error at its place. */
+static void test_trusted_keys(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags, "policy_trusted_keys: [/etc/rulec/keys, /k/old.pem]\n"),
+                     0);
+    assert_int_equal(cfg.trusted_keys.len, 2);
+    assert_string_equal(cfg.trusted_keys.items[0], "/etc/rulec/keys");
+    assert_string_equal(cfg.trusted_keys.items[1], "/k/old.pem");
+    static const char later[] = "policy_trusted_keys:\n  - /k/new.pem\n";
+    assert_int_equal(
+        config_parse(&cfg, src_file_new("later.yaml", later, strlen(later), 1), &diags), 0);
+    assert_int_equal(cfg.trusted_keys.len, 1);
+    char err[256];
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "/k/o.pem", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "", err, sizeof(err)), -1);
+    struct config_overrides ov;
+    config_overrides_init(&ov);
+    const char *flags[] = {"/k/flag.pem"};
+    ov.trusted_keys = flags;
+    ov.ntrusted_keys = 1;
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    assert_int_equal(cfg.trusted_keys.len, 3);
+    assert_string_equal(cfg.trusted_keys.items[0], "/k/new.pem");
+    assert_string_equal(cfg.trusted_keys.items[2], "/k/flag.pem");
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "policy_trusted_keys: /etc/rulec/keys\n" /* 1:22 */
+                            "---\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 22);
+    assert_non_null(strstr(diags.items[0].message, "a list of paths"));
+    _done(&cfg, &diags);
+    assert_int_equal(_parse(&cfg, &diags,
+                            "policy_trusted_keys:\n"
+                            "  - /ok.pem\n"
+                            "  - {a: b}\n" /* 3:5 */
+                            "  - ''\n"),   /* 4:5 */
+                     -1);
+    assert_int_equal(diags.errors, 2);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 5);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 5);
+    assert_int_equal(cfg.trusted_keys.len, 1);
+    _done(&cfg, &diags);
+}
+
 static void test_env_host_root(void **state)
 {
     (void)state;
@@ -616,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_config_set),
+        cmocka_unit_test(test_trusted_keys),
         cmocka_unit_test(test_env_host_root),
         cmocka_unit_test(test_k8s_audit),
         cmocka_unit_test(test_packaged_config),
