@@ -206,6 +206,14 @@ static void _slots(const struct plan *p, struct strbuf *c)
                      "        rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, name_st, &e->s%zu.h, "
                      "e->s%zu.d, type_st, e->s%zu.d);",
                      name, type, s->kf->fill, i, i, name, name, type);
+        } else if (s->def->id == FIELD_FD_NAME && plan_fd_nameraw_slot(p)) {
+            /* The open's path argument is read once, for both. */
+            size_t raw = plan_slot_index(p, plan_fd_nameraw_slot(p));
+            snprintf(fill, sizeof(fill),
+                     "int raw_st = rulec_slot%zu();\n"
+                     "        rulec_fill_fd_name_from_raw(&cx, &e->s%zu.h, e->s%zu.d, raw_st, "
+                     "&e->s%zu.h, e->s%zu.d);",
+                     raw, i, i, raw, raw);
         } else {
             snprintf(fill, sizeof(fill),
                      "rulec_fill_%s(&cx, &e->s%zu.h, e->s%zu.d, sizeof(e->s%zu.d), %s);",

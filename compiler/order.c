@@ -78,14 +78,15 @@ static double _field_cost(const struct kfield *kf, const struct known *k)
     return c;
 }
 
-/* How likely a kernel comparison holds. */
+/* How likely a kernel comparison holds: a value equals one given constant rarely (a rule's
+ * exception names one program among thousands), a few constants a little more often. */
 static double _p_true(const struct ast_node *n)
 {
     if (n->cmp.lhs.def && n->cmp.lhs.def->type == FT_BOOL)
         return 0.5;
+    double values = n->cmp.rhs.nvalues ? (double)n->cmp.rhs.nvalues : 1;
+    double one = 0.01;
     switch (n->cmp.op) {
-    case OP_NE:
-        return 0.9;
     case OP_EXISTS:
         return 0.9;
     case OP_LT:
@@ -93,9 +94,21 @@ static double _p_true(const struct ast_node *n)
     case OP_GT:
     case OP_GE:
         return 0.5;
+    case OP_STARTSWITH:
+    case OP_ENDSWITH:
+    case OP_CONTAINS:
+    case OP_ICONTAINS:
+    case OP_GLOB:
+    case OP_PMATCH:
+        one = 0.05;
+        break;
     default:
-        return 0.1;
+        break;
     }
+    double p = one + 0.002 * (values - 1); /* an allow list of hundreds: still rare */
+    if (p > 0.1)
+        p = 0.1;
+    return n->cmp.op == OP_NE ? 1 - p : p;
 }
 
 static struct est _estimate(const struct ast_node *n, const struct known *k);

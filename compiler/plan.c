@@ -79,6 +79,11 @@ const struct plan_slot *plan_fd_name_slot(const struct plan *p)
     return _find_slot((struct plan *)p, field_by_id(FIELD_FD_NAME), NULL);
 }
 
+const struct plan_slot *plan_fd_nameraw_slot(const struct plan *p)
+{
+    return _find_slot((struct plan *)p, field_by_id(FIELD_FD_NAMERAW), NULL);
+}
+
 const struct plan_slot *plan_fd_typechar_slot(const struct plan *p)
 {
     return _find_slot((struct plan *)p, field_by_id(FIELD_FD_TYPECHAR), NULL);

@@ -180,3 +180,5 @@ size_t plan_slot_index(const struct plan *p, const struct plan_slot *s);
 /* fd.directory and fd.filename: the slots they are computed from. */
 const struct plan_slot *plan_fd_name_slot(const struct plan *p);
 const struct plan_slot *plan_fd_typechar_slot(const struct plan *p);
+/* fd.nameraw's slot, or NULL: fd.name starts from it when both are read. */
+const struct plan_slot *plan_fd_nameraw_slot(const struct plan *p);

@@ -51,6 +51,7 @@ struct rs_split {
     bool exact;    /* every atom decided in the kernel */
     bool filters;  /* some non-evt.type atom decided in the kernel */
     const struct ast_node *first_maybe; /* the first atom left to userspace, for warnings */
+    struct ptr_vec unavailable;         /* names of the fields rulec run has no value for */
 };
 
 struct rs_exception {
@@ -84,6 +85,7 @@ struct rs_rule {
     struct ast_node *lowered; /* NNF, constants folded (lower.c) */
     struct evtset evttypes;   /* event types the condition can match (lower.c) */
     struct rs_split split;    /* what the kernel decides (split.c) */
+    struct arena *split_arena;
 };
 
 struct ruleset {

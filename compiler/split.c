@@ -5,7 +5,9 @@
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "core/evttypes.h"
+#include "core/field_readers.h"
 #include "core/fields.h"
+#include "core/format.h"
 #include "core/ipaddr.h"
 #include "core/sysargs.h"
 
@@ -241,6 +243,68 @@ bool split_rule_hooked(const struct rs_rule *rule)
     return false;
 }
 
+/* ---- fields rulec run cannot give a value ------------------------------------------------------
+ */
+
+bool split_field_available(const struct rs_rule *rule, const struct field_def *def, const char *arg)
+{
+    if (!def)
+        return true; /* an unknown field is check.c's error */
+    enum field_reader r = field_userspace_reader(def->id);
+    if (field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
+        return r == FR_PLUGIN || (def->flags & FF_GENERIC);
+    if (def->source != FSRC_SYSCALL && !(def->flags & FF_GENERIC))
+        return false;
+    return kfield_for(def, arg) || (r != FR_NONE && r != FR_PLUGIN && r != FR_CONTAINER);
+}
+
+struct unavailable {
+    struct rs_rule *rule;
+    struct diag_list *diags;
+    struct ptr_vec seen; /* field names reported for this rule */
+};
+
+static void _unavailable_field(struct unavailable *u, const struct ast_field *f, bool output)
+{
+    if (!f->def || split_field_available(u->rule, f->def, ast_field_arg(f)))
+        return;
+    for (size_t i = 0; i < u->seen.len; i++)
+        if (!strcmp(u->seen.items[i], f->name))
+            return;
+    ptr_vec_push(u->rule->split_arena, &u->seen, (void *)f->name);
+    ptr_vec_push(u->rule->split_arena, &u->rule->split.unavailable, (void *)f->name);
+    diag_report(u->diags, DIAG_RULEC_FIELD_UNAVAILABLE, f->pos, u->rule->name,
+                "rule '%s': field '%s' has no value in rulec run (%s), so %s", u->rule->name,
+                f->name, field_unavailable_reason(f->def),
+                output ? "the output prints <NA> for it"
+                       : "a comparison on it is never true (as on Falco's <NA>)");
+}
+
+static void _unavailable_atom(const struct ast_node *n, void *ctx)
+{
+    struct unavailable *u = ctx;
+    _unavailable_field(u, &n->cmp.lhs, false);
+    if (n->cmp.rhs.kind == RHS_FIELD)
+        _unavailable_field(u, &n->cmp.rhs.field, false);
+}
+
+/* Reports every field of the rule's condition and output that can only be <NA> here. */
+static void _check_available(struct rs_rule *rule, struct arena *arena, struct diag_list *diags)
+{
+    rule->split_arena = arena;
+    struct unavailable u = {.rule = rule, .diags = diags};
+    ast_foreach_cmp(rule->ast, _unavailable_atom, &u);
+    if (!rule->output.text)
+        return;
+    struct diag_list ignored = {0};
+    struct format_template *tpl =
+        format_parse(arena, rule->output.text, rule->output.len, &rule->output.map, &ignored);
+    diag_list_free(&ignored);
+    for (size_t i = 0; tpl && i < tpl->nparts; i++)
+        if (tpl->parts[i].field.name)
+            _unavailable_field(&u, &tpl->parts[i].field, true);
+}
+
 static void _split_one(struct rs_rule *rule, struct diag_list *diags)
 {
     rule->split = (struct rs_split){0};
@@ -273,7 +337,10 @@ static void _split_one(struct rs_rule *rule, struct diag_list *diags)
 
 int split_ruleset(struct ruleset *rs, struct diag_list *diags)
 {
-    for (size_t i = 0; i < rs->nrules; i++)
+    for (size_t i = 0; i < rs->nrules; i++) {
         _split_one(rs->rules[i], diags);
+        if (rs->rules[i]->split.compiled || rs->rules[i]->split.audit)
+            _check_available(rs->rules[i], rs->arena, diags);
+    }
     return 0;
 }

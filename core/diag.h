@@ -35,6 +35,7 @@
     X(RULEC_NEVER_TRUE, DIAG_WARNING)                                                              \
     X(RULEC_KERNEL_MAYBE, DIAG_WARNING)                                                            \
     X(RULEC_NOT_COMPILED, DIAG_WARNING)                                                            \
+    X(RULEC_FIELD_UNAVAILABLE, DIAG_WARNING)                                                       \
     X(RULEC_UNSUPPORTED, DIAG_ERROR)
 
 enum diag_severity {

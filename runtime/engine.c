@@ -199,6 +199,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->stats.records++;
     eng->ev.users = eng->users;
     eng->ev.dns = eng->dns;
+    eng->ev.num = eng->stats.records;
     eng->ev.hostname = eng->hostname;
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {

@@ -12,11 +12,13 @@
 #include "core/arena.h"
 #include "core/container_id.h"
 #include "core/evttypes.h"
+#include "core/field_readers.h"
 #include "core/fields.h"
 #include "core/ipaddr.h"
 #include "core/sysargs.h"
 #include "runtime/cid_cache.h"
 #include "runtime/dns.h"
+#include "runtime/procfs.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
@@ -309,6 +311,8 @@ static int _from_header(struct event *ev, const struct field_def *def, struct fi
         return _num(out, def, (int64_t)event_time_ns(ev));
     case FIELD_EVT_DIR:
         return _cstr(out, "<");
+    case FIELD_EVT_NUM:
+        return _num(out, def, (int64_t)ev->num);
     case FIELD_EVT_RAWRES:
         return _num(out, def, h->ret);
     case FIELD_EVT_RES:
@@ -344,6 +348,49 @@ static int _from_header(struct event *ev, const struct field_def *def, struct fi
     }
 }
 
+/* The process's n-th ancestor (0: itself), 0 when it has none (or /proc cannot tell). */
+static uint32_t _ancestor(struct event *ev, uint32_t pid, int n)
+{
+    uint32_t p = pid;
+    for (int i = 0; i < n && p > 1; i++)
+        p = _ppid_of(ev, p);
+    return n >= 0 && (n == 0 || p != pid) ? p : 0;
+}
+
+enum _ancestor_field { _ANC_NAME, _ANC_EXE, _ANC_EXEPATH };
+
+/* proc.aname, proc.aexe, proc.aexepath without an index: every ancestor's value, parent first,
+ * up to init (libsinsp's traverse_parent_state): the interpreter holds a comparison when it
+ * holds for one of them. */
+static int _ancestors(struct event *ev, uint32_t pid, enum _ancestor_field which,
+                      struct field_value *out)
+{
+    enum { MAX_ANCESTORS = 64 };
+    struct fv_str *list = arena_alloc(_arena(ev), MAX_ANCESTORS * sizeof(*list));
+    size_t n = 0;
+    for (uint32_t p = _ppid_of(ev, pid); p > 0 && n < MAX_ANCESTORS; p = _ppid_of(ev, p)) {
+        char *v = which == _ANC_NAME  ? _comm(ev, p)
+                  : which == _ANC_EXE ? _cmdline(ev, p, 0)
+                                      : _readlink_proc(ev, p, "exe");
+        if (!v)
+            break;
+        list[n++] = (struct fv_str){v, strlen(v)};
+        if (p == 1)
+            break;
+    }
+    if (!n)
+        return 0;
+    out->kind = FV_LIST;
+    out->list = list;
+    out->nlist = n;
+    return 0;
+}
+
+static int _ancestor_names(struct event *ev, uint32_t pid, struct field_value *out)
+{
+    return _ancestors(ev, pid, _ANC_NAME, out);
+}
+
 /* What /proc says about the process (and its parent, its ancestors) while
  * it lives. Returns 1 when field is not one of these. */
 static int _from_proc(struct event *ev, const struct ast_field *f, struct field_value *out)
@@ -375,9 +422,62 @@ static int _from_proc(struct event *ev, const struct ast_field *f, struct field_
         return _cstr(out, _readlink_proc(ev, ppid, "exe"));
     case FIELD_CONTAINER_ID:
         return _cstr(out, _proc_container_id(ev, pid));
+    case FIELD_PROC_SNAME: {
+        char st[4][24];
+        /* the session leader (stat's field 6), named as its process */
+        if (procfs_stat(pid, st, 4) < 4)
+            return 0;
+        return _cstr(out, _comm(ev, (uint32_t)strtoul(st[3], NULL, 10)));
+    }
+    case FIELD_PROC_ENV:
+        return _cstr(out, procfs_env(_arena(ev), pid, f->arg));
+    case FIELD_PROC_DURATION: {
+        uint64_t start = procfs_start_ns(pid);
+        return start && ev->hdr->ts_boot_ns > start
+                   ? _num(out, f->def, (int64_t)(ev->hdr->ts_boot_ns - start))
+                   : 0;
+    }
+    case FIELD_PROC_IS_VPGID_LEADER: {
+        int leader = procfs_is_vpgid_leader(pid);
+        return leader < 0 ? 0 : _num(out, f->def, leader);
+    }
+    case FIELD_PROC_IS_EXE_FROM_MEMFD: {
+        char *exe = _readlink_proc(ev, pid, "exe");
+        return exe ? _num(out, f->def, !strncmp(exe, "/memfd:", 7)) : 0;
+    }
+    case FIELD_PROC_EXE_INO:
+    case FIELD_PROC_EXE_INO_CTIME:
+    case FIELD_PROC_EXE_INO_MTIME:
+    case FIELD_PROC_EXE_INO_CTIME_DURATION_PROC_START: {
+        uint64_t ino, ctime_ns, mtime_ns;
+        if (procfs_exe_inode(pid, &ino, &ctime_ns, &mtime_ns) < 0 || !ino)
+            return 0;
+        if (f->def->id == FIELD_PROC_EXE_INO)
+            return _num(out, f->def, (int64_t)ino);
+        if (f->def->id == FIELD_PROC_EXE_INO_MTIME)
+            return _num(out, f->def, (int64_t)mtime_ns);
+        if (f->def->id == FIELD_PROC_EXE_INO_CTIME)
+            return _num(out, f->def, (int64_t)ctime_ns);
+        uint64_t start = procfs_start_ns(pid) + ev->boot_to_epoch_ns;
+        return ctime_ns > start ? _num(out, f->def, (int64_t)(ctime_ns - start)) : 0;
+    }
+    case FIELD_THREAD_CAP_PERMITTED:
+        return _cstr(out, procfs_caps(_arena(ev), pid, ev->hdr->tid, "CapPrm"));
+    case FIELD_THREAD_CAP_INHERITABLE:
+        return _cstr(out, procfs_caps(_arena(ev), pid, ev->hdr->tid, "CapInh"));
+    case FIELD_THREAD_CAP_EFFECTIVE:
+        return _cstr(out, procfs_caps(_arena(ev), pid, ev->hdr->tid, "CapEff"));
+    case FIELD_PROC_AEXE:
+    case FIELD_PROC_AEXEPATH: {
+        bool path = f->def->id == FIELD_PROC_AEXEPATH;
+        if (!f->arg)
+            return _ancestors(ev, pid, path ? _ANC_EXEPATH : _ANC_EXE, out);
+        uint32_t p = _ancestor(ev, pid, atoi(f->arg));
+        return p ? _cstr(out, path ? _readlink_proc(ev, p, "exe") : _cmdline(ev, p, 0)) : 0;
+    }
     case FIELD_PROC_ANAME: {
         if (!f->arg)
-            return 1;
+            return _ancestor_names(ev, pid, out);
         int n = atoi(f->arg);
         uint32_t p = pid;
         for (int i = 0; i < n && p > 1; i++)
@@ -467,21 +567,31 @@ static int _from_other_fields(struct event *ev, const struct field_def *def,
     }
 }
 
-/* A field the kernel did not capture: computed here, or Falco's <NA>. */
+int event_userspace_value(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    switch (field_userspace_reader(f->def->id)) {
+    case FR_RECORD:
+        return _from_header(ev, f->def, out);
+    case FR_PROCFS:
+        return _from_proc(ev, f, out);
+    case FR_SYSARG:
+        return _syscall_arg(ev, f, out);
+    case FR_DERIVED:
+        return _from_other_fields(ev, f->def, out);
+    case FR_NONE:
+    case FR_PLUGIN: /* a plugin event's fields: not on syscall records */
+    case FR_CONTAINER:
+    case FR_MAX:
+        break;
+    }
+    return 0; /* Falco's <NA> */
+}
+
+/* A field the kernel did not capture: its userspace reader (core/field_readers.h), or <NA>. */
 static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
 {
-    int arc = _from_other_fields(ev, f->def, out);
-    if (arc != 1)
-        return arc;
-    int rc = _from_header(ev, f->def, out);
-    if (rc != 1)
-        return rc;
-    rc = _from_proc(ev, f, out);
-    if (rc != 1)
-        return rc;
-    if (f->def->id == FIELD_EVT_ARG || f->def->id == FIELD_EVT_RAWARG)
-        return _syscall_arg(ev, f, out);
-    return 0; /* Falco's <NA> */
+    int rc = event_userspace_value(ev, f, out);
+    return rc == 1 ? 0 : rc; /* a reader that does not know the field: test_event_readers */
 }
 
 int event_get(void *ctx, const struct ast_field *field, struct field_value *out)

@@ -33,6 +33,7 @@ struct event {
     const struct rulec_record_hdr *hdr;
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
+    uint64_t num;              /* evt.num: the record's number in this run, from 1 */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;
     /* Strings computed for this event (from /proc, formatting numbers);
@@ -51,6 +52,11 @@ void event_free(struct event *ev);
 bool event_is_candidate(const struct event *ev, size_t rule);
 bool event_is_maybe(const struct event *ev, size_t rule);
 uint64_t event_time_ns(const struct event *ev);
+
+/* The field's userspace reader on this event (core/field_readers.h): 0 with *out filled
+ * (FV_NONE for <NA>), a negative errno, or 1 when the reader does not know the field (a bug:
+ * the catalogue names a reader that does not handle it; tests/unit/test_event_readers.c). */
+int event_userspace_value(struct event *ev, const struct ast_field *f, struct field_value *out);
 
 /* field_getter for interp_eval and format rendering; ctx is struct event *. */
 int event_get(void *ctx, const struct ast_field *field, struct field_value *out);

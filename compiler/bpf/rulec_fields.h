@@ -662,6 +662,22 @@ static __always_inline void rulec_fill_fd_name(struct rulec_cx *cx, struct rulec
     rulec_slot_status(h, rulec__fd_name(cx, (char *)d));
 }
 
+/* fd.name when fd.nameraw is read too (codegen fills fd.nameraw first): an absolute, already
+ * normal argument is copied from its slot instead of read from user memory again. */
+static __always_inline void rulec_fill_fd_name_from_raw(struct rulec_cx *cx,
+                                                        struct rulec_slot_hdr *h, __u8 *d,
+                                                        int raw_st, const struct rulec_slot_hdr *rh,
+                                                        const __u8 *raw)
+{
+    if (rulec__is_open(cx->id) && raw_st == RULEC_SLOT_OK && rh->len > 0 && raw[0] == '/' &&
+        rulec_path_is_normal(raw, rh->len & (RULEC_PATH_MAX - 1))) {
+        __builtin_memcpy(d, raw, RULEC_PATH_MAX);
+        rulec_slot_status(h, rh->len);
+        return;
+    }
+    rulec_fill_fd_name(cx, h, d, RULEC_PATH_MAX, 0);
+}
+
 /* fd.nameraw: the open path argument exactly as passed. */
 static __always_inline void rulec_fill_fd_nameraw(struct rulec_cx *cx, struct rulec_slot_hdr *h,
                                                   __u8 *d, __u32 size, __u32 arg)
@@ -802,6 +818,32 @@ static __always_inline struct file *rulec__event_file(struct rulec_cx *cx, long 
     return f;
 }
 
+/* The syscalls whose fd is a socket when they succeed: their fd.typechar comes from the socket
+ * walk the address and port fields share. */
+static __always_inline bool rulec__socket_event(__u32 id)
+{
+    switch (id) {
+    case RULEC_NR_SOCKET:
+    case RULEC_NR_CONNECT:
+    case RULEC_NR_ACCEPT:
+    case RULEC_NR_ACCEPT4:
+    case RULEC_NR_SENDTO:
+    case RULEC_NR_RECVFROM:
+    case RULEC_NR_SENDMSG:
+    case RULEC_NR_RECVMSG:
+    case RULEC_NR_BIND:
+    case RULEC_NR_LISTEN:
+    case RULEC_NR_SHUTDOWN:
+    case RULEC_NR_GETSOCKNAME:
+    case RULEC_NR_GETPEERNAME:
+    case RULEC_NR_SETSOCKOPT:
+    case RULEC_NR_GETSOCKOPT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* fd.typechar of an fd event without an fd (a failed open, socket or accept): libsinsp's
  * sinsp_evt::extract_typechar, which guesses from the event type ('f' for openat, openat2 and
  * creat but not open, '4' for socket and accept). */
@@ -837,6 +879,12 @@ static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx, struct r
         struct rulec_open_args a;
         rulec_cx_open_args(cx, &a);
         d[0] = (__u8)rulec_open_typechar(&a);
+    } else if (rulec__socket_event(cx->id) && rulec_event_socket(cx->id, fd) >= 0) {
+        /* The socket the event's other fields read anyway (once per event). */
+        __u32 zero = 0;
+        struct rulec_event_sock *es = bpf_map_lookup_elem(&rulec_sock_scratch, &zero);
+        d[0] = es ? es->si.typechar : 0;
+        st = es ? 1 : RULEC_E_FAULT;
     } else {
         struct file *f = rulec__event_file(cx, &st);
         if (f) {

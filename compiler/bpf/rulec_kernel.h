@@ -1120,9 +1120,13 @@ static __always_inline long rulec_file_sockinfo(struct file *f, struct rulec_soc
     __be16 dport = 0;
     __u16 type = 0, proto = 0;
 
+    struct inode *inode = NULL;
     __builtin_memset(out, 0, sizeof(*out));
-    if (!f || BPF_CORE_READ_INTO(&mode, f, f_inode, i_mode) ||
-        BPF_CORE_READ_INTO(&magic, f, f_inode, i_sb, s_magic))
+    /* Each read below is a helper call (tens of ns): the inode is read once, and the letter comes
+     * from the family, as rulec_file_typechar gives it for a sockfs socket. */
+    if (!f || BPF_CORE_READ_INTO(&inode, f, f_inode) || !inode ||
+        BPF_CORE_READ_INTO(&mode, inode, i_mode) ||
+        BPF_CORE_READ_INTO(&magic, inode, i_sb, s_magic))
         return RULEC_E_FAULT;
     if ((mode & RULEC_S_IFMT) != RULEC_S_IFSOCK || magic != RULEC_SOCKFS_MAGIC)
         return RULEC_E_INVAL;
@@ -1132,7 +1136,11 @@ static __always_inline long rulec_file_sockinfo(struct file *f, struct rulec_soc
     BPF_CORE_READ_INTO(&out->family, sk, __sk_common.skc_family);
     BPF_CORE_READ_INTO(&type, sk, sk_type);
     BPF_CORE_READ_INTO(&proto, sk, sk_protocol);
-    out->typechar = rulec_file_typechar(f);
+    out->typechar = out->family == RULEC_AF_INET      ? RULEC_FD_IPV4_SOCK
+                    : out->family == RULEC_AF_INET6   ? RULEC_FD_IPV6_SOCK
+                    : out->family == RULEC_AF_UNIX    ? RULEC_FD_UNIX_SOCK
+                    : out->family == RULEC_AF_NETLINK ? RULEC_FD_NETLINK
+                                                      : RULEC_FD_UNKNOWN;
     if (out->family != RULEC_AF_INET && out->family != RULEC_AF_INET6) {
         out->l4proto = RULEC_L4_NA;
         return 0;

@@ -93,6 +93,17 @@ RULEC_HOST_FILL_FROM_NAME(fd_directory)
 RULEC_HOST_FILL_FROM_NAME(fd_filename)
 #undef RULEC_HOST_FILL_FROM_NAME
 
+/* fd.name read after fd.nameraw (the kernel copies the argument when it is already normal,
+ * kernel tests check that): the synthetic event's fd.name here too. */
+static __always_inline void rulec_fill_fd_name_from_raw(struct rulec_cx *cx,
+                                                        struct rulec_slot_hdr *h, __u8 *d,
+                                                        int raw_st, const struct rulec_slot_hdr *rh,
+                                                        const __u8 *raw)
+{
+    (void)raw_st, (void)rh, (void)raw;
+    rulec_host_fill("fd_name", cx, h, d, 256, 0);
+}
+
 /* Programs are plain functions: int BPF_PROG(name, args) -> int name(args). */
 #define BPF_PROG(name, ...) name(__VA_ARGS__)
 
