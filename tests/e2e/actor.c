@@ -4,6 +4,7 @@
  *   actor [-n NAME] open PATH r|w|c|x     open for reading, writing, create, or create
  *                                         an executable file (mode 0755)
  *   actor [-n NAME] dial IP PORT          connect to IP:PORT (a listener elsewhere)
+ *   actor [-n NAME] sys-open PATH         the open syscall itself (libc's open() is openat)
  *   actor [-n NAME] cwd-open DIR REL      chdir(DIR), then open REL for reading
  *   actor [-n NAME] connect PORT          listen on 127.0.0.1:PORT and connect to it
  *   actor [-n NAME] listen PORT           accept one connection on 127.0.0.1:PORT (10 s)
@@ -20,7 +21,7 @@
  *   actor [-n NAME] as UID GID PROG ARG... setgid, setuid, then exec PROG
  *   actor [-n NAME] tty PROG ARG...       new session with a pseudo-terminal as the
  *                                         controlling terminal, then run PROG
- *   actor [-n NAME] connect-to IP PORT    listen on IP:PORT and connect to it
+ *   actor [-n NAME] connect-to IP PORT    listen on IP:PORT and connect to it (IPv4 or IPv6)
  *   actor [-n NAME] lo-connect IP PORT    add IP/32 to lo (in a new network namespace),
  *                                         then listen on IP:PORT and connect to it
  *   actor [-n NAME] unix-connect PATH     listen on the unix socket PATH and connect to it
@@ -103,13 +104,30 @@ static int _open(const char *path, const char *mode)
     return 0;
 }
 
+/* ip:port as a socket address, IPv4 or IPv6 (a ':' in ip). */
+static socklen_t _sockaddr(const char *ip, int port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (strchr(ip, ':')) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, ip, &a->sin6_addr) == 1 ? sizeof(*a) : 0;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, ip, &a->sin_addr) == 1 ? sizeof(*a) : 0;
+}
+
 static int _dial(const char *ip, int port)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
+    struct sockaddr_storage addr;
+    socklen_t len = _sockaddr(ip, port, &addr);
+    if (!len)
         return _fail(ip);
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    int c = socket(addr.ss_family, SOCK_STREAM, 0);
+    if (connect(c, (struct sockaddr *)&addr, len) < 0)
         return _fail("connect");
     return close(c);
 }
@@ -117,12 +135,13 @@ static int _dial(const char *ip, int port)
 /* Listens on ip:port, then dials it. */
 static int _connect_to(const char *ip, int port)
 {
-    int srv = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
+    struct sockaddr_storage addr;
+    socklen_t len = _sockaddr(ip, port, &addr);
+    if (!len)
         return _fail(ip);
+    int srv = socket(addr.ss_family, SOCK_STREAM, 0), one = 1;
     setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(srv, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(srv, 1) < 0)
+    if (bind(srv, (struct sockaddr *)&addr, len) < 0 || listen(srv, 1) < 0)
         return _fail("listen");
     int rc = _dial(ip, port);
     close(srv);
@@ -416,6 +435,10 @@ int main(int argc, char **argv)
     int nargs = argc - i - 1;
     if (!strcmp(action, "open") && nargs == 2)
         return _open(args[0], args[1]);
+    if (!strcmp(action, "sys-open") && nargs == 1) {
+        long fd = syscall(SYS_open, args[0], O_RDONLY | O_CLOEXEC);
+        return fd < 0 ? _fail(args[0]) : close((int)fd);
+    }
     if (!strcmp(action, "cwd-open") && nargs == 2) {
         if (chdir(args[0]) < 0)
             return _fail(args[0]);
