@@ -15,7 +15,7 @@ PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
-        libmicrohttpd-dev curl openssl strace
+        libmicrohttpd-dev curl openssl strace clang-format
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
@@ -147,6 +147,7 @@ upstream: $(BUILD)/rulec
 	@bash tests/upstream/k8saudit.sh $(BUILD)
 
 test: deps
+	$(MAKE) check-format
 	$(MAKE) all $(BUILD)/rulec-san
 	$(MAKE) unit
 	$(MAKE) cli
