@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "compiler/available.h"
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "core/evttypes.h"
@@ -246,32 +247,20 @@ bool split_rule_hooked(const struct rs_rule *rule)
 /* ---- fields rulec run cannot give a value ------------------------------------------------------
  */
 
-bool split_field_available(const struct rs_rule *rule, const struct field_def *def, const char *arg)
-{
-    if (!def)
-        return true; /* an unknown field is check.c's error */
-    enum field_reader r = field_userspace_reader(def->id);
-    if (field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
-        return r == FR_PLUGIN || (def->flags & FF_GENERIC);
-    if (def->source != FSRC_SYSCALL && !(def->flags & FF_GENERIC))
-        return false;
-    return kfield_for(def, arg) || (r != FR_NONE && r != FR_PLUGIN && r != FR_CONTAINER);
-}
-
 struct unavailable {
     struct rs_rule *rule;
     struct diag_list *diags;
-    struct ptr_vec seen; /* field names reported for this rule */
 };
 
 static void _unavailable_field(struct unavailable *u, const struct ast_field *f, bool output)
 {
-    if (!f->def || split_field_available(u->rule, f->def, ast_field_arg(f)))
+    if (!f->def ||
+        available_field(field_source_from_name(u->rule->source), f->def, ast_field_arg(f)))
         return;
-    for (size_t i = 0; i < u->seen.len; i++)
-        if (!strcmp(u->seen.items[i], f->name))
+    struct ptr_vec *seen = &u->rule->split.unavailable; /* each field reported once a rule */
+    for (size_t i = 0; i < seen->len; i++)
+        if (!strcmp(seen->items[i], f->name))
             return;
-    ptr_vec_push(u->rule->split_arena, &u->seen, (void *)f->name);
     ptr_vec_push(u->rule->split_arena, &u->rule->split.unavailable, (void *)f->name);
     diag_report(u->diags, DIAG_RULEC_FIELD_UNAVAILABLE, f->pos, u->rule->name,
                 "rule '%s': field '%s' has no value in rulec run (%s), so %s", u->rule->name,

@@ -35,6 +35,8 @@ struct policy_rule {
     bool enabled;
     const char **hooks; /* event types the rule is attached through */
     size_t nhooks;
+    const char **unavailable; /* fields of the rule rulec run has no value for (<NA>) */
+    size_t nunavailable;
 };
 
 /* A set the kernel looks values up in: its map and the entries to load. */

@@ -38,6 +38,7 @@
 
 #include <linux/bpf.h>
 
+#include "compiler/available.h"
 #include "compiler/codegen.h"
 #include "compiler/front.h"
 #include "compiler/kfields.h"
@@ -1037,7 +1038,9 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     (void)ctx;
     memset(out, 0, sizeof(*out));
     out->kind = FV_NONE;
-    if (!f->def)
+    /* A field rulec run has no value for is <NA> there, whatever the event (lowering folds its
+     * comparisons to false). */
+    if (!f->def || !available_field(FSRC_SYSCALL, f->def, ast_field_arg(f)))
         return 0;
     switch (f->def->id) {
     case FIELD_EVT_TYPE: {
