@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "core/rulec_abi.h"
 #include "runtime/config.h"
+#include "runtime/container_meta.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
 #include "runtime/outputs.h"
@@ -64,7 +65,8 @@ static void _run_usage(FILE *out)
                  "7 verifier rejection.\n");
 }
 
-static void _print_counters(const struct engine *eng, const struct loader *ld)
+static void _print_counters(const struct engine *eng, const struct loader *ld,
+                            const struct cmeta *containers)
 {
     unsigned long long c[RULEC_CNT_MAX] = {0};
     loader_counters(ld, c, RULEC_CNT_MAX);
@@ -78,6 +80,16 @@ static void _print_counters(const struct engine *eng, const struct loader *ld)
             (unsigned long long)st.rejected);
     if (ld->profile_fd >= 0)
         profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
+    struct cmeta_stats cs;
+    cmeta_stats(containers, &cs);
+    if (cs.lookups)
+        fprintf(stderr,
+                "rulec: container lookups %llu, asked %llu, found %llu, unknown %llu, failed "
+                "%llu, waited %llu (longest %.1f ms), late %llu, cached %zu (%zu bytes)\n",
+                (unsigned long long)cs.lookups, (unsigned long long)cs.requests,
+                (unsigned long long)cs.found, (unsigned long long)cs.not_found,
+                (unsigned long long)cs.failed, (unsigned long long)cs.waits,
+                (double)cs.wait_ns_max / 1e6, (unsigned long long)cs.late, cs.containers, cs.bytes);
 }
 
 static int _on_record(void *ctx, void *data, size_t len)
@@ -198,6 +210,7 @@ int cmd_run(int argc, char **argv)
     struct diag_list diags = {0};
     struct output_set *outputs = NULL;
     struct users_db *users = NULL;
+    struct cmeta *containers = NULL;
     struct engine *eng = NULL;
     struct loader ld = {.events_fd = -1, .counters_fd = -1};
     struct ring_buffer *rb = NULL;
@@ -243,6 +256,9 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "rulec run: cannot read the passwd/group databases; user names will "
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
+    if (cmeta_new(&containers, &cfg) < 0)
+        fprintf(stderr, "rulec run: out of memory for the container metadata cache\n");
+    engine_set_containers(eng, containers);
     char vlog_buf[512];
     enum loader_error lrc = loader_open(
         &ld, policy_path, engine_meta(eng), ringbuf,
@@ -286,7 +302,7 @@ int cmd_run(int argc, char **argv)
         }
         if (_stats) {
             _stats = 0;
-            _print_counters(eng, &ld);
+            _print_counters(eng, &ld, containers);
         }
         time_t now = time(NULL);
         if (now != last_tick) {
@@ -302,12 +318,13 @@ int cmd_run(int argc, char **argv)
     }
     /* Drain what is already in the buffer before detaching. */
     ring_buffer__consume(rb);
-    _print_counters(eng, &ld);
+    _print_counters(eng, &ld, containers);
     status = 0;
 out:
     ring_buffer__free(rb);
     loader_close(&ld);
     engine_free(&eng);
+    cmeta_free(&containers);
     outputs_free(&outputs);
     users_free(&users);
     diag_list_free(&diags);

@@ -16,6 +16,8 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
+    _UINT,
+    _LIST,
 };
 
 struct _key {
@@ -41,6 +43,15 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
+    _K("container_engines.docker.enabled", _BOOL, docker_enabled),
+    _K("container_engines.docker.sockets", _LIST, docker_sockets),
+    _K("container_engines.podman.enabled", _BOOL, podman_enabled),
+    _K("container_engines.podman.sockets", _LIST, podman_sockets),
+    _K("container_engines.cri.enabled", _BOOL, cri_enabled),
+    _K("container_engines.cri.sockets", _LIST, cri_sockets),
+    _K("container_engines.lookup_wait_ms", _UINT, lookup_wait_ms),
+    _K("container_engines.timeout_ms", _UINT, engine_timeout_ms),
+    _K("container_engines.label_max_len", _UINT, label_max_len),
 };
 #undef _K
 #define _NKEYS (sizeof(_keys) / sizeof(_keys[0]))
@@ -49,6 +60,8 @@ static const char *const _kind_names[] = {
     [_BOOL] = "a boolean (true or false)",
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
+    [_UINT] = "a whole number",
+    [_LIST] = "a list of strings",
 };
 
 static char *_xstrdup(const char *s)
@@ -67,6 +80,27 @@ static void _set_string(char **slot, const char *value)
     *slot = value ? _xstrdup(value) : NULL;
 }
 
+static void _list_clear(struct config_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    *l = (struct config_list){0};
+}
+
+static void _list_add(struct config_list *l, const char *item, size_t n)
+{
+    char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+    char *copy = strndup(item, n);
+    if (!items || !copy) {
+        fputs("rulec: out of memory\n", stderr);
+        abort();
+    }
+    items[l->n++] = copy;
+    l->items = items;
+    l->set = true;
+}
+
 void config_init(struct rulec_config *cfg)
 {
     /* configuration.cpp's defaults, with falco.yaml's stdout_output on. */
@@ -83,6 +117,12 @@ void config_init(struct rulec_config *cfg)
         .time_format_iso_8601 = false,
         .buffered_outputs = false,
         .host_root = NULL,
+        .docker_enabled = true,
+        .podman_enabled = true,
+        .cri_enabled = true,
+        .lookup_wait_ms = 5,
+        .engine_timeout_ms = 1000,
+        .label_max_len = 100,
         .files = NULL,
         .nfiles = 0,
     };
@@ -94,6 +134,9 @@ void config_free(struct rulec_config *cfg)
         return;
     free(cfg->file_name);
     free(cfg->host_root);
+    struct config_list *lists[] = {&cfg->docker_sockets, &cfg->podman_sockets, &cfg->cri_sockets};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+        _list_clear(lists[i]);
     for (size_t i = 0; i < cfg->nfiles; i++)
         src_file_free(&cfg->files[i]);
     free(cfg->files);
@@ -166,6 +209,31 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
             return 0;
         }
         break;
+    }
+    case _UINT: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (value[0] >= '0' && value[0] <= '9' && !*end && !errno && v <= UINT32_MAX) {
+            *(unsigned *)slot = (unsigned)v;
+            return 0;
+        }
+        break;
+    }
+    case _LIST: {
+        /* -o KEY=a,b: the whole list, as a YAML sequence would give it. */
+        struct config_list *l = slot;
+        _list_clear(l);
+        l->set = true;
+        for (const char *p = value; *p;) {
+            size_t n = strcspn(p, ",");
+            if (n)
+                _list_add(l, p, n);
+            p += n;
+            if (*p)
+                p++;
+        }
+        return 0;
     }
     }
     snprintf(err, errlen, "'%s' must be %s, not '%s'", key->path, _kind_names[key->kind], value);
@@ -259,9 +327,30 @@ static const char *_node_kind(const yaml_node_t *node)
 
 static void _walk(struct _ctx *ctx, const yaml_node_t *map, const char *prefix);
 
+static void _visit_list(struct _ctx *ctx, const struct _key *key, const yaml_node_t *seq)
+{
+    struct config_list *l = (struct config_list *)((char *)ctx->cfg + key->offset);
+    _list_clear(l);
+    l->set = true;
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
+         it++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *it);
+        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item)) {
+            _error(ctx, item ? item : seq, key->path, "'%s' must be a list of strings, not hold %s",
+                   key->path, item ? _node_kind(item) : "nothing");
+            continue;
+        }
+        _list_add(l, (const char *)item->data.scalar.value, item->data.scalar.length);
+    }
+}
+
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
+    if (key && key->kind == _LIST && value->type == YAML_SEQUENCE_NODE) {
+        _visit_list(ctx, key, value);
+        return;
+    }
     if (key) {
         if (value->type != YAML_SCALAR_NODE || _is_null(value)) {
             _error(ctx, value, path, "'%s' must be %s, not %s", path, _kind_names[key->kind],

@@ -11,6 +11,14 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
+/* A list of strings (container_engines.*.sockets): a YAML sequence, or comma-separated after
+ * -o. set is false until a value was given, so the user of the key applies its default. */
+struct config_list {
+    char **items;
+    size_t n;
+    bool set;
+};
+
 struct rulec_config {
     bool stdout_enabled;              /* stdout_output.enabled */
     bool syslog_enabled;              /* syslog_output.enabled */
@@ -24,6 +32,17 @@ struct rulec_config {
     bool time_format_iso_8601;        /* time_format_iso_8601 */
     bool buffered_outputs;            /* buffered_outputs */
     char *host_root; /* host_root: prefix for /etc/passwd and /etc/group ("" = /) */
+    /* container_engines: the container runtimes asked for container.* and k8s.* metadata
+     * (runtime/container_meta.c), in the shape of Falco's container_engines. */
+    bool docker_enabled;               /* container_engines.docker.enabled */
+    struct config_list docker_sockets; /* container_engines.docker.sockets */
+    bool podman_enabled;               /* container_engines.podman.enabled */
+    struct config_list podman_sockets; /* container_engines.podman.sockets */
+    bool cri_enabled;                  /* container_engines.cri.enabled (containerd, CRI-O) */
+    struct config_list cri_sockets;    /* container_engines.cri.sockets */
+    unsigned lookup_wait_ms;    /* container_engines.lookup_wait_ms: longest wait of an alert */
+    unsigned engine_timeout_ms; /* container_engines.timeout_ms: one call to a runtime */
+    unsigned label_max_len;     /* container_engines.label_max_len: longer labels are left out */
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -33,7 +52,8 @@ struct rulec_config {
 /* Defaults: Falco's own, except that syslog is off (stdout of a service
  * already reaches the journal; syslog too would log every alert twice):
  * stdout on, file off (keep_alive false), json off with output and tags
- * included, priority debug, local time, unbuffered. */
+ * included, priority debug, local time, unbuffered; every container engine enabled on its
+ * default sockets, an alert waits at most 5 ms for its container's metadata. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 

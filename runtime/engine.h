@@ -10,6 +10,7 @@
 #include "core/policy.h"
 #include "runtime/config.h"
 
+struct cmeta;
 struct engine;
 struct output_set;
 struct users_db;
@@ -32,6 +33,8 @@ int engine_new(struct engine **out, const char *policy_path, const struct rulec_
 void engine_free(struct engine **eng);
 const struct policy_meta *engine_meta(const struct engine *eng);
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users);
+/* The container metadata cache the container.* and k8s.* fields read (NULL: none). */
+void engine_set_containers(struct engine *eng, struct cmeta *containers);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);

@@ -14,6 +14,7 @@
 #include "core/fields.h"
 #include "core/sysargs.h"
 #include "runtime/cid_cache.h"
+#include "runtime/container_meta.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
@@ -54,6 +55,7 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
     ev->scratch = (char *)arena_new();
     ev->cid = NULL;
     ev->cid_done = false;
+    cmeta_begin_event(ev->containers);
     return 0;
 }
 
@@ -292,12 +294,27 @@ static int _syscall_arg(struct event *ev, const struct ast_field *f, struct fiel
     return _cstr(out, arena_strdup(_arena(ev), sysarg_render(a, raw, buf, sizeof(buf))));
 }
 
+/* container.* and k8s.*: what the container runtime says about this event's container.id
+ * (runtime/container_meta.c); the lookup may wait a bounded time for the runtime. */
+static int _container_meta(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    struct ast_field idf = {.name = "container.id", .def = field_by_id(FIELD_CONTAINER_ID)};
+    struct field_value id;
+    if (event_get(ev, &idf, &id) < 0 || id.kind != FV_STR || id.truncated)
+        return 0;
+    const struct cinfo *ci = cmeta_get(ev->containers, id.str.ptr, id.str.len);
+    cinfo_field(ci, f->def->id, ast_field_arg(f), event_time_ns(ev), out);
+    return 0;
+}
+
 static int _computed(struct event *ev, const struct ast_field *f, struct field_value *out)
 {
     const struct rulec_record_hdr *h = ev->hdr;
     const struct field_def *def = f->def;
     const char *name = def->name;
     uint32_t pid = h->pid;
+    if (cinfo_is_meta_field(def->id))
+        return _container_meta(ev, f, out);
     if (!strcmp(name, "evt.type")) {
         const struct evttype *t = evttype_by_nr((int)h->evt_id);
         return _cstr(out, t ? t->name : NULL);

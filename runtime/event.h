@@ -13,6 +13,7 @@
 #include "core/rulec_abi.h"
 #include "core/value.h"
 
+struct cmeta;
 struct users_db;
 
 /* Per-policy lookup state: slot index by field, built once. */
@@ -30,6 +31,7 @@ struct event {
     size_t len;
     const struct rulec_record_hdr *hdr;
     struct users_db *users;
+    struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;
     /* Strings computed for this event (from /proc, formatting numbers);
