@@ -102,8 +102,7 @@ void cinfo_set(char **slot, const char *s)
     *slot = d;
 }
 
-void cinfo_add_label(struct cinfo *ci, bool pod, const char *key, const char *value,
-                     size_t max_len)
+void cinfo_add_label(struct cinfo *ci, bool pod, const char *key, const char *value, size_t max_len)
 {
     if (!key || !value || strlen(value) > max_len)
         return;
@@ -158,11 +157,12 @@ static char *_labels_text(const struct cinfo_kv *kv, size_t n)
     return strbuf_take(&sb);
 }
 
-
 void cinfo_finish(struct cinfo *ci)
 {
-    qsort(ci->labels, ci->nlabels, sizeof(*ci->labels), _kv_cmp);
-    qsort(ci->pod_labels, ci->npod_labels, sizeof(*ci->pod_labels), _kv_cmp);
+    if (ci->nlabels > 1)
+        qsort(ci->labels, ci->nlabels, sizeof(*ci->labels), _kv_cmp);
+    if (ci->npod_labels > 1)
+        qsort(ci->pod_labels, ci->npod_labels, sizeof(*ci->pod_labels), _kv_cmp);
     free(ci->labels_text);
     ci->labels_text = _labels_text(ci->labels, ci->nlabels);
     free(ci->pod_labels_text);
@@ -327,7 +327,7 @@ static void _bool(struct field_value *out, bool b)
 
 static const char *_label(const struct cinfo_kv *kv, size_t n, const char *key)
 {
-    if (!key)
+    if (!key || !n)
         return NULL;
     struct cinfo_kv k = {.key = (char *)key};
     const struct cinfo_kv *hit = bsearch(&k, kv, n, sizeof(*kv), _kv_cmp);
@@ -439,9 +439,11 @@ void cinfo_field(const struct cinfo *ci, enum field_id id, const char *arg, uint
         }
         return;
     case FIELD_CONTAINER_DURATION:
+        /* A runtime's start time can be stamped after the container's first events (Docker's
+         * StartedAt, when the init is gone): never a negative age. */
         if (ci->start_ns) {
             out->kind = FV_INT;
-            out->i = (int64_t)(evt_ns - ci->start_ns);
+            out->i = evt_ns > ci->start_ns ? (int64_t)(evt_ns - ci->start_ns) : 0;
         }
         return;
     case FIELD_CONTAINER_IP:
@@ -482,8 +484,8 @@ void cinfo_field(const struct cinfo *ci, enum field_id id, const char *arg, uint
     case FIELD_K8S_POD_CNI_JSON:
         /* The plugin reads these from the pod sandbox's entry; a CRI engine's answer carries the
          * sandbox's status, Docker's has no sandbox (<NA>). */
-        if (ci->pod_sandbox_id[0] && (ci->type == CINFO_CRI || ci->type == CINFO_CONTAINERD ||
-                                      ci->type == CINFO_CRIO))
+        if (ci->pod_sandbox_id[0] &&
+            (ci->type == CINFO_CRI || ci->type == CINFO_CONTAINERD || ci->type == CINFO_CRIO))
             _str(out, id == FIELD_K8S_POD_IP ? ci->ip : ci->cni_json);
         return;
     default:
@@ -494,20 +496,11 @@ void cinfo_field(const struct cinfo *ci, enum field_id id, const char *arg, uint
 size_t cinfo_size(const struct cinfo *ci)
 {
     size_t n = sizeof(*ci);
-    const char *const strings[] = {ci->id,
-                                   ci->full_id,
-                                   ci->name,
-                                   ci->image,
-                                   ci->image_id,
-                                   ci->image_repo,
-                                   ci->image_tag,
-                                   ci->image_digest,
-                                   ci->ip,
-                                   ci->pod_sandbox_id,
-                                   ci->cni_json,
-                                   ci->mounts_text,
-                                   ci->labels_text,
-                                   ci->pod_labels_text};
+    const char *const strings[] = {
+        ci->id,          ci->full_id,        ci->name,      ci->image,
+        ci->image_id,    ci->image_repo,     ci->image_tag, ci->image_digest,
+        ci->ip,          ci->pod_sandbox_id, ci->cni_json,  ci->mounts_text,
+        ci->labels_text, ci->pod_labels_text};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
         n += strlen(strings[i]) + 1;
     for (size_t i = 0; i < ci->nlabels; i++)

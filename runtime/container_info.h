@@ -54,7 +54,7 @@ struct cinfo {
     bool host_pid;
     bool host_network;
     bool host_ipc;
-    uint64_t start_ns; /* when the container's init started, ns since the epoch; 0 unknown */
+    uint64_t start_ns;       /* when the container's init started, ns since the epoch; 0 unknown */
     struct cinfo_kv *labels; /* sorted by key once finished (the plugin keeps a std::map) */
     size_t nlabels;
     struct cinfo_kv *pod_labels;

@@ -14,11 +14,11 @@
 #include "runtime/http.h"
 
 #define _SEC 1000000000ull
-#define _QUEUE 256                  /* questions waiting for the worker; more are asked later */
-#define _REFRESH_NS (60 * _SEC)     /* a known container is asked again (renames) after this */
+#define _QUEUE 256                    /* questions waiting for the worker; more are asked later */
+#define _REFRESH_NS (60 * _SEC)       /* a known container is asked again (renames) after this */
 #define _RETRY_MISSING_NS (30 * _SEC) /* a container no runtime knew */
-#define _RETRY_FAILED_NS (5 * _SEC) /* a runtime that failed */
-#define _IDLE_NS (300 * _SEC)       /* an entry unused this long is evicted */
+#define _RETRY_FAILED_NS (5 * _SEC)   /* a runtime that failed */
+#define _IDLE_NS (300 * _SEC)         /* an entry unused this long is evicted */
 #define _SWEEP_NS (10 * _SEC)
 #define _MAX_CONTAINERS 16384
 

@@ -441,8 +441,8 @@ static int _call(struct http *h, const char *socket, const char *method, const s
     } else if (rc == 0) {
         const uint8_t *d = (const uint8_t *)resp.body.data;
         size_t n = resp.body.len;
-        size_t mlen = n >= 5 ? (size_t)d[1] << 24 | (size_t)d[2] << 16 | (size_t)d[3] << 8 | d[4]
-                             : 0;
+        size_t mlen =
+            n >= 5 ? (size_t)d[1] << 24 | (size_t)d[2] << 16 | (size_t)d[3] << 8 | d[4] : 0;
         if (n < 5 || mlen > n - 5 || d[0] != 0) {
             snprintf(err, errlen, "%s: malformed gRPC answer", method);
             rc = -1;

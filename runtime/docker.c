@@ -78,8 +78,8 @@ static void _image(struct cinfo *ci, json_object *img)
     }
     if (!digest && ndigests == 1)
         digest = strdup(only);
-    for (size_t i = 0; json_object_is_type(tags, json_type_array) &&
-                       i < json_object_array_length(tags) && !tag;
+    for (size_t i = 0;
+         json_object_is_type(tags, json_type_array) && i < json_object_array_length(tags) && !tag;
          i++) {
         const char *rt = _string(json_object_array_get_idx(tags, i));
         char *r, *t;
@@ -220,8 +220,8 @@ enum cinfo_answer docker_lookup(struct http *h, const char *socket, const char *
         answer = CINFO_NOT_FOUND;
         goto out;
     }
-    if (c.status != 200 || docker_parse_refs(c.body.data, c.body.len, image, sizeof(image), net,
-                                             sizeof(net)) < 0) {
+    if (c.status != 200 ||
+        docker_parse_refs(c.body.data, c.body.len, image, sizeof(image), net, sizeof(net)) < 0) {
         snprintf(err, errlen, "GET %s: HTTP status %ld", path, c.status);
         goto out;
     }
@@ -229,8 +229,7 @@ enum cinfo_answer docker_lookup(struct http *h, const char *socket, const char *
     snprintf(path, sizeof(path), "/images/%s/json", image);
     char ignored[256];
     if (!image[0] || !_safe_id(image + (strncmp(image, "sha256:", 7) ? 0 : 7)) ||
-        _get(h, socket, path, timeout_ms, &img, ignored, sizeof(ignored)) < 0 ||
-        img.status != 200)
+        _get(h, socket, path, timeout_ms, &img, ignored, sizeof(ignored)) < 0 || img.status != 200)
         strbuf_free(&img.body);
     *out = docker_parse(c.body.data, c.body.len, img.body.data, img.body.len, type, label_max_len);
     if (!*out) {

@@ -129,8 +129,8 @@ static int _on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return h->stop && atomic_load(h->stop); /* non-zero aborts the call */
 }
 
-int http_call(struct http *h, const struct http_request *req, struct http_response *resp,
-              char *err, size_t errlen)
+int http_call(struct http *h, const struct http_request *req, struct http_response *resp, char *err,
+              size_t errlen)
 {
     char url[1024];
     resp->status = 0;

@@ -20,13 +20,13 @@ void http_free(struct http **h);
 void http_set_stop(struct http *h, const atomic_bool *stop);
 
 struct http_request {
-    const char *socket;           /* unix socket path */
-    const char *path;             /* "/containers/ID/json" */
-    const void *body;             /* NULL: GET; else POST of body_len bytes */
+    const char *socket; /* unix socket path */
+    const char *path;   /* "/containers/ID/json" */
+    const void *body;   /* NULL: GET; else POST of body_len bytes */
     size_t body_len;
-    const char *const *headers;   /* extra "Name: value" lines, NULL-terminated, or NULL */
-    bool http2;                   /* HTTP/2 with prior knowledge (gRPC); else HTTP/1.1 */
-    long timeout_ms;              /* the whole call, connect included */
+    const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
+    bool http2;                 /* HTTP/2 with prior knowledge (gRPC); else HTTP/1.1 */
+    long timeout_ms;            /* the whole call, connect included */
 };
 
 struct http_response {
@@ -37,5 +37,5 @@ struct http_response {
 
 /* Returns 0 with the response (any HTTP status), or -1 with a message when the call failed
  * (no socket, refused, timed out, malformed reply). */
-int http_call(struct http *h, const struct http_request *req, struct http_response *resp,
-              char *err, size_t errlen);
+int http_call(struct http *h, const struct http_request *req, struct http_response *resp, char *err,
+              size_t errlen);
