@@ -51,8 +51,8 @@ static void _container(int fd, const char *id)
         _reply(fd, 404, "{\"message\":\"No such container\"}");
         return;
     }
-    const char *image = strncmp(id, "e2e5a", 5) == 0 ? "e2e.local/kube-apiserver:fake"
-                                                     : "e2e.local/web:fake";
+    const char *image =
+        strncmp(id, "e2e5a", 5) == 0 ? "e2e.local/kube-apiserver:fake" : "e2e.local/web:fake";
     /* The full id: the short one padded with zeros to 64 characters. */
     char full[65] = "", body[2048];
     memset(full, '0', 64);

@@ -481,10 +481,67 @@ static void test_packaged_config(void **state)
     assert_string_equal(cfg.file_name, "/var/log/rulec.log");
     assert_true(cfg.file_keep_alive); /* logrotate sends SIGHUP */
     assert_false(cfg.stdout_enabled);
+    /* The container engines as written there are the defaults. */
+    assert_true(cfg.docker_sockets.set);
+    assert_int_equal(cfg.docker_sockets.n, 1);
+    assert_string_equal(cfg.docker_sockets.items[0], "/var/run/docker.sock");
+    assert_int_equal(cfg.cri_sockets.n, 4);
+    assert_int_equal(cfg.lookup_wait_ms, 5);
     struct config_overrides ov;
     config_overrides_init(&ov);
     char err[256];
     assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    _done(&cfg, &diags);
+}
+
+static void test_container_engines(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    config_init(&cfg);
+    assert_true(cfg.docker_enabled && cfg.podman_enabled && cfg.cri_enabled);
+    assert_false(cfg.docker_sockets.set); /* the engine's own defaults apply */
+    assert_int_equal(cfg.lookup_wait_ms, 5);
+    assert_int_equal(cfg.engine_timeout_ms, 1000);
+    assert_int_equal(cfg.label_max_len, 100);
+    config_free(&cfg);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    enabled: false\n"
+                            "    sockets: [/a.sock, /b.sock]\n"
+                            "  cri:\n"
+                            "    sockets: []\n"
+                            "  lookup_wait_ms: 20\n"
+                            "  timeout_ms: 250\n"),
+                     0);
+    assert_false(cfg.docker_enabled);
+    assert_int_equal(cfg.docker_sockets.n, 2);
+    assert_string_equal(cfg.docker_sockets.items[1], "/b.sock");
+    assert_true(cfg.cri_sockets.set); /* an empty list: no CRI socket at all */
+    assert_int_equal(cfg.cri_sockets.n, 0);
+    assert_int_equal(cfg.lookup_wait_ms, 20);
+    assert_int_equal(cfg.engine_timeout_ms, 250);
+    char err[256];
+    assert_int_equal(
+        config_set(&cfg, "container_engines.podman.sockets", "/x,/y", err, sizeof(err)), 0);
+    assert_int_equal(cfg.podman_sockets.n, 2);
+    assert_string_equal(cfg.podman_sockets.items[0], "/x");
+    assert_int_equal(config_set(&cfg, "container_engines.lookup_wait_ms", "-1", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "a whole number"));
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    sockets: [/a.sock, [nested]]\n"
+                            "  label_max_len: many\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 24);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 18);
     _done(&cfg, &diags);
 }
 
@@ -511,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_config_set),
         cmocka_unit_test(test_env_host_root),
         cmocka_unit_test(test_packaged_config),
+        cmocka_unit_test(test_container_engines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
