@@ -160,6 +160,13 @@ int http_call(struct http *h, const struct http_request *req, struct http_respon
     _curl.easy_setopt(e, CURLOPT_HTTP_VERSION,
                       req->http2 ? (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
                                  : (long)CURL_HTTP_VERSION_1_1);
+    if (req->http2) {
+        /* libcurl 7.88 fails a second HTTP/2 request on a kept prior-knowledge connection
+         * ("Error in the HTTP2 framing layer"): one connection per call, cheap on a unix
+         * socket. */
+        _curl.easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+        _curl.easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
     if (headers)
         _curl.easy_setopt(e, CURLOPT_HTTPHEADER, headers);
     if (req->body) {
