@@ -15,13 +15,13 @@ PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
-        libcurl4-openssl-dev docker.io busybox-static
+        libnghttp2-dev docker.io busybox-static
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -MP
 # libcrypto is not linked: `rulec compile` loads it (cli/cmd_compile.c), `rulec run` never maps it.
-# Nor is libcurl: `rulec run` loads it when it first asks a container runtime (runtime/http.c).
+# Nor is libnghttp2: `rulec run` loads it when it first asks a CRI runtime (runtime/http.c).
 LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -178,14 +178,6 @@ static enum cinfo_answer _ask(struct cmeta *c, const char *id, struct cinfo **ou
 static void *_worker(void *arg)
 {
     struct cmeta *c = arg;
-    /* libcurl is loaded now, off the record thread, if a runtime's socket is there: the first
-     * container's lookup then waits for the runtime, not for the loader. */
-    for (size_t i = 0; i < c->nengines && !c->http; i++) {
-        struct stat st;
-        char err[256];
-        if (stat(c->engines[i].socket, &st) == 0 && http_new(&c->http, err, sizeof(err)) < 0)
-            break; /* warned about at the first lookup */
-    }
     for (;;) {
         pthread_mutex_lock(&c->lock);
         while (!c->qlen && !atomic_load(&c->stop))

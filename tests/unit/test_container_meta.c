@@ -151,8 +151,8 @@ static void test_docker_image_unreadable(void **state)
     (void)state;
     /* The image inspection failed: repository, tag, digest and id stay empty, as the plugin
      * leaves them. */
-    struct cinfo *ci = docker_parse(_container_json, strlen(_container_json), NULL, 0,
-                                    CINFO_PODMAN, 100);
+    struct cinfo *ci =
+        docker_parse(_container_json, strlen(_container_json), NULL, 0, CINFO_PODMAN, 100);
     assert_non_null(ci);
     assert_string_equal(_value(ci, FIELD_CONTAINER_IMAGE, NULL),
                         "registry.k8s.io/kube-apiserver:v1.30.0");
@@ -166,9 +166,8 @@ static void test_docker_image_unreadable(void **state)
     char image[64], net[64];
     const char *shared = "{\"Id\":\"abc\",\"Image\":\"sha256:1\",\"HostConfig\":{\"NetworkMode\":"
                          "\"container:0123456789ab\"},\"NetworkSettings\":{\"IPAddress\":\"\"}}";
-    assert_int_equal(docker_parse_refs(shared, strlen(shared), image, sizeof(image), net,
-                                       sizeof(net)),
-                     0);
+    assert_int_equal(
+        docker_parse_refs(shared, strlen(shared), image, sizeof(image), net, sizeof(net)), 0);
     assert_string_equal(image, "sha256:1");
     assert_string_equal(net, "0123456789ab");
 }
@@ -383,14 +382,10 @@ static void test_cri_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_docker_container),
-        cmocka_unit_test(test_docker_labels_and_k8s),
-        cmocka_unit_test(test_docker_mounts),
-        cmocka_unit_test(test_docker_image_unreadable),
-        cmocka_unit_test(test_split_image),
-        cmocka_unit_test(test_parse_time),
-        cmocka_unit_test(test_host_and_unknown),
-        cmocka_unit_test(test_cache_without_runtime),
+        cmocka_unit_test(test_docker_container), cmocka_unit_test(test_docker_labels_and_k8s),
+        cmocka_unit_test(test_docker_mounts),    cmocka_unit_test(test_docker_image_unreadable),
+        cmocka_unit_test(test_split_image),      cmocka_unit_test(test_parse_time),
+        cmocka_unit_test(test_host_and_unknown), cmocka_unit_test(test_cache_without_runtime),
         cmocka_unit_test(test_cri_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
