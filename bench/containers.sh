@@ -18,7 +18,7 @@ BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-N_ALERTS=${BENCH_CM_ALERTS:-20000}
+N_ALERTS=${BENCH_CM_ALERTS:-50000}
 N_CONTAINERS=${BENCH_CM_CONTAINERS:-1000}
 
 say() { echo "bench: containers: $*" >&2; }
@@ -104,7 +104,7 @@ burst() { # burst LABEL [OPTIONS]
     shift
     start_rulec "$@"
     c0=$(cpu_ticks)
-    "$BUILD/rulec-actor" container "$(cid 1)" "$LOADGEN" match -r "${BENCH_CM_RATE:-4000}" -e 1 \
+    "$BUILD/rulec-actor" container "$(cid 1)" "$LOADGEN" match -r "${BENCH_CM_RATE:-5000}" -e 1 \
         -k "$N_ALERTS" >/dev/null
     for _ in $(seq 1 200); do
         n=$(wc -l <"$WORK/alerts")
@@ -121,7 +121,7 @@ burst() { # burst LABEL [OPTIONS]
     grep -m1 'container_name=' "$WORK/alerts" | sed 's/^/    first: /' >&2
     tail -n 1 "$WORK/alerts" | sed 's/^/    last: /' >&2
 }
-say "alerts/s: $N_ALERTS matching actions in one container at ${BENCH_CM_RATE:-4000}/s, metadata lookups on"
+say "alerts/s: $N_ALERTS matching actions in one container at ${BENCH_CM_RATE:-5000}/s, metadata lookups on"
 burst on
 say "alerts/s: the same, container engines off"
 burst off -o container_engines.docker.enabled=false
