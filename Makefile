@@ -122,10 +122,14 @@ $(BUILD)/rulec-actor: tests/e2e/actor.c
 $(BUILD)/rulec-fakedocker: tests/e2e/fakedocker.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $< -lpthread
 
+# Creates CRI pods and containers as a kubelet would, with rulec's own gRPC client.
+$(BUILD)/rulec-cri: tests/e2e/cri.c $(BUILD)/librulec.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/librulec.a $(LDLIBS)
+
 $(BUILD)/rulec-load: tests/e2e/load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-fakedocker
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-fakedocker $(BUILD)/rulec-cri
 	@sh tests/e2e/run.sh $(BUILD)
 
 # Differential test: generated kernel predicates (compiled natively) against
