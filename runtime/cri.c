@@ -4,31 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "runtime/http.h"
+#include "runtime/jsonpath.h"
 
 /* ---- protobuf writing ------------------------------------------------------------------------ */
 
-static void _put(struct cri_pb *pb, const void *data, size_t n)
-{
-    if (pb->len + n > pb->cap) {
-        size_t cap = pb->cap ? pb->cap : 64;
-        while (cap < pb->len + n)
-            cap *= 2;
-        uint8_t *d = realloc(pb->data, cap);
-        if (!d) {
-            fputs("rulec: out of memory\n", stderr);
-            abort();
-        }
-        pb->data = d;
-        pb->cap = cap;
-    }
-    memcpy(pb->data + pb->len, data, n);
-    pb->len += n;
-}
-
-static void _raw_varint(struct cri_pb *pb, uint64_t v)
+static void _raw_varint(struct strbuf *pb, uint64_t v)
 {
     uint8_t b[10];
     size_t n = 0;
@@ -36,31 +17,25 @@ static void _raw_varint(struct cri_pb *pb, uint64_t v)
         b[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    _put(pb, b, n);
+    strbuf_append(pb, (const char *)b, n);
 }
 
-void cri_pb_varint(struct cri_pb *pb, unsigned field, uint64_t v)
+void cri_pb_varint(struct strbuf *pb, unsigned field, uint64_t v)
 {
     _raw_varint(pb, (uint64_t)field << 3 | 0);
     _raw_varint(pb, v);
 }
 
-void cri_pb_bytes(struct cri_pb *pb, unsigned field, const void *data, size_t n)
+void cri_pb_bytes(struct strbuf *pb, unsigned field, const void *data, size_t n)
 {
     _raw_varint(pb, (uint64_t)field << 3 | 2);
     _raw_varint(pb, n);
-    _put(pb, data, n);
+    strbuf_append(pb, data, n);
 }
 
-void cri_pb_string(struct cri_pb *pb, unsigned field, const char *s)
+void cri_pb_string(struct strbuf *pb, unsigned field, const char *s)
 {
     cri_pb_bytes(pb, field, s, strlen(s));
-}
-
-void cri_pb_free(struct cri_pb *pb)
-{
-    free(pb->data);
-    *pb = (struct cri_pb){0};
 }
 
 /* ---- protobuf reading ------------------------------------------------------------------------ */
@@ -218,7 +193,7 @@ static json_object *_info_json(const uint8_t *msg, size_t len, unsigned num)
         _map_entry(&f, &k, &v);
         if (strcmp(k, "info") == 0) {
             json_object_put(j);
-            j = json_tokener_parse(v);
+            j = jsonpath_parse(v, strlen(v));
         }
         free(k);
         free(v);
@@ -226,27 +201,13 @@ static json_object *_info_json(const uint8_t *msg, size_t len, unsigned num)
     return j;
 }
 
-static json_object *_jat(json_object *o, const char *const *path)
-{
-    for (; o && *path; path++)
-        if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, *path, &o))
-            return NULL;
-    return o;
-}
-#define _J(o, ...) _jat((o), (const char *const[]){__VA_ARGS__, NULL})
-
-static const char *_jstring(json_object *o)
-{
-    return o && json_object_is_type(o, json_type_string) ? json_object_get_string(o) : NULL;
-}
-
 /* criInfo.getPrivileged: the CRI config's security context, then CRI-O's top-level flag. */
 static bool _privileged(json_object *info)
 {
-    json_object *p = _J(info, "config", "linux", "security_context", "privileged");
+    json_object *p = JSONPATH(info, "config", "linux", "security_context", "privileged");
     if (!p)
-        p = _J(info, "privileged");
-    return p && json_object_is_type(p, json_type_boolean) && json_object_get_boolean(p);
+        p = JSONPATH(info, "privileged");
+    return jsonpath_bool(p);
 }
 
 static const char *const _propagation[] = {"private", "rslave", "rshared"};
@@ -277,7 +238,7 @@ static void _image(struct cinfo *ci, const uint8_t *st, size_t st_len, json_obje
                                            "io.kubernetes.cri-o.Image",
                                            "io.kubernetes.cri-o.ImageName"};
         for (size_t i = 0; i < 3; i++) {
-            const char *v = _jstring(_J(info, "runtimeSpec", "annotations", keys[i]));
+            const char *v = jsonpath_string(JSONPATH(info, "runtimeSpec", "annotations", keys[i]));
             if (v) {
                 free(name);
                 name = strdup(v);
@@ -300,7 +261,7 @@ static void _image(struct cinfo *ci, const uint8_t *st, size_t st_len, json_obje
         name = full;
     }
     char *ir, *iid;
-    const char *cfg_image = _jstring(_J(info, "config", "image", "image"));
+    const char *cfg_image = jsonpath_string(JSONPATH(info, "config", "image", "image"));
     cinfo_split_image(cfg_image ? cfg_image : "", &ir, &iid);
     if (!iid[0]) {
         free(iid);
@@ -338,7 +299,7 @@ struct cinfo *cri_parse(const uint8_t *status, size_t status_len, const uint8_t 
     cinfo_set(&ci->name, name);
     free(name);
     /* As for Docker: the init's start from /proc (containerd's info has its pid). */
-    json_object *pid = _J(info, "pid");
+    json_object *pid = JSONPATH(info, "pid");
     ci->start_ns = cinfo_process_start_ns(pid ? json_object_get_int(pid) : 0);
     if (!ci->start_ns)
         ci->start_ns = _varint_of(st, st_len, 5);
@@ -387,8 +348,8 @@ struct cinfo *cri_parse(const uint8_t *status, size_t status_len, const uint8_t 
         ci->host_ipc = opt && _varint_of(opt, on, 3) == NODE;
         /* CRI-O hands the CNI result over as an annotation of the sandbox. */
         json_object *sinfo = _info_json(sandbox, sandbox_len, 2);
-        const char *cni =
-            _jstring(_J(sinfo, "runtimeSpec", "annotations", "io.kubernetes.cri-o.CNIResult"));
+        const char *cni = jsonpath_string(
+            JSONPATH(sinfo, "runtimeSpec", "annotations", "io.kubernetes.cri-o.CNIResult"));
         if (cni)
             cinfo_set(&ci->cni_json, cni);
         json_object_put(sinfo);
@@ -400,10 +361,8 @@ struct cinfo *cri_parse(const uint8_t *status, size_t status_len, const uint8_t 
 
 /* ---- calls ----------------------------------------------------------------------------------- */
 
-/* One unary call: method's request message in, the response message out (without the prefix).
- * Returns 0, 1 for a gRPC NOT_FOUND, -1 with a message. */
-static int _call(struct http *h, const char *socket, const char *method, const struct cri_pb *req,
-                 long timeout_ms, struct strbuf *msg, char *err, size_t errlen)
+int cri_call(struct http *h, const char *socket, const char *method, const struct strbuf *req,
+             long timeout_ms, struct strbuf *msg, char *err, size_t errlen)
 {
     static const char *const headers[] = {"Content-Type: application/grpc", "TE: trailers", NULL};
     char path[128];
@@ -433,6 +392,7 @@ static int _call(struct http *h, const char *socket, const char *method, const s
     int rc = http_call(h, &hr, &resp, err, errlen);
     free(body);
     if (rc == 0 && resp.grpc_status == 5) {
+        snprintf(err, errlen, "%s: not found", method);
         rc = 1;
     } else if (rc == 0 && (resp.status != 200 || resp.grpc_status != 0)) {
         snprintf(err, errlen, "%s: HTTP status %ld, grpc-status %d", method, resp.status,
@@ -458,11 +418,11 @@ static int _call(struct http *h, const char *socket, const char *method, const s
 static int _version(struct http *h, const char *socket, struct cri_runtime *rt, long timeout_ms,
                     char *err, size_t errlen)
 {
-    struct cri_pb req = {0};
+    struct strbuf req = {0};
     struct strbuf msg = {0};
     cri_pb_string(&req, 1, "v1");
-    int rc = _call(h, socket, "Version", &req, timeout_ms, &msg, err, errlen);
-    cri_pb_free(&req);
+    int rc = cri_call(h, socket, "Version", &req, timeout_ms, &msg, err, errlen);
+    strbuf_free(&req);
     if (rc == 0) {
         char *name = _string_of((const uint8_t *)msg.data, msg.len, 2);
         rt->type = !strcmp(name, "containerd") ? CINFO_CONTAINERD
@@ -482,14 +442,14 @@ enum cinfo_answer cri_lookup(struct http *h, const char *socket, const char *id,
     *out = NULL;
     if (!rt->known && _version(h, socket, rt, timeout_ms, err, errlen) < 0)
         return CINFO_FAILED;
-    struct cri_pb req = {0}, filter = {0};
+    struct strbuf req = {0}, filter = {0};
     struct strbuf list = {0}, status = {0}, sandbox = {0};
     enum cinfo_answer answer = CINFO_FAILED;
     char *full = NULL, *sb_id = NULL;
     /* ListContainers{filter{id}}: the runtime resolves the short id. */
     cri_pb_string(&filter, 1, id);
     cri_pb_bytes(&req, 1, filter.data, filter.len);
-    int rc = _call(h, socket, "ListContainers", &req, timeout_ms, &list, err, errlen);
+    int rc = cri_call(h, socket, "ListContainers", &req, timeout_ms, &list, err, errlen);
     if (rc != 0) {
         answer = rc > 0 ? CINFO_NOT_FOUND : CINFO_FAILED;
         goto out;
@@ -502,19 +462,19 @@ enum cinfo_answer cri_lookup(struct http *h, const char *socket, const char *id,
     }
     full = _string_of(ctr, cn, 1);
     sb_id = _string_of(ctr, cn, 2);
-    cri_pb_free(&req);
+    strbuf_free(&req);
     cri_pb_string(&req, 1, full);
     cri_pb_varint(&req, 2, 1); /* verbose: the info map */
-    rc = _call(h, socket, "ContainerStatus", &req, timeout_ms, &status, err, errlen);
+    rc = cri_call(h, socket, "ContainerStatus", &req, timeout_ms, &status, err, errlen);
     if (rc != 0) {
         answer = rc > 0 ? CINFO_NOT_FOUND : CINFO_FAILED;
         goto out;
     }
-    cri_pb_free(&req);
+    strbuf_free(&req);
     cri_pb_string(&req, 1, sb_id);
     char ignored[256];
-    bool have_sb = sb_id[0] && _call(h, socket, "PodSandboxStatus", &req, timeout_ms, &sandbox,
-                                     ignored, sizeof(ignored)) == 0;
+    bool have_sb = sb_id[0] && cri_call(h, socket, "PodSandboxStatus", &req, timeout_ms, &sandbox,
+                                        ignored, sizeof(ignored)) == 0;
     *out = cri_parse((const uint8_t *)status.data, status.len,
                      have_sb ? (const uint8_t *)sandbox.data : NULL, sandbox.len, rt->type,
                      label_max_len);
@@ -523,8 +483,8 @@ enum cinfo_answer cri_lookup(struct http *h, const char *socket, const char *id,
     else
         snprintf(err, errlen, "ContainerStatus: malformed answer");
 out:
-    cri_pb_free(&req);
-    cri_pb_free(&filter);
+    strbuf_free(&req);
+    strbuf_free(&filter);
     strbuf_free(&list);
     strbuf_free(&status);
     strbuf_free(&sandbox);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/strbuf.h"
 #include "runtime/container_info.h"
 
 struct http;
@@ -25,17 +26,18 @@ enum cinfo_answer cri_lookup(struct http *h, const char *socket, const char *id,
                              struct cri_runtime *rt, long timeout_ms, size_t label_max_len,
                              struct cinfo **out, char *err, size_t errlen);
 
-/* ---- the protobuf side, for the unit tests ---- */
+/* One unary call of runtime.v1.RuntimeService/method: req's message in, the answer's message
+ * (without gRPC's prefix) appended to msg. Returns 0, 1 for gRPC's NOT_FOUND, or -1 with a
+ * message. */
+int cri_call(struct http *h, const char *socket, const char *method, const struct strbuf *req,
+             long timeout_ms, struct strbuf *msg, char *err, size_t errlen);
 
-/* A protobuf message being written. */
-struct cri_pb {
-    uint8_t *data;
-    size_t len, cap;
-};
-void cri_pb_varint(struct cri_pb *pb, unsigned field, uint64_t v);
-void cri_pb_bytes(struct cri_pb *pb, unsigned field, const void *data, size_t n);
-void cri_pb_string(struct cri_pb *pb, unsigned field, const char *s);
-void cri_pb_free(struct cri_pb *pb);
+/* ---- the protobuf side, for the unit tests and the e2e test's kubelet ---- */
+
+/* Protobuf fields appended to a message being written (strbuf is binary-safe). */
+void cri_pb_varint(struct strbuf *pb, unsigned field, uint64_t v);
+void cri_pb_bytes(struct strbuf *pb, unsigned field, const void *data, size_t n);
+void cri_pb_string(struct strbuf *pb, unsigned field, const char *s);
 
 /* The container's cinfo from the three answers' messages (without the gRPC prefix):
  * ListContainersResponse's Container, ContainerStatusResponse, PodSandboxStatusResponse (NULL

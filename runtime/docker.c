@@ -4,54 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "runtime/http.h"
-
-static json_object *_parse(const char *json, size_t len)
-{
-    if (!json || len > INT32_MAX)
-        return NULL;
-    json_tokener *tok = json_tokener_new();
-    if (!tok)
-        return NULL;
-    json_object *root = json_tokener_parse_ex(tok, json, (int)len);
-    if (json_tokener_get_error(tok) != json_tokener_success) {
-        json_object_put(root);
-        root = NULL;
-    }
-    json_tokener_free(tok);
-    if (root && !json_object_is_type(root, json_type_object)) {
-        json_object_put(root);
-        root = NULL;
-    }
-    return root;
-}
-
-/* o.k1.k2...: NULL-terminated path of object keys. */
-static json_object *_at(json_object *o, const char *const *path)
-{
-    for (; o && *path; path++)
-        if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, *path, &o))
-            return NULL;
-    return o;
-}
-
-#define _AT(o, ...) _at((o), (const char *const[]){__VA_ARGS__, NULL})
-
-static const char *_string(json_object *o)
-{
-    return o && json_object_is_type(o, json_type_string) ? json_object_get_string(o) : NULL;
-}
-
-static bool _bool(json_object *o)
-{
-    return o && json_object_is_type(o, json_type_boolean) && json_object_get_boolean(o);
-}
+#include "runtime/jsonpath.h"
 
 static bool _is(json_object *o, const char *value)
 {
-    const char *s = _string(o);
+    const char *s = jsonpath_string(o);
     return s && strcmp(s, value) == 0;
 }
 
@@ -59,13 +17,13 @@ static bool _is(json_object *o, const char *value)
 static void _image(struct cinfo *ci, json_object *img)
 {
     char *repo = NULL, *digest = NULL, *tag = NULL;
-    json_object *digests = _AT(img, "RepoDigests"), *tags = _AT(img, "RepoTags");
+    json_object *digests = JSONPATH(img, "RepoDigests"), *tags = JSONPATH(img, "RepoTags");
     size_t ndigests = 0;
     const char *only = NULL;
     for (size_t i = 0; json_object_is_type(digests, json_type_array) &&
                        i < json_object_array_length(digests) && !digest;
          i++) {
-        const char *rd = _string(json_object_array_get_idx(digests, i));
+        const char *rd = jsonpath_string(json_object_array_get_idx(digests, i));
         const char *at = rd ? strchr(rd, '@') : NULL;
         if (!at || strchr(at + 1, '@'))
             continue; /* malformed */
@@ -81,7 +39,7 @@ static void _image(struct cinfo *ci, json_object *img)
     for (size_t i = 0;
          json_object_is_type(tags, json_type_array) && i < json_object_array_length(tags) && !tag;
          i++) {
-        const char *rt = _string(json_object_array_get_idx(tags, i));
+        const char *rt = jsonpath_string(json_object_array_get_idx(tags, i));
         char *r, *t;
         if (!rt)
             continue;
@@ -99,7 +57,7 @@ static void _image(struct cinfo *ci, json_object *img)
         free(r);
         free(t);
     }
-    const char *id = _string(_AT(img, "Id"));
+    const char *id = jsonpath_string(JSONPATH(img, "Id"));
     if (id && strncmp(id, "sha256:", 7) == 0)
         id += 7;
     cinfo_set(&ci->image_repo, repo);
@@ -114,8 +72,8 @@ static void _image(struct cinfo *ci, json_object *img)
 struct cinfo *docker_parse(const char *container_json, size_t len, const char *image_json,
                            size_t image_len, enum cinfo_type type, size_t label_max_len)
 {
-    json_object *c = _parse(container_json, len);
-    const char *full = _string(_AT(c, "Id"));
+    json_object *c = jsonpath_parse(container_json, len);
+    const char *full = jsonpath_string(JSONPATH(c, "Id"));
     if (!full) {
         json_object_put(c);
         return NULL;
@@ -125,37 +83,38 @@ struct cinfo *docker_parse(const char *container_json, size_t len, const char *i
     char shortid[13];
     snprintf(shortid, sizeof(shortid), "%s", full);
     cinfo_set(&ci->id, shortid);
-    const char *name = _string(_AT(c, "Name"));
+    const char *name = jsonpath_string(JSONPATH(c, "Name"));
     cinfo_set(&ci->name, name && name[0] == '/' ? name + 1 : name);
-    cinfo_set(&ci->image, _string(_AT(c, "Config", "Image")));
-    json_object *labels = _AT(c, "Config", "Labels");
+    cinfo_set(&ci->image, jsonpath_string(JSONPATH(c, "Config", "Image")));
+    json_object *labels = JSONPATH(c, "Config", "Labels");
     if (json_object_is_type(labels, json_type_object)) {
         json_object_object_foreach(labels, key, value)
         {
-            cinfo_add_label(ci, false, key, _string(value), label_max_len);
+            cinfo_add_label(ci, false, key, jsonpath_string(value), label_max_len);
         }
     }
-    ci->privileged = _bool(_AT(c, "HostConfig", "Privileged"));
-    ci->host_network = _is(_AT(c, "HostConfig", "NetworkMode"), "host");
-    ci->host_pid = _is(_AT(c, "HostConfig", "PidMode"), "host");
-    ci->host_ipc = _is(_AT(c, "HostConfig", "IpcMode"), "host");
-    cinfo_set(&ci->ip, _string(_AT(c, "NetworkSettings", "IPAddress")));
+    ci->privileged = jsonpath_bool(JSONPATH(c, "HostConfig", "Privileged"));
+    ci->host_network = _is(JSONPATH(c, "HostConfig", "NetworkMode"), "host");
+    ci->host_pid = _is(JSONPATH(c, "HostConfig", "PidMode"), "host");
+    ci->host_ipc = _is(JSONPATH(c, "HostConfig", "IpcMode"), "host");
+    cinfo_set(&ci->ip, jsonpath_string(JSONPATH(c, "NetworkSettings", "IPAddress")));
     /* The init's start as /proc has it (what the kernel's pidns_init_start_ts is), else the
      * runtime's StartedAt, which it stamps after the init already runs. */
-    json_object *pid = _AT(c, "State", "Pid");
+    json_object *pid = JSONPATH(c, "State", "Pid");
     ci->start_ns = cinfo_process_start_ns(pid ? json_object_get_int(pid) : 0);
     if (!ci->start_ns)
-        ci->start_ns = cinfo_parse_time(_string(_AT(c, "State", "StartedAt")));
-    json_object *mounts = _AT(c, "Mounts");
+        ci->start_ns = cinfo_parse_time(jsonpath_string(JSONPATH(c, "State", "StartedAt")));
+    json_object *mounts = JSONPATH(c, "Mounts");
     for (size_t i = 0;
          json_object_is_type(mounts, json_type_array) && i < json_object_array_length(mounts);
          i++) {
         json_object *m = json_object_array_get_idx(mounts, i);
-        cinfo_add_mount(ci, _string(_AT(m, "Source")), _string(_AT(m, "Destination")),
-                        _string(_AT(m, "Mode")), _bool(_AT(m, "RW")),
-                        _string(_AT(m, "Propagation")));
+        cinfo_add_mount(ci, jsonpath_string(JSONPATH(m, "Source")),
+                        jsonpath_string(JSONPATH(m, "Destination")),
+                        jsonpath_string(JSONPATH(m, "Mode")), jsonpath_bool(JSONPATH(m, "RW")),
+                        jsonpath_string(JSONPATH(m, "Propagation")));
     }
-    json_object *img = _parse(image_json, image_len);
+    json_object *img = jsonpath_parse(image_json, image_len);
     if (img)
         _image(ci, img);
     json_object_put(img);
@@ -167,14 +126,14 @@ struct cinfo *docker_parse(const char *container_json, size_t len, const char *i
 int docker_parse_refs(const char *container_json, size_t len, char *image, size_t image_size,
                       char *net_container, size_t net_size)
 {
-    json_object *c = _parse(container_json, len);
-    if (!_string(_AT(c, "Id"))) {
+    json_object *c = jsonpath_parse(container_json, len);
+    if (!jsonpath_string(JSONPATH(c, "Id"))) {
         json_object_put(c);
         return -1;
     }
-    const char *img = _string(_AT(c, "Image"));
-    const char *mode = _string(_AT(c, "HostConfig", "NetworkMode"));
-    const char *ip = _string(_AT(c, "NetworkSettings", "IPAddress"));
+    const char *img = jsonpath_string(JSONPATH(c, "Image"));
+    const char *mode = jsonpath_string(JSONPATH(c, "HostConfig", "NetworkMode"));
+    const char *ip = jsonpath_string(JSONPATH(c, "NetworkSettings", "IPAddress"));
     snprintf(image, image_size, "%s", img ? img : "");
     /* Only when the container has no address of its own, as the plugin asks. */
     snprintf(net_container, net_size, "%s",

@@ -21,50 +21,31 @@
 static const char *_sock;
 static struct http *_h;
 
-static void _sub(struct cri_pb *pb, unsigned field, struct cri_pb *msg)
+static void _sub(struct strbuf *pb, unsigned field, struct strbuf *msg)
 {
-    cri_pb_bytes(pb, field, msg->data ? msg->data : (const uint8_t *)"", msg->len);
-    cri_pb_free(msg);
+    cri_pb_bytes(pb, field, msg->data ? msg->data : "", msg->len);
+    strbuf_free(msg);
 }
 
-static void _label(struct cri_pb *pb, unsigned field, const char *k, const char *v)
+static void _label(struct strbuf *pb, unsigned field, const char *k, const char *v)
 {
-    struct cri_pb e = {0};
+    struct strbuf e = {0};
     cri_pb_string(&e, 1, k);
     cri_pb_string(&e, 2, v);
     _sub(pb, field, &e);
 }
 
 /* One unary call; the answer's message into out. Exits on failure. */
-static void _call(const char *method, struct cri_pb *req, struct strbuf *out)
+static void _call(const char *method, struct strbuf *req, struct strbuf *out)
 {
-    static const char *const headers[] = {"Content-Type: application/grpc", "TE: trailers", NULL};
-    char path[128], err[256];
-    snprintf(path, sizeof(path), "/runtime.v1.RuntimeService/%s", method);
-    uint8_t *body = malloc(req->len + 5);
-    body[0] = 0;
-    for (int i = 0; i < 4; i++)
-        body[1 + i] = (uint8_t)(req->len >> (24 - 8 * i));
-    if (req->len)
-        memcpy(body + 5, req->data, req->len);
-    struct http_request hr = {.socket = _sock,
-                              .path = path,
-                              .body = body,
-                              .body_len = req->len + 5,
-                              .headers = headers,
-                              .http2 = true,
-                              .timeout_ms = 60000};
-    struct http_response resp = {0};
-    if (http_call(_h, &hr, &resp, err, sizeof(err)) < 0 || resp.grpc_status != 0) {
-        fprintf(stderr, "rulec-cri: %s: %s (HTTP %ld, grpc-status %d)\n", method, err,
-                resp.status, resp.grpc_status);
+    char err[256];
+    struct strbuf ignored = {0};
+    if (cri_call(_h, _sock, method, req, 60000, out ? out : &ignored, err, sizeof(err)) != 0) {
+        fprintf(stderr, "rulec-cri: %s: %s\n", method, err);
         exit(1);
     }
-    if (out && resp.body.len >= 5)
-        strbuf_append(out, resp.body.data + 5, resp.body.len - 5);
-    free(body);
-    strbuf_free(&resp.body);
-    cri_pb_free(req);
+    strbuf_free(&ignored);
+    strbuf_free(req);
 }
 
 /* The first string field of a message (an id in every answer here). */
@@ -78,9 +59,9 @@ static void _print_id(const struct strbuf *msg)
     printf("%.*s\n", (int)d[1], (const char *)d + 2);
 }
 
-static void _sandbox_config(struct cri_pb *cfg, const char *pod, const char *ns, const char *uid)
+static void _sandbox_config(struct strbuf *cfg, const char *pod, const char *ns, const char *uid)
 {
-    struct cri_pb meta = {0}, linux_ = {0}, sec = {0}, nsopt = {0};
+    struct strbuf meta = {0}, linux_ = {0}, sec = {0}, nsopt = {0};
     char parent[256];
     cri_pb_string(&meta, 1, pod);
     cri_pb_string(&meta, 2, uid);
@@ -104,7 +85,7 @@ int main(int argc, char **argv)
         return 2;
     }
     _sock = argv[1];
-    struct cri_pb req = {0}, cfg = {0};
+    struct strbuf req = {0}, cfg = {0};
     struct strbuf out = {0};
     if (!strcmp(argv[2], "runp") && argc == 6) {
         _sandbox_config(&cfg, argv[3], argv[4], argv[5]);
@@ -112,7 +93,7 @@ int main(int argc, char **argv)
         _call("RunPodSandbox", &req, &out);
         _print_id(&out);
     } else if (!strcmp(argv[2], "run") && argc >= 10) {
-        struct cri_pb c = {0}, meta = {0}, image = {0};
+        struct strbuf c = {0}, meta = {0}, image = {0};
         cri_pb_string(&req, 1, argv[3]);
         cri_pb_string(&meta, 1, argv[7]);
         _sub(&c, 1, &meta);

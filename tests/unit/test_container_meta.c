@@ -275,26 +275,26 @@ static void test_cache_without_runtime(void **state)
 
 /* ---- CRI ---- */
 
-static void _map(struct cri_pb *pb, unsigned field, const char *key, const char *value)
+static void _map(struct strbuf *pb, unsigned field, const char *key, const char *value)
 {
-    struct cri_pb e = {0};
+    struct strbuf e = {0};
     cri_pb_string(&e, 1, key);
     cri_pb_string(&e, 2, value);
     cri_pb_bytes(pb, field, e.data, e.len);
-    cri_pb_free(&e);
+    strbuf_free(&e);
 }
 
-static void _sub(struct cri_pb *pb, unsigned field, struct cri_pb *msg)
+static void _sub(struct strbuf *pb, unsigned field, struct strbuf *msg)
 {
     cri_pb_bytes(pb, field, msg->data, msg->len);
-    cri_pb_free(msg);
+    strbuf_free(msg);
 }
 
 static void test_cri_parse(void **state)
 {
     (void)state;
     /* ContainerStatusResponse{status, info}, as containerd answers with verbose. */
-    struct cri_pb st = {0}, meta = {0}, spec = {0}, mount = {0}, resp = {0};
+    struct strbuf st = {0}, meta = {0}, spec = {0}, mount = {0}, resp = {0};
     cri_pb_string(&st, 1, "8f9e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7");
     cri_pb_string(&meta, 1, "kube-apiserver");
     _sub(&st, 2, &meta);
@@ -315,7 +315,7 @@ static void test_cri_parse(void **state)
          "\"linux\":{\"security_context\":{\"privileged\":true}}}}");
 
     /* PodSandboxStatusResponse{status{id, metadata, network, linux, labels}}. */
-    struct cri_pb sb = {0}, pm = {0}, net = {0}, lin = {0}, ns = {0}, opt = {0}, sresp = {0};
+    struct strbuf sb = {0}, pm = {0}, net = {0}, lin = {0}, ns = {0}, opt = {0}, sresp = {0};
     cri_pb_string(&sb, 1, "a1b2c3d4e5f6a7b8c9d0");
     cri_pb_string(&pm, 1, "kube-apiserver-node1");
     cri_pb_string(&pm, 2, "uid-1");
@@ -332,7 +332,8 @@ static void test_cri_parse(void **state)
     _map(&sb, 7, "component", "kube-apiserver");
     _sub(&sresp, 1, &sb);
 
-    struct cinfo *ci = cri_parse(resp.data, resp.len, sresp.data, sresp.len, CINFO_CONTAINERD, 100);
+    struct cinfo *ci = cri_parse((const uint8_t *)resp.data, resp.len, (const uint8_t *)sresp.data,
+                                 sresp.len, CINFO_CONTAINERD, 100);
     assert_non_null(ci);
     assert_string_equal(ci->id, "8f9e0a1b2c3d");
     assert_string_equal(_value(ci, FIELD_CONTAINER_NAME, NULL), "kube-apiserver");
@@ -367,7 +368,7 @@ static void test_cri_parse(void **state)
     cinfo_free(&ci);
 
     /* Without a sandbox the container is its own; garbage is refused. */
-    ci = cri_parse(resp.data, resp.len, NULL, 0, CINFO_CRIO, 100);
+    ci = cri_parse((const uint8_t *)resp.data, resp.len, NULL, 0, CINFO_CRIO, 100);
     assert_non_null(ci);
     assert_string_equal(_value(ci, FIELD_K8S_POD_FULL_SANDBOX_ID, NULL),
                         "8f9e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7");
@@ -375,8 +376,8 @@ static void test_cri_parse(void **state)
     cinfo_free(&ci);
     static const uint8_t junk[] = {0x0a, 0x7f, 0x01};
     assert_null(cri_parse(junk, sizeof(junk), NULL, 0, CINFO_CRI, 100));
-    cri_pb_free(&resp);
-    cri_pb_free(&sresp);
+    strbuf_free(&resp);
+    strbuf_free(&sresp);
 }
 
 int main(void)
