@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/strbuf.h"
 #include "runtime/cri.h"
 #include "runtime/docker.h"
 #include "runtime/http.h"
@@ -97,6 +98,7 @@ struct cmeta {
     size_t label_max_len;
     struct http *http;
     bool http_warned;
+    bool none_warned;
 };
 
 static uint64_t _now(void)
@@ -143,13 +145,14 @@ static enum cinfo_answer _ask_engine(struct cmeta *c, struct _engine *e, const c
 static enum cinfo_answer _ask(struct cmeta *c, const char *id, struct cinfo **out)
 {
     char err[256];
-    bool failed = false, answered = false;
+    bool failed = false, answered = false, any = false;
     *out = NULL;
     for (size_t i = 0; i < c->nengines; i++) {
         struct _engine *e = &c->engines[i];
         struct stat st;
         if (stat(e->socket, &st) < 0)
             continue; /* that runtime is not on this node (now) */
+        any = true;
         if (!c->http && http_new(&c->http, err, sizeof(err)) < 0) {
             if (!c->http_warned)
                 fprintf(stderr, "rulec run: warning: container metadata: %s\n", err);
@@ -170,6 +173,17 @@ static enum cinfo_answer _ask(struct cmeta *c, const char *id, struct cinfo **ou
         answered = true;
         if (a == CINFO_FOUND)
             break;
+    }
+    if (!any && !c->none_warned) {
+        struct strbuf tried = {0};
+        for (size_t i = 0; i < c->nengines; i++)
+            strbuf_printf(&tried, "%s%s", i ? ", " : "", c->engines[i].socket);
+        fprintf(stderr,
+                "rulec run: warning: no container runtime socket found (%s); container.* and "
+                "k8s.* fields print <NA> for containers (warned once)\n",
+                tried.data);
+        strbuf_free(&tried);
+        c->none_warned = true;
     }
     atomic_store(&c->down, failed && !answered);
     return *out ? CINFO_FOUND : failed ? CINFO_FAILED : CINFO_NOT_FOUND;
