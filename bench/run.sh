@@ -11,6 +11,7 @@
 #   BENCH_STATS_REPS    repetitions of the BPF-stats runs (default 3)
 #   BENCH_COMPILE_REPS  runs of the compile timing (default 5; lint runs 4x as many)
 #   BENCH_NO_WRITE=1    print the table but leave BENCHMARKS.md alone
+#   BENCH_CM_ALERTS, BENCH_CM_CONTAINERS, BENCH_CM_RATE   bench/containers.sh's sizes
 #   CC, CLANG, BPFTRACE, BPFTOOL   tools (defaults cc, clang, bpftrace, bpftool)
 #
 # Every background process it starts (monitors, the load generator) is stopped by pid, the
@@ -537,6 +538,10 @@ LOAD_PID=
 cat "$WORK/k8s.out" >>"$RES"
 say "  $(get k8s_max_eps) events/s as fast as possible, $(get k8s_max_refused) refused, $(get k8s_dropped) dropped"
 
+# ---- 6. container metadata: alerts/s with lookups on, memory per 1,000 containers -------------
+say "container metadata (bench/containers.sh)"
+bash bench/containers.sh "$BUILD_ARG" >>"$RES" || die "bench/containers.sh failed"
+
 T_END=$(date +%s)
 
 # ---- the table ------------------------------------------------------------------------------
@@ -689,6 +694,9 @@ row "peak RSS (VmHWM), rulec run, stdlib (reached while libbpf parses the kernel
 [ -n "$HAVE_UPSTREAM" ] && row "peak RSS (VmHWM), rulec run, upstream rules" "$(fmt "$(calc "$(getmed hwm_upstream_kb) / 1024")" '%.1f') MB" "" ""
 cpa=$(calc "$(get cpu_alerts) > 0 ? $(get cpu_ms) * 1000 / $(get cpu_alerts) : 0/0")
 row "rulec run CPU (user+sys) per 1,000 alerts, stdlib" "$(fmt "$cpa" '%.1f') ms ($(get cpu_ms) ms for $(get cpu_alerts) alerts, $(get cpu_lost) lost)" "" ""
+
+row "rulec run alerts/s per CPU second, container metadata lookups on (name, image, pod, namespace in every alert) / off" "$(fmt "$(get cm_rate_on)" '%.0f') / $(fmt "$(get cm_rate_off)" '%.0f') ($(get cm_cpu_ms_per_1000_on) / $(get cm_cpu_ms_per_1000_off) ms CPU per 1,000 alerts; $(get cm_lost_on) / $(get cm_lost_off) lost)" "" ""
+row "memory added per 1,000 containers in the metadata cache ($(get cm_containers) containers)" "$(get cm_rss_kb_per_1000) kB VmRSS, of which the cache's own $(get cm_cache_kb_per_1000) kB" "" ""
 
 TABLE=$WORK/table
 {

@@ -17,6 +17,7 @@
 #include "core/rulec_abi.h"
 #include "runtime/audit_source.h"
 #include "runtime/config.h"
+#include "runtime/container_meta.h"
 #include "runtime/dns.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
@@ -77,7 +78,7 @@ static void _run_usage(FILE *out)
 }
 
 static void _print_counters(const struct engine *eng, const struct loader *ld,
-                            const struct audit_source *src)
+                            const struct audit_source *src, const struct cmeta *containers)
 {
     unsigned long long c[RULEC_CNT_MAX] = {0};
     loader_counters(ld, c, RULEC_CNT_MAX);
@@ -91,6 +92,16 @@ static void _print_counters(const struct engine *eng, const struct loader *ld,
             (unsigned long long)st.rejected);
     if (ld->profile_fd >= 0)
         profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
+    struct cmeta_stats cs;
+    cmeta_stats(containers, &cs);
+    if (cs.lookups)
+        fprintf(stderr,
+                "rulec: container lookups %llu, asked %llu, found %llu, unknown %llu, failed "
+                "%llu, waited %llu (longest %.1f ms), late %llu, cached %zu (%zu bytes)\n",
+                (unsigned long long)cs.lookups, (unsigned long long)cs.requests,
+                (unsigned long long)cs.found, (unsigned long long)cs.not_found,
+                (unsigned long long)cs.failed, (unsigned long long)cs.waits,
+                (double)cs.wait_ns_max / 1e6, (unsigned long long)cs.late, cs.containers, cs.bytes);
     if (!src)
         return;
     struct audit_source_stats as;
@@ -273,6 +284,7 @@ int cmd_run(int argc, char **argv)
     struct diag_list diags = {0};
     struct output_set *outputs = NULL;
     struct users_db *users = NULL;
+    struct cmeta *containers = NULL;
     struct engine *eng = NULL;
     struct loader ld = {.events_fd = -1, .counters_fd = -1};
     struct ring_buffer *rb = NULL;
@@ -310,7 +322,7 @@ int cmd_run(int argc, char **argv)
     /* Nothing is loaded before the policy is known to be the one CI built. */
     enum verify_error vrc =
         verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items,
-                      cfg.trusted_keys.len, &img, &integrity, &verify_ms, err, sizeof(err));
+                      cfg.trusted_keys.n, &img, &integrity, &verify_ms, err, sizeof(err));
     if (vrc != VERIFY_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE
@@ -335,6 +347,9 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "rulec run: cannot read the passwd/group databases; user names will "
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
+    if (cmeta_new(&containers, &cfg) < 0)
+        fprintf(stderr, "rulec run: out of memory for the container metadata cache\n");
+    engine_set_containers(eng, containers);
     const struct policy_meta *meta = engine_meta(eng);
     /* The names fd.sip.name and its kin compare with: first answers before loading. */
     if (meta->ndns_names &&
@@ -418,7 +433,7 @@ loop:;
         }
         if (_stats) {
             _stats = 0;
-            _print_counters(eng, &ld, src);
+            _print_counters(eng, &ld, src, containers);
         }
         time_t now = time(NULL);
         if (now != last_tick) {
@@ -440,7 +455,7 @@ loop:;
         audit_source_close(src);
         audit_source_drain(src, SIZE_MAX, _on_audit, eng);
     }
-    _print_counters(eng, &ld, src);
+    _print_counters(eng, &ld, src, containers);
     status = 0;
 out:
     audit_source_stop(&src);
@@ -449,6 +464,7 @@ out:
     dns_cache_free(&dns);
     policy_image_free(&img);
     engine_free(&eng);
+    cmeta_free(&containers);
     outputs_free(&outputs);
     users_free(&users);
     diag_list_free(&diags);

@@ -12,5 +12,5 @@ bool available_field(enum field_source rule_source, const struct field_def *def,
         return r == FR_PLUGIN || (def->flags & FF_GENERIC);
     if (def->source != FSRC_SYSCALL && !(def->flags & FF_GENERIC))
         return false;
-    return kfield_for(def, arg) || (r != FR_NONE && r != FR_PLUGIN && r != FR_CONTAINER);
+    return kfield_for(def, arg) || (r != FR_NONE && r != FR_PLUGIN);
 }

@@ -40,6 +40,7 @@ struct engine {
     struct output_set *outputs;
     struct users_db *users;
     struct dns_cache *dns;
+    struct cmeta *containers;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
     struct event ev;
@@ -136,6 +137,11 @@ void engine_free(struct engine **engp)
     *engp = NULL;
 }
 
+void engine_set_containers(struct engine *eng, struct cmeta *containers)
+{
+    eng->containers = containers;
+}
+
 const struct policy_meta *engine_meta(const struct engine *eng)
 {
     return &eng->meta;
@@ -200,6 +206,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->ev.users = eng->users;
     eng->ev.dns = eng->dns;
     eng->ev.num = eng->stats.records;
+    eng->ev.containers = eng->containers;
     eng->ev.hostname = eng->hostname;
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {

@@ -10,6 +10,7 @@
 #include "core/policy.h"
 #include "runtime/config.h"
 
+struct cmeta;
 struct engine;
 struct k8saudit_event;
 struct output_set;
@@ -38,6 +39,8 @@ void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct use
 /* The resolved names fd.sip.name and its kin give (runtime/dns.h); NULL for none. */
 struct dns_cache;
 void engine_set_dns(struct engine *eng, struct dns_cache *dns);
+/* The container metadata cache the container.* and k8s.* fields read (NULL: none). */
+void engine_set_containers(struct engine *eng, struct cmeta *containers);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);

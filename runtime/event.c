@@ -19,6 +19,7 @@
 #include "runtime/cid_cache.h"
 #include "runtime/dns.h"
 #include "runtime/procfs.h"
+#include "runtime/container_meta.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
@@ -59,6 +60,7 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
     ev->scratch = arena_new();
     ev->cid = NULL;
     ev->cid_done = false;
+    cmeta_begin_event(ev->containers);
     return 0;
 }
 
@@ -293,6 +295,19 @@ static int _syscall_arg(struct event *ev, const struct ast_field *f, struct fiel
         return _num(out, f->def, (int64_t)raw);
     char buf[512];
     return _cstr(out, arena_strdup(_arena(ev), sysarg_render(a, raw, buf, sizeof(buf))));
+}
+
+/* container.* and k8s.*: what the container runtime says about this event's container.id
+ * (runtime/container_meta.c); the lookup may wait a bounded time for the runtime. */
+static int _container_meta(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    struct ast_field idf = {.name = "container.id", .def = field_by_id(FIELD_CONTAINER_ID)};
+    struct field_value id;
+    if (event_get(ev, &idf, &id) < 0 || id.kind != FV_STR || id.truncated)
+        return 0;
+    const struct cinfo *ci = cmeta_get(ev->containers, id.str.ptr, id.str.len);
+    cinfo_field(ci, f->def->id, ast_field_arg(f), event_time_ns(ev), out);
+    return 0;
 }
 
 /* What the record's header holds, and the names the passwd and group
@@ -578,9 +593,10 @@ int event_userspace_value(struct event *ev, const struct ast_field *f, struct fi
         return _syscall_arg(ev, f, out);
     case FR_DERIVED:
         return _from_other_fields(ev, f->def, out);
+    case FR_CONTAINER:
+        return _container_meta(ev, f, out);
     case FR_NONE:
     case FR_PLUGIN: /* a plugin event's fields: not on syscall records */
-    case FR_CONTAINER:
     case FR_MAX:
         break;
     }

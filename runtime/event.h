@@ -14,6 +14,7 @@
 #include "core/value.h"
 
 struct arena;
+struct cmeta;
 struct users_db;
 struct dns_cache;
 
@@ -34,6 +35,7 @@ struct event {
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
+    struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;
     /* Strings computed for this event (from /proc, formatting numbers);

@@ -92,6 +92,16 @@ expect() {
     fi
 }
 
+# no_engine_warning [PREFIX]: asserts that rulec run printed no container engine warning.
+no_engine_warning() {
+    if grep -q "warning: container engine" "$WORK/run.err"; then
+        not_ok "${1:-}no container engine warning"
+        cat "$WORK/run.err"
+    else
+        ok "${1:-}no container engine warning"
+    fi
+}
+
 finish() {
     stop_rulec
     if grep -q "ERROR: AddressSanitizer\|runtime error:" "$WORK/run.err" 2>/dev/null; then

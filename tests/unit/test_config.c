@@ -450,8 +450,8 @@ static void test_config_set(void **state)
     config_free(&cfg);
 }
 
-/* policy_trusted_keys: a sequence of paths; a later file replaces it, -o and --trusted-key add
- * to it; anything but a sequence of paths is an error at its place. */
+/* policy_trusted_keys: a sequence of paths; a later file replaces it, -o KEY=a,b too, -o KEY[]=a
+ * and --trusted-key add to it; anything but a sequence of paths is an error at its place. */
 static void test_trusted_keys(void **state)
 {
     (void)state;
@@ -459,23 +459,27 @@ static void test_trusted_keys(void **state)
     struct diag_list diags;
     assert_int_equal(_parse(&cfg, &diags, "policy_trusted_keys: [/etc/rulec/keys, /k/old.pem]\n"),
                      0);
-    assert_int_equal(cfg.trusted_keys.len, 2);
+    assert_int_equal(cfg.trusted_keys.n, 2);
     assert_string_equal(cfg.trusted_keys.items[0], "/etc/rulec/keys");
     assert_string_equal(cfg.trusted_keys.items[1], "/k/old.pem");
     static const char later[] = "policy_trusted_keys:\n  - /k/new.pem\n";
     assert_int_equal(
         config_parse(&cfg, src_file_new("later.yaml", later, strlen(later), 1), &diags), 0);
-    assert_int_equal(cfg.trusted_keys.len, 1);
+    assert_int_equal(cfg.trusted_keys.n, 1);
     char err[256];
-    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "/k/o.pem", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys[]", "/k/o.pem", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys[]", "", err, sizeof(err)), -1);
     assert_int_equal(config_set(&cfg, "policy_trusted_keys", "", err, sizeof(err)), -1);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "/a,,/b", err, sizeof(err)), -1);
+    assert_int_equal(config_set(&cfg, "json_output[]", "true", err, sizeof(err)), -1);
+    assert_int_equal(cfg.trusted_keys.n, 2);
     struct config_overrides ov;
     config_overrides_init(&ov);
     const char *flags[] = {"/k/flag.pem"};
     ov.trusted_keys = flags;
     ov.ntrusted_keys = 1;
     assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
-    assert_int_equal(cfg.trusted_keys.len, 3);
+    assert_int_equal(cfg.trusted_keys.n, 3);
     assert_string_equal(cfg.trusted_keys.items[0], "/k/new.pem");
     assert_string_equal(cfg.trusted_keys.items[2], "/k/flag.pem");
     _done(&cfg, &diags);
@@ -485,7 +489,7 @@ static void test_trusted_keys(void **state)
                             "---\n"),
                      -1);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 22);
-    assert_non_null(strstr(diags.items[0].message, "a list of paths"));
+    assert_non_null(strstr(diags.items[0].message, "a list of strings"));
     _done(&cfg, &diags);
     assert_int_equal(_parse(&cfg, &diags,
                             "policy_trusted_keys:\n"
@@ -496,7 +500,7 @@ static void test_trusted_keys(void **state)
     assert_int_equal(diags.errors, 2);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 5);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 5);
-    assert_int_equal(cfg.trusted_keys.len, 1);
+    assert_int_equal(cfg.trusted_keys.n, 1);
     _done(&cfg, &diags);
 }
 
@@ -638,10 +642,67 @@ static void test_packaged_config(void **state)
     assert_false(cfg.stdout_enabled);
     assert_false(cfg.k8s_audit.enabled); /* nodes receive no audit events */
     assert_string_equal(cfg.k8s_audit.open_params, "http://:9765/k8s-audit");
+    /* The container engines as written there are the defaults. */
+    assert_true(cfg.docker_sockets.set);
+    assert_int_equal(cfg.docker_sockets.n, 1);
+    assert_string_equal(cfg.docker_sockets.items[0], "/var/run/docker.sock");
+    assert_int_equal(cfg.cri_sockets.n, 4);
+    assert_int_equal(cfg.lookup_wait_ms, 5);
     struct config_overrides ov;
     config_overrides_init(&ov);
     char err[256];
     assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    _done(&cfg, &diags);
+}
+
+static void test_container_engines(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    config_init(&cfg);
+    assert_true(cfg.docker_enabled && cfg.podman_enabled && cfg.cri_enabled);
+    assert_false(cfg.docker_sockets.set); /* the engine's own defaults apply */
+    assert_int_equal(cfg.lookup_wait_ms, 5);
+    assert_int_equal(cfg.engine_timeout_ms, 1000);
+    assert_int_equal(cfg.label_max_len, 100);
+    config_free(&cfg);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    enabled: false\n"
+                            "    sockets: [/a.sock, /b.sock]\n"
+                            "  cri:\n"
+                            "    sockets: []\n"
+                            "  lookup_wait_ms: 20\n"
+                            "  timeout_ms: 250\n"),
+                     0);
+    assert_false(cfg.docker_enabled);
+    assert_int_equal(cfg.docker_sockets.n, 2);
+    assert_string_equal(cfg.docker_sockets.items[1], "/b.sock");
+    assert_true(cfg.cri_sockets.set); /* an empty list: no CRI socket at all */
+    assert_int_equal(cfg.cri_sockets.n, 0);
+    assert_int_equal(cfg.lookup_wait_ms, 20);
+    assert_int_equal(cfg.engine_timeout_ms, 250);
+    char err[256];
+    assert_int_equal(
+        config_set(&cfg, "container_engines.podman.sockets", "/x,/y", err, sizeof(err)), 0);
+    assert_int_equal(cfg.podman_sockets.n, 2);
+    assert_string_equal(cfg.podman_sockets.items[0], "/x");
+    assert_int_equal(config_set(&cfg, "container_engines.lookup_wait_ms", "-1", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "a whole number"));
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    sockets: [/a.sock, [nested]]\n"
+                            "  label_max_len: many\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 24);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 18);
     _done(&cfg, &diags);
 }
 
@@ -670,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_env_host_root),
         cmocka_unit_test(test_k8s_audit),
         cmocka_unit_test(test_packaged_config),
+        cmocka_unit_test(test_container_engines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
