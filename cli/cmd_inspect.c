@@ -144,8 +144,8 @@ static int _trusted_keys(const char *config_path, const char *const *flags, size
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         rc = -1;
     } else if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0 ||
-               integrity_keys_load((const char *const *)cfg.trusted_keys.items,
-                                   cfg.trusted_keys.n, keys, nkeys, err, sizeof(err)) < 0) {
+               integrity_keys_load((const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
+                                   keys, nkeys, err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec inspect: %s\n", err);
         rc = -1;
     }

@@ -321,8 +321,8 @@ int cmd_run(int argc, char **argv)
     }
     /* Nothing is loaded before the policy is known to be the one CI built. */
     enum verify_error vrc =
-        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items,
-                      cfg.trusted_keys.n, &img, &integrity, &verify_ms, err, sizeof(err));
+        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
+                      &img, &integrity, &verify_ms, err, sizeof(err));
     if (vrc != VERIFY_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE

@@ -89,7 +89,6 @@ const struct cinfo *cinfo_host(void);
  * parseImageRepoTag: a colon before the last '/' is a registry port, not a tag. */
 void cinfo_split_image(const char *image, char **repo, char **tag);
 
-
 /* The field's value for a container described by ci (NULL: nothing known yet, or the runtime
  * does not know it): out is set, or left FV_NONE for <NA>. arg is the field's argument
  * (container.label[KEY], container.mount[N|PATTERN]); evt_ns the event's time for

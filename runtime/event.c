@@ -17,9 +17,9 @@
 #include "core/ipaddr.h"
 #include "core/sysargs.h"
 #include "runtime/cid_cache.h"
+#include "runtime/container_meta.h"
 #include "runtime/dns.h"
 #include "runtime/procfs.h"
-#include "runtime/container_meta.h"
 #include "runtime/users.h"
 
 int event_layout_init(struct event_layout *layout, const struct policy_meta *meta)
