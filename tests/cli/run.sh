@@ -121,7 +121,7 @@ check "run: usage error exits 2" 2 "$RULEC" run
 check "run: missing policy exits 1" 1 "$RULEC" run "$T/nonexistent.o"
 # A policy of another metadata format version is refused before loading.
 llvm-objcopy --dump-section .rulec.meta="$T/meta.json" "$T/a.bpf.o" "$T/dump.o"
-sed 's/"format_version":1/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
+sed -E 's/"format_version":[0-9]+/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
 llvm-objcopy --update-section .rulec.meta="$T/meta99.json" "$T/a.bpf.o" "$T/v99.bpf.o"
 check "run: incompatible format version exits 4" 4 "$RULEC" run "$T/v99.bpf.o"
 expect_file "run: the message names both versions" "grep -q 'version 99' '$T/err'"
