@@ -119,7 +119,10 @@ $(BUILD)/rulec-actor: tests/e2e/actor.c
 $(BUILD)/rulec-load: tests/e2e/load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load
+$(BUILD)/rulec-flood: tests/e2e/flood.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-flood
 	@sh tests/e2e/run.sh $(BUILD)
 
 # Differential test: generated kernel predicates (compiled natively) against

@@ -1,23 +1,17 @@
 /* rulec run: load a policy object, attach it, and turn candidate records
  * into Falco-compatible alerts until SIGINT or SIGTERM. */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-
 #include "cli/commands.h"
-#include "core/rulec_abi.h"
 #include "runtime/config.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
 #include "runtime/outputs.h"
-#include "runtime/profile.h"
+#include "runtime/run_loop.h"
 #include "runtime/users.h"
 
 /* Exit statuses of `rulec run` (documented in rulec(1)). */
@@ -30,18 +24,6 @@ enum {
     RUN_EXIT_KERNEL = 6,
     RUN_EXIT_VERIFIER = 7,
 };
-
-static volatile sig_atomic_t _stop, _reopen, _stats;
-
-static void _on_signal(int sig)
-{
-    if (sig == SIGHUP)
-        _reopen = 1;
-    else if (sig == SIGUSR1)
-        _stats = 1;
-    else
-        _stop = 1;
-}
 
 static void _run_usage(FILE *out)
 {
@@ -58,32 +40,11 @@ static void _run_usage(FILE *out)
                  "  -o KEY=VALUE          set a configuration key\n"
                  "  --ringbuf-size BYTES  ring buffer size (power of two, default 2 MiB)\n"
                  "  --verifier-log PATH   where the verifier's log goes if it rejects the policy\n"
-                 "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
-                 "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
-                 "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
-                 "7 verifier rejection.\n");
-}
-
-static void _print_counters(const struct engine *eng, const struct loader *ld)
-{
-    unsigned long long c[RULEC_CNT_MAX] = {0};
-    loader_counters(ld, c, RULEC_CNT_MAX);
-    struct engine_stats st;
-    engine_stats(eng, &st);
-    fprintf(stderr,
-            "rulec: events %llu, candidates %llu, lost %llu, records %llu, alerts %llu, "
-            "residual rejections %llu\n",
-            c[RULEC_CNT_EVENTS], c[RULEC_CNT_CANDIDATES], c[RULEC_CNT_LOST],
-            (unsigned long long)st.records, (unsigned long long)st.alerts,
-            (unsigned long long)st.rejected);
-    if (ld->profile_fd >= 0)
-        profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
-}
-
-static int _on_record(void *ctx, void *data, size_t len)
-{
-    engine_handle_record(ctx, data, len);
-    return 0;
+                 "Signals: SIGINT/SIGTERM stop (within a second, under any load), SIGHUP reopens\n"
+                 "the output file, SIGUSR1 prints counters. Exit: 0 stopped, 1 runtime error (or\n"
+                 "records lost with syscall_event_drops.actions: exit), 2 usage, 3 corrupt\n"
+                 "policy, 4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring\n"
+                 "buffers, 7 verifier rejection.\n");
 }
 
 static const char *_verifier_log_default(char *buf, size_t len)
@@ -199,8 +160,9 @@ int cmd_run(int argc, char **argv)
     struct output_set *outputs = NULL;
     struct users_db *users = NULL;
     struct engine *eng = NULL;
-    struct loader ld = {.events_fd = -1, .counters_fd = -1};
-    struct ring_buffer *rb = NULL;
+    struct loader ld;
+    struct run_loop *loop = NULL;
+    loader_init(&ld);
     if (config_path && config_load(&cfg, config_path, &diags) < 0) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         status = RUN_EXIT_USAGE;
@@ -258,54 +220,18 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "rulec run: not running as root\n");
         goto out;
     }
-    rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
-    if (!rb) {
-        fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(errno));
+    struct run_loop_params params = {
+        .eng = eng, .ld = &ld, .outputs = outputs, .drops = &cfg.drops};
+    if (run_loop_new(&loop, &params, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
         status = RUN_EXIT_KERNEL;
         goto out;
     }
-    struct sigaction sa = {.sa_handler = _on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
     fprintf(stderr, "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms\n",
             policy_path, engine_meta(eng)->nrules, engine_meta(eng)->nhooks, ld.load_ms);
-    time_t last_tick = time(NULL);
-    unsigned long long lost_seen = 0;
-    while (!_stop) {
-        int n = ring_buffer__poll(rb, 100);
-        if (n < 0 && n != -EINTR) {
-            fprintf(stderr, "rulec run: ring buffer poll: %s\n", strerror(-n));
-            goto out;
-        }
-        if (_reopen) {
-            _reopen = 0;
-            outputs_reopen(outputs);
-        }
-        if (_stats) {
-            _stats = 0;
-            _print_counters(eng, &ld);
-        }
-        time_t now = time(NULL);
-        if (now != last_tick) {
-            last_tick = now;
-            outputs_tick(outputs);
-            /* Lost records are never silent: a drop alert, as Falco's. */
-            unsigned long long c[RULEC_CNT_MAX] = {0};
-            if (loader_counters(&ld, c, RULEC_CNT_MAX) == 0 && c[RULEC_CNT_LOST] > lost_seen) {
-                engine_drop_alert(eng, c[RULEC_CNT_LOST] - lost_seen, c[RULEC_CNT_EVENTS]);
-                lost_seen = c[RULEC_CNT_LOST];
-            }
-        }
-    }
-    /* Drain what is already in the buffer before detaching. */
-    ring_buffer__consume(rb);
-    _print_counters(eng, &ld);
-    status = 0;
+    status = run_loop_run(loop) == RUN_LOOP_STOPPED ? 0 : RUN_EXIT_RUNTIME;
 out:
-    ring_buffer__free(rb);
+    run_loop_free(&loop);
     loader_close(&ld);
     engine_free(&eng);
     outputs_free(&outputs);

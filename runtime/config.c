@@ -16,6 +16,9 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
+    _RATIO,        /* a number in [0, 1] (double) */
+    _NONNEG,       /* a number >= 0 (double) */
+    _DROP_ACTIONS, /* a sequence of ignore, log, alert, exit (unsigned: DROP_ACTION_*) */
 };
 
 struct _key {
@@ -41,6 +44,11 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
+    _K("syscall_event_drops.actions", _DROP_ACTIONS, drops.actions),
+    _K("syscall_event_drops.threshold", _RATIO, drops.threshold),
+    _K("syscall_event_drops.rate", _NONNEG, drops.rate),
+    _K("syscall_event_drops.max_burst", _NONNEG, drops.max_burst),
+    _K("syscall_event_drops.simulate_drops", _BOOL, drops.simulate_drops),
 };
 #undef _K
 #define _NKEYS (sizeof(_keys) / sizeof(_keys[0]))
@@ -49,6 +57,9 @@ static const char *const _kind_names[] = {
     [_BOOL] = "a boolean (true or false)",
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
+    [_RATIO] = "a number from 0 to 1",
+    [_NONNEG] = "a number (0 or more)",
+    [_DROP_ACTIONS] = "a list of actions: ignore, or any of log, alert, exit",
 };
 
 static char *_xstrdup(const char *s)
@@ -83,6 +94,10 @@ void config_init(struct rulec_config *cfg)
         .time_format_iso_8601 = false,
         .buffered_outputs = false,
         .host_root = NULL,
+        .drops = {.actions = DROP_ACTION_LOG | DROP_ACTION_ALERT,
+                  .threshold = 0.1,
+                  .rate = 0.03333,
+                  .max_burst = 1},
         .files = NULL,
         .nfiles = 0,
     };
@@ -147,6 +162,61 @@ static int _parse_bool(const char *s, bool *out)
     return -1;
 }
 
+static int _parse_number(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= min && v <= max))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* syscall_event_drops.actions, its items joined by commas ("log,alert"; `-o` also takes
+ * "[log, alert]"). Falco's rules: an empty list is "ignore", and "ignore" with another action is
+ * an error. */
+static int _parse_drop_actions(const char *s, unsigned *out, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        {"log", DROP_ACTION_LOG}, {"alert", DROP_ACTION_ALERT}, {"exit", DROP_ACTION_EXIT}};
+    unsigned actions = 0;
+    bool ignore = false;
+    const char *p = s;
+    while (*p) {
+        p += strspn(p, "[], \t");
+        size_t n = strcspn(p, "[], \t");
+        if (!n)
+            break;
+        bool known = n == 6 && strncmp(p, "ignore", 6) == 0;
+        ignore |= known;
+        for (size_t i = 0; !known && i < sizeof(names) / sizeof(names[0]); i++)
+            if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0) {
+                actions |= names[i].bit;
+                known = true;
+            }
+        if (!known) {
+            snprintf(err, errlen,
+                     "'syscall_event_drops.actions': unknown action '%.*s' (available: ignore, "
+                     "log, alert, exit)",
+                     (int)n, p);
+            return -1;
+        }
+        p += n;
+    }
+    if (ignore && actions) {
+        snprintf(err, errlen,
+                 "'syscall_event_drops.actions': the other actions do not make sense with "
+                 "\"ignore\"");
+        return -1;
+    }
+    *out = actions;
+    return 0;
+}
+
 static int _set_key(struct rulec_config *cfg, const struct _key *key, const char *value, char *err,
                     size_t errlen)
 {
@@ -167,6 +237,13 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         }
         break;
     }
+    case _RATIO:
+    case _NONNEG:
+        if (_parse_number(value, 0, key->kind == _RATIO ? 1 : 1e12, (double *)slot) == 0)
+            return 0;
+        break;
+    case _DROP_ACTIONS:
+        return _parse_drop_actions(value, (unsigned *)slot, err, errlen);
     }
     snprintf(err, errlen, "'%s' must be %s, not '%s'", key->path, _kind_names[key->kind], value);
     return -1;
@@ -259,9 +336,45 @@ static const char *_node_kind(const yaml_node_t *node)
 
 static void _walk(struct _ctx *ctx, const yaml_node_t *map, const char *prefix);
 
+/* A sequence of scalars as one string, its items joined by commas (the lists rulec reads hold
+ * plain words). NULL, with an error reported, when an item is not a scalar. */
+static char *_join_sequence(struct _ctx *ctx, const char *path, const yaml_node_t *seq)
+{
+    size_t cap = 1;
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
+        if (!item || item->type != YAML_SCALAR_NODE) {
+            _error(ctx, item ? item : seq, path, "the items of '%s' must be scalars", path);
+            return NULL;
+        }
+        cap += item->data.scalar.length + 1;
+    }
+    char *out = calloc(1, cap);
+    if (!out) {
+        fputs("rulec: out of memory\n", stderr);
+        abort();
+    }
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        if (*out)
+            strcat(out, ",");
+        strcat(out, (const char *)yaml_document_get_node(ctx->doc, *i)->data.scalar.value);
+    }
+    return out;
+}
+
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
+    if (key && key->kind == _DROP_ACTIONS && value->type == YAML_SEQUENCE_NODE) {
+        char *joined = _join_sequence(ctx, path, value);
+        char err[512];
+        if (joined && _set_key(ctx->cfg, key, joined, err, sizeof(err)) < 0)
+            _error(ctx, value, path, "%s", err);
+        free(joined);
+        return;
+    }
     if (key) {
         if (value->type != YAML_SCALAR_NODE || _is_null(value)) {
             _error(ctx, value, path, "'%s' must be %s, not %s", path, _kind_names[key->kind],

@@ -11,6 +11,22 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
+/* syscall_event_drops: what Falco does when the kernel could not hand records over (the ring
+ * buffer was full), checked once a second (runtime/drops.h). */
+enum rulec_drop_action {
+    DROP_ACTION_LOG = 1 << 0,   /* a message on stderr */
+    DROP_ACTION_ALERT = 1 << 1, /* Falco's "syscall event drop" alert */
+    DROP_ACTION_EXIT = 1 << 2,  /* stop, exit status 1 */
+};
+
+struct rulec_drops {
+    unsigned actions;    /* syscall_event_drops.actions: DROP_ACTION_*; 0 is "ignore" */
+    double threshold;    /* syscall_event_drops.threshold: act above this ratio of lost/events */
+    double rate;         /* syscall_event_drops.rate: actions per second, on average */
+    double max_burst;    /* syscall_event_drops.max_burst: actions at once */
+    bool simulate_drops; /* syscall_event_drops.simulate_drops: one drop a second, no threshold */
+};
+
 struct rulec_config {
     bool stdout_enabled;              /* stdout_output.enabled */
     bool syslog_enabled;              /* syslog_output.enabled */
@@ -24,6 +40,7 @@ struct rulec_config {
     bool time_format_iso_8601;        /* time_format_iso_8601 */
     bool buffered_outputs;            /* buffered_outputs */
     char *host_root; /* host_root: prefix for /etc/passwd and /etc/group ("" = /) */
+    struct rulec_drops drops;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -33,7 +50,9 @@ struct rulec_config {
 /* Defaults: Falco's own, except that syslog is off (stdout of a service
  * already reaches the journal; syslog too would log every alert twice):
  * stdout on, file off (keep_alive false), json off with output and tags
- * included, priority debug, local time, unbuffered. */
+ * included, priority debug, local time, unbuffered; syscall_event_drops as
+ * falco.yaml ships it (log and alert, threshold 0.1, rate 0.03333, max_burst
+ * 1), since a runtime without a file must not be silent about losses. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 

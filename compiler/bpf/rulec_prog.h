@@ -196,8 +196,8 @@ static __always_inline struct rulec_event *rulec_ids(struct rulec_event *e)
 
 #ifndef RULEC_UNIT_RULES
 /* One match of rule `rule` that no ring buffer took: counted for the rule, then for the rule and
- * the process (in that order: the runtime reads the process counts first, so that they never
- * exceed the rule's). A global function: the verifier checks it once, not once per rule. */
+ * the process (in that order: the runtime reads the rules' counts first, so that the processes'
+ * never fall behind them). A global function: the verifier checks it once, not once per rule. */
 __noinline int rulec_missed_one(__u32 rule, __u32 maybe)
 {
     struct rulec_missed_key k = {.rule = rule, .tgid = bpf_get_current_pid_tgid() >> 32};
