@@ -119,10 +119,11 @@ $(BUILD)/rulec-actor: tests/e2e/actor.c
 $(BUILD)/rulec-load: tests/e2e/load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-$(BUILD)/rulec-flood: tests/e2e/flood.c
+# bench's load generator: its flood mode drives tests/e2e/test_overload.sh.
+$(BUILD)/rulec-loadgen: bench/loadgen.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-flood
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-loadgen
 	@sh tests/e2e/run.sh $(BUILD)
 
 # Differential test: generated kernel predicates (compiled natively) against

@@ -129,16 +129,13 @@ isnum() { case $1 in '' | nan | -nan | inf | -inf) return 1 ;; *) return 0 ;; es
 # run the load generator in the background (so that traps run at once when interrupted);
 # its output line goes to LOAD_OUT
 LOAD_OUT=
-run_load() { run_generator "$LOADGEN" "$@"; }
-# the same with the flood generator (tests/e2e/flood.c)
-run_flood() { run_generator "$BENCH_BIN/flood" "$@"; }
-run_generator() {
-    "$@" >"$WORK/load.out" 2>>"$WORK/load.err" &
+run_load() {
+    "$LOADGEN" "$@" >"$WORK/load.out" 2>>"$WORK/load.err" &
     LOAD_PID=$!
     wait "$LOAD_PID"
     local rc=$?
     LOAD_PID=
-    [ $rc -eq 0 ] || die "$* failed (rc $rc): $(tail -n 3 "$WORK/load.err")"
+    [ $rc -eq 0 ] || die "loadgen $* failed (rc $rc): $(tail -n 3 "$WORK/load.err")"
     LOAD_OUT=$(cat "$WORK/load.out")
 }
 
@@ -265,8 +262,6 @@ WARN="-Wall -Wextra -Werror"
 # shellcheck disable=SC2086
 $CC -std=c11 -D_GNU_SOURCE $WARN -O2 -o "$LOADGEN" bench/loadgen.c || die "cannot build loadgen"
 # shellcheck disable=SC2086
-$CC -std=c11 -D_GNU_SOURCE $WARN -O2 -o "$BENCH_BIN/flood" tests/e2e/flood.c || die "cannot build flood"
-# shellcheck disable=SC2086
 $CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 $WARN -Icompiler/bpf -Ibench \
     -c bench/shipall.bpf.c -o "$BENCH_BIN/shipall.bpf.o" || die "cannot build shipall.bpf.o"
 # shellcheck disable=SC2086
@@ -293,7 +288,7 @@ fi
 
 # ---- 5. flood: the runtime overloaded ---------------------------------------------------------
 # Defined here, run after 4. (BENCH_ONLY=flood runs it alone). One Warning rule matches every
-# open of a file by the flood generator (tests/e2e/flood.c, two worker processes), and a Critical
+# open of a file by the flood generator (loadgen flood, two worker processes), and a Critical
 # rule its one open of another file; the runtime writes JSON alerts to a file (file output,
 # keep_alive false) with the default 2 MiB ring buffer. Rates are matching events per second.
 FLOOD_SECS=2
@@ -318,7 +313,7 @@ flood_step() {
     local target=$1 c0 a0 c1 a1
     c0=$(rulec_drain)
     a0=$(rulec_aggregated)
-    run_flood -w 2 -d "$FLOOD_SECS" -r "$target" "$FLOOD_DIR/flood-target"
+    run_load flood -w 2 -d "$FLOOD_SECS" -r "$target" "$FLOOD_DIR/flood-target"
     sleep 2.2 # the once-a-second report, and the read after the last loss
     c1=$(rulec_drain)
     a1=$(rulec_aggregated)
@@ -373,7 +368,7 @@ bench_flood() {
     local t0 t1 rc
     for _ in 1 2 3; do
         flood_start
-        "$BENCH_BIN/flood" -w 2 -d 60 "$FLOOD_DIR/flood-target" >/dev/null 2>>"$WORK/load.err" &
+        "$LOADGEN" flood -w 2 -d 60 "$FLOOD_DIR/flood-target" >/dev/null 2>>"$WORK/load.err" &
         LOAD_PID=$!
         sleep 2
         t0=$(now_ns)

@@ -17,11 +17,11 @@ struct missed;
 /* One aggregate: a rule's matches for one process, or (pid 0) for the rest. */
 struct missed_entry {
     size_t rule;
-    uint32_t pid;                  /* 0: the processes not tracked one by one */
-    char comm[RULEC_COMM_LEN];     /* "" when unknown */
-    uint64_t definite;             /* matches */
-    uint64_t maybe;                /* candidates the kernel could not decide, never evaluated */
-    size_t nprocs;                 /* processes covered (pid 0: 0 when not all are known) */
+    uint32_t pid;              /* 0: the processes not tracked one by one */
+    char comm[RULEC_COMM_LEN]; /* "" when unknown */
+    uint64_t definite;         /* matches */
+    uint64_t maybe;            /* candidates the kernel could not decide, never evaluated */
+    size_t nprocs;             /* processes covered (pid 0: 0 when not all are known) */
 };
 
 int missed_new(struct missed **out, size_t nrules);

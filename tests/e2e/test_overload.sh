@@ -5,7 +5,7 @@
 # SIGTERM in the middle of a flood stops it within a second, exit 0, every alert line whole.
 . "$(dirname "$0")/lib.sh"
 RULEC=$BUILD/rulec # the flood needs the optimised build to overload the runtime, not ASan
-FLOOD=$BUILD/rulec-flood
+flood() { "$BUILD/rulec-loadgen" flood "$@"; } # bench/loadgen.c
 FLOOD_OPENS=${E2E_FLOOD_OPENS:-3000000}
 FLOOD_PID=
 trap 'stop_rulec; [ -n "$FLOOD_PID" ] && kill "$FLOOD_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -33,7 +33,7 @@ tally() {
 # ---- every match accounted for: a flood that ends while the runtime runs -------------------
 # A 1 MiB ring buffer, so that the flood overloads the runtime on any machine.
 start_rulec --ringbuf-size 1048576
-out=$("$FLOOD" -w 2 -n "$FLOOD_OPENS" -c "$WORK/critical-target" "$WORK/flood-target")
+out=$(flood -w 2 -n "$FLOOD_OPENS" -c "$WORK/critical-target" "$WORK/flood-target")
 echo "# flood: $out"
 sleep 1.5 # past the next once-a-second report
 stop_rulec
@@ -60,8 +60,8 @@ expect "E2E overload critical" 1 \
     "the Critical rule triggered once during the flood alerted"
 shape=$(jq -c --arg r "$RULE" 'select(.rule == $r and (.tags | index("rulec_aggregate")))
     | select(.priority == "Warning" and .source == "syscall" and (.tags | index("e2e"))
-             and (.output | test("Rule \"E2E overload flood\": [0-9,]+ more match(es)? by pid [0-9]+ \\(e2e-flood\\) in the last [0-9.]+ s"))
-             and .output_fields["proc.name"] == "e2e-flood" and .output_fields["proc.pid"] > 0)' \
+             and (.output | test("Rule \"E2E overload flood\": [0-9,]+ more match(es)? by pid [0-9]+ \\(loadgen-flood\\) in the last [0-9.]+ s"))
+             and .output_fields["proc.name"] == "loadgen-flood" and .output_fields["proc.pid"] > 0)' \
     "$ALERTS" | wc -l)
 if [ "$shape" -eq "$naggr" ]; then ok "aggregate alerts name the rule, the count and the process, with the rule's priority and tags"
 else not_ok "$((naggr - shape)) of $naggr aggregate alerts lack the rule, count, process or priority"
@@ -73,7 +73,7 @@ torn=$(torn_lines)
 # A ring buffer large enough to hold a backlog at the stop: what is left past the stop deadline
 # is counted, not evaluated.
 start_rulec --ringbuf-size 33554432
-"$FLOOD" -w 2 -d 60 "$WORK/flood-target" >"$WORK/flood2.out" &
+"$BUILD/rulec-loadgen" flood -w 2 -d 60 "$WORK/flood-target" >"$WORK/flood2.out" &
 FLOOD_PID=$!
 sleep 2
 t0=$(date +%s%N)

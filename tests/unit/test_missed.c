@@ -26,6 +26,19 @@ static void _collect(void *ctx, const struct missed_entry *e)
     g->e[g->n++] = *e;
 }
 
+/* Entry i of the report is (rule, pid, definite, maybe, nprocs). */
+static void _expect(const struct _got *g, size_t i, size_t rule, uint32_t pid, uint64_t definite,
+                    uint64_t maybe, size_t nprocs)
+{
+    assert_true(i < g->n);
+    const struct missed_entry *e = &g->e[i];
+    assert_int_equal(e->rule, rule);
+    assert_int_equal(e->pid, pid);
+    assert_int_equal(e->definite, definite);
+    assert_int_equal(e->maybe, maybe);
+    assert_int_equal(e->nprocs, nprocs);
+}
+
 static void test_named_and_rest(void **state)
 {
     (void)state;
@@ -40,21 +53,11 @@ static void test_named_and_rest(void **state)
     struct _got g = {0};
     assert_int_equal(missed_report(m, 2, _collect, &g), 4);
     /* rule 1: pid 4242 (15), pid 8 (2 maybe), then pid 7 in the rest; rule 2: pid 9 */
-    assert_int_equal(g.e[0].rule, 1);
-    assert_int_equal(g.e[0].pid, 4242);
+    _expect(&g, 0, 1, 4242, 15, 0, 1);
     assert_string_equal(g.e[0].comm, "flood");
-    assert_int_equal(g.e[0].definite, 15);
-    assert_int_equal(g.e[0].maybe, 0);
-    assert_int_equal(g.e[1].pid, 8);
-    assert_int_equal(g.e[1].definite, 0);
-    assert_int_equal(g.e[1].maybe, 2);
-    assert_int_equal(g.e[2].rule, 1);
-    assert_int_equal(g.e[2].pid, 0);
-    assert_int_equal(g.e[2].definite, 1);
-    assert_int_equal(g.e[2].nprocs, 1);
-    assert_int_equal(g.e[3].rule, 2);
-    assert_int_equal(g.e[3].pid, 9);
-    assert_int_equal(g.e[3].maybe, 3);
+    _expect(&g, 1, 1, 8, 0, 2, 1);
+    _expect(&g, 2, 1, 0, 1, 0, 1);
+    _expect(&g, 3, 2, 9, 0, 3, 1);
     /* The window is cleared. */
     g.n = 0;
     assert_int_equal(missed_report(m, 2, _collect, &g), 0);
@@ -73,12 +76,8 @@ static void test_unattributed(void **state)
     missed_add(m, 0, 12, "p", 30, 0);
     struct _got g = {0};
     assert_int_equal(missed_report(m, 5, _collect, &g), 2);
-    assert_int_equal(g.e[0].pid, 12);
-    assert_int_equal(g.e[0].definite, 30);
-    assert_int_equal(g.e[1].pid, 0);
-    assert_int_equal(g.e[1].definite, 100);
-    assert_int_equal(g.e[1].maybe, 1);
-    assert_int_equal(g.e[1].nprocs, 0);
+    _expect(&g, 0, 0, 12, 30, 0, 1);
+    _expect(&g, 1, 0, 0, 100, 1, 0);
     missed_free(&m);
 }
 
@@ -100,11 +99,11 @@ static void test_many_processes(void **state)
         sum += g.e[i].definite;
     assert_int_equal(sum, total);
     /* rule 0: the even pids, rule 1: the odd ones */
-    assert_int_equal(g.e[0].pid, 5000);
-    assert_int_equal(g.e[1].pid, 4998);
+    _expect(&g, 0, 0, 5000, 5000, 0, 1);
+    _expect(&g, 1, 0, 4998, 4998, 0, 1);
     assert_int_equal(g.e[3].pid, 0);
     assert_int_equal(g.e[3].nprocs, 2500 - 3);
-    assert_int_equal(g.e[4].pid, 4999);
+    _expect(&g, 4, 1, 4999, 4999, 0, 1);
     missed_free(&m);
 }
 
@@ -131,6 +130,14 @@ static void _set_proc(uint32_t rule, uint32_t pid, uint64_t definite, const char
     assert_int_equal(bpf_map_update_elem(_procs_fd, &k, &v, BPF_ANY), 0);
 }
 
+/* One window: the kernel's counts read, then reported into g. */
+static size_t _read_report(struct missed *m, struct _got *g)
+{
+    assert_int_equal(missed_read_kernel(m, _rules_fd, _procs_fd), 0);
+    g->n = 0;
+    return missed_report(m, 5, _collect, g);
+}
+
 static void test_kernel_maps(void **state)
 {
     (void)state;
@@ -145,37 +152,26 @@ static void test_kernel_maps(void **state)
     assert_int_equal(missed_new(&m, 2), 0);
     _set_rule(1, 100, 3);
     _set_proc(1, 42, 100, "flood");
-    assert_int_equal(missed_read_kernel(m, _rules_fd, _procs_fd), 0);
     struct _got g = {0};
-    assert_int_equal(missed_report(m, 5, _collect, &g), 2);
-    assert_int_equal(g.e[0].pid, 42);
+    assert_int_equal(_read_report(m, &g), 2);
+    _expect(&g, 0, 1, 42, 100, 0, 1);
     assert_string_equal(g.e[0].comm, "flood");
-    assert_int_equal(g.e[0].definite, 100);
-    assert_int_equal(g.e[1].pid, 0); /* the 3 maybe: no process has them */
-    assert_int_equal(g.e[1].maybe, 3);
+    _expect(&g, 1, 1, 0, 0, 3, 0); /* the 3 maybe: no process has them */
     /* 50 more by 42, of which 10 counted for the process after the total was read. */
     _set_rule(1, 140, 3);
     _set_proc(1, 42, 150, "flood");
-    assert_int_equal(missed_read_kernel(m, _rules_fd, _procs_fd), 0);
-    g.n = 0;
-    assert_int_equal(missed_report(m, 5, _collect, &g), 1);
-    assert_int_equal(g.e[0].pid, 42);
-    assert_int_equal(g.e[0].definite, 40);
+    assert_int_equal(_read_report(m, &g), 1);
+    _expect(&g, 0, 1, 42, 40, 0, 1);
     _set_rule(1, 150, 3);
-    assert_int_equal(missed_read_kernel(m, _rules_fd, _procs_fd), 0);
-    g.n = 0;
-    assert_int_equal(missed_report(m, 5, _collect, &g), 1);
-    assert_int_equal(g.e[0].pid, 42);
-    assert_int_equal(g.e[0].definite, 10);
+    assert_int_equal(_read_report(m, &g), 1);
+    _expect(&g, 0, 1, 42, 10, 0, 1);
     /* 42's entry evicted and made again with 7: all of them new. */
     struct rulec_missed_key k = {.rule = 1, .tgid = 42};
     assert_int_equal(bpf_map_delete_elem(_procs_fd, &k), 0);
     _set_rule(1, 157, 3);
     _set_proc(1, 42, 7, "flood");
-    assert_int_equal(missed_read_kernel(m, _rules_fd, _procs_fd), 0);
-    g.n = 0;
-    assert_int_equal(missed_report(m, 5, _collect, &g), 1);
-    assert_int_equal(g.e[0].definite, 7);
+    assert_int_equal(_read_report(m, &g), 1);
+    _expect(&g, 0, 1, 42, 7, 0, 1);
     missed_free(&m);
     close(_rules_fd);
     close(_procs_fd);
