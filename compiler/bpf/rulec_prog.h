@@ -256,13 +256,15 @@ static __always_inline void rulec_submit(struct rulec_event *e, int reserve)
 /* A group program found candidates: the one capture program fills what
  * their residuals and outputs need and sends the record. Shared by all
  * groups, so the verifier checks the output fields' extractors once rather
- * than once per group. A tail call returns only when it fails: the
- * candidates are then counted as lost matches. */
+ * than once per group. A tail call returns only when it fails, which it does
+ * not here (the loader fills the entry, and the chain is two calls deep):
+ * the lost counter says so if it ever did. Counting the candidates per rule
+ * here too would put rulec_missed_rules into every group program, and the
+ * verifier would check it once per program. */
 #define RULEC_CAPTURE()                                                                            \
     do {                                                                                           \
         bpf_tail_call(ctx, &rulec_capture_prog, 0);                                                \
         rulec_count(RULEC_CNT_LOST);                                                               \
-        rulec_missed_rules();                                                                      \
     } while (0)
 
 /* Kleene NOT: yes and no swap, maybe stays maybe. */
