@@ -132,7 +132,12 @@ $(BUILD)/rulec-cri: tests/e2e/cri.c $(BUILD)/librulec.a
 $(BUILD)/rulec-load: tests/e2e/load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
-e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-fakedocker $(BUILD)/rulec-cri
+# bench's load generator: its flood mode drives tests/e2e/test_overload.sh.
+$(BUILD)/rulec-loadgen: bench/loadgen.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
+e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-loadgen \
+     $(BUILD)/rulec-fakedocker $(BUILD)/rulec-cri
 	@sh tests/e2e/run.sh $(BUILD)
 
 # Differential test: generated kernel predicates (compiled natively) against

@@ -10,6 +10,8 @@
 #include <json-c/json.h>
 #include <yaml.h>
 
+#include "core/strbuf.h"
+
 /* Every key rulec reads, by its dotted falco.yaml path. The YAML reader, -o
  * style config_set and the overrides all go through this one table, so a key
  * has one type and one conversion wherever it comes from. */
@@ -17,9 +19,12 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
-    _SIZE, /* a positive integer */
-    _UINT, /* a whole number */
-    _LIST, /* a YAML sequence of strings; -o KEY=a,b sets it, -o KEY[]=a appends */
+    _SIZE,         /* a positive integer */
+    _UINT,         /* a whole number */
+    _LIST,         /* a YAML sequence of strings; -o KEY=a,b sets it, -o KEY[]=a appends */
+    _RATIO,        /* a number in [0, 1] (double) */
+    _NONNEG,       /* a number >= 0 (double) */
+    _DROP_ACTIONS, /* a sequence of ignore, log, alert, exit (unsigned: DROP_ACTION_*) */
 };
 
 struct _key {
@@ -64,6 +69,11 @@ static const struct _key _keys[] = {
     _K("container_engines.lookup_wait_ms", _UINT, lookup_wait_ms),
     _K("container_engines.timeout_ms", _UINT, engine_timeout_ms),
     _K("container_engines.label_max_len", _UINT, label_max_len),
+    _K("syscall_event_drops.actions", _DROP_ACTIONS, drops.actions),
+    _K("syscall_event_drops.threshold", _RATIO, drops.threshold),
+    _K("syscall_event_drops.rate", _NONNEG, drops.rate),
+    _K("syscall_event_drops.max_burst", _NONNEG, drops.max_burst),
+    _K("syscall_event_drops.simulate_drops", _BOOL, drops.simulate_drops),
 };
 
 /* init_config keys of the k8saudit plugin, and the key each sets. The
@@ -86,6 +96,9 @@ static const char *const _kind_names[] = {
     [_SIZE] = "a positive integer",
     [_UINT] = "a whole number",
     [_LIST] = "a list of strings (for example [/etc/rulec/keys])",
+    [_RATIO] = "a number from 0 to 1",
+    [_NONNEG] = "a number (0 or more)",
+    [_DROP_ACTIONS] = "a list of actions: ignore, or any of log, alert, exit",
 };
 
 static char *_xstrdup(const char *s)
@@ -160,6 +173,10 @@ void config_init(struct rulec_config *cfg)
         .lookup_wait_ms = 5,
         .engine_timeout_ms = 1000,
         .label_max_len = 100,
+        .drops = {.actions = DROP_ACTION_LOG | DROP_ACTION_ALERT,
+                  .threshold = 0.1,
+                  .rate = 0.03333,
+                  .max_burst = 1},
         .files = NULL,
         .nfiles = 0,
     };
@@ -232,6 +249,61 @@ static int _parse_bool(const char *s, bool *out)
     return -1;
 }
 
+static int _parse_number(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= min && v <= max))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* syscall_event_drops.actions, its items joined by commas ("log,alert"; `-o` also takes
+ * "[log, alert]"). Falco's rules: an empty list is "ignore", and "ignore" with another action is
+ * an error. */
+static int _parse_drop_actions(const char *s, unsigned *out, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        {"log", DROP_ACTION_LOG}, {"alert", DROP_ACTION_ALERT}, {"exit", DROP_ACTION_EXIT}};
+    unsigned actions = 0;
+    bool ignore = false;
+    const char *p = s;
+    while (*p) {
+        p += strspn(p, "[], \t");
+        size_t n = strcspn(p, "[], \t");
+        if (!n)
+            break;
+        bool known = n == 6 && strncmp(p, "ignore", 6) == 0;
+        ignore |= known;
+        for (size_t i = 0; !known && i < sizeof(names) / sizeof(names[0]); i++)
+            if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0) {
+                actions |= names[i].bit;
+                known = true;
+            }
+        if (!known) {
+            snprintf(err, errlen,
+                     "'syscall_event_drops.actions': unknown action '%.*s' (available: ignore, "
+                     "log, alert, exit)",
+                     (int)n, p);
+            return -1;
+        }
+        p += n;
+    }
+    if (ignore && actions) {
+        snprintf(err, errlen,
+                 "'syscall_event_drops.actions': the other actions do not make sense with "
+                 "\"ignore\"");
+        return -1;
+    }
+    *out = actions;
+    return 0;
+}
+
 static int _set_key(struct rulec_config *cfg, const struct _key *key, const char *value, char *err,
                     size_t errlen)
 {
@@ -283,6 +355,13 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         }
         return 0;
     }
+    case _RATIO:
+    case _NONNEG:
+        if (_parse_number(value, 0, key->kind == _RATIO ? 1 : 1e12, (double *)slot) == 0)
+            return 0;
+        break;
+    case _DROP_ACTIONS:
+        return _parse_drop_actions(value, (unsigned *)slot, err, errlen);
     }
     snprintf(err, errlen, "'%s' must be %s, not '%s'", key->path, _kind_names[key->kind], value);
     return -1;
@@ -464,35 +543,58 @@ static void _plugins(struct _ctx *ctx, const yaml_node_t *seq)
     }
 }
 
-/* A list key: the file's sequence replaces what earlier files set. */
+/* The strings of a YAML sequence into out (cleared first): each item must be a non-empty
+ * scalar, else an error at the item. */
+static void _read_sequence(struct _ctx *ctx, const char *path, const yaml_node_t *seq,
+                           struct config_list *out)
+{
+    _list_clear(out);
+    out->set = true;
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
+        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
+            !*item->data.scalar.value) {
+            _error(ctx, item ? item : seq, path,
+                   "each entry of '%s' must be a non-empty string, not %s", path,
+                   item ? _node_kind(item) : "nothing");
+            continue;
+        }
+        _list_add(out, (const char *)item->data.scalar.value, item->data.scalar.length);
+    }
+}
+
+/* A list key: the file's sequence replaces what earlier files set. syscall_event_drops.actions
+ * is a list too: its words, joined by commas, are parsed as `-o` gives them. */
 static void _visit_list(struct _ctx *ctx, const struct _key *key, const yaml_node_t *value)
 {
-    struct config_list *l = (struct config_list *)((char *)ctx->cfg + key->offset);
     if (value->type != YAML_SEQUENCE_NODE) {
         _error(ctx, value, key->path, "'%s' must be %s, not %s", key->path, _kind_names[key->kind],
                _node_kind(value));
         return;
     }
-    _list_clear(l);
-    l->set = true;
-    for (yaml_node_item_t *i = value->data.sequence.items.start; i < value->data.sequence.items.top;
-         i++) {
-        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
-        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
-            !*item->data.scalar.value) {
-            _error(ctx, item ? item : value, key->path,
-                   "each entry of '%s' must be a non-empty string, not %s", key->path,
-                   item ? _node_kind(item) : "nothing");
-            continue;
-        }
-        _list_add(l, (const char *)item->data.scalar.value, item->data.scalar.length);
+    if (key->kind == _LIST) {
+        _read_sequence(ctx, key->path, value,
+                       (struct config_list *)((char *)ctx->cfg + key->offset));
+        return;
     }
+    struct config_list words = {0};
+    _read_sequence(ctx, key->path, value, &words);
+    struct strbuf joined = {0};
+    for (size_t i = 0; i < words.n; i++)
+        strbuf_printf(&joined, "%s%s", i ? "," : "", words.items[i]);
+    char err[512];
+    if (_set_key(ctx->cfg, key, joined.len ? joined.data : "", err, sizeof(err)) < 0)
+        _error(ctx, value, key->path, "%s", err);
+    strbuf_free(&joined);
+    _list_clear(&words);
 }
 
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
-    if (key && key->kind == _LIST) {
+    if (key &&
+        (key->kind == _LIST || (key->kind == _DROP_ACTIONS && value->type == YAML_SEQUENCE_NODE))) {
         _visit_list(ctx, key, value);
         return;
     }

@@ -12,6 +12,22 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
+/* syscall_event_drops: what Falco does when the kernel could not hand records over (the ring
+ * buffer was full), checked once a second (runtime/drops.h). */
+enum rulec_drop_action {
+    DROP_ACTION_LOG = 1 << 0,   /* a message on stderr */
+    DROP_ACTION_ALERT = 1 << 1, /* Falco's "syscall event drop" alert */
+    DROP_ACTION_EXIT = 1 << 2,  /* stop, exit status 1 */
+};
+
+struct rulec_drops {
+    unsigned actions;    /* syscall_event_drops.actions: DROP_ACTION_*; 0 is "ignore" */
+    double threshold;    /* syscall_event_drops.threshold: act above this ratio of lost/events */
+    double rate;         /* syscall_event_drops.rate: actions per second, on average */
+    double max_burst;    /* syscall_event_drops.max_burst: actions at once */
+    bool simulate_drops; /* syscall_event_drops.simulate_drops: one drop a second, no threshold */
+};
+
 /* A list of strings (policy_trusted_keys, container_engines.*.sockets), each malloc'd: a YAML
  * sequence, or comma-separated after -o. set is false until a value was given, so the user of
  * the key applies its default. */
@@ -62,6 +78,7 @@ struct rulec_config {
     unsigned lookup_wait_ms;    /* container_engines.lookup_wait_ms: longest wait of an alert */
     unsigned engine_timeout_ms; /* container_engines.timeout_ms: one call to a runtime */
     unsigned label_max_len;     /* container_engines.label_max_len: longer labels are left out */
+    struct rulec_drops drops;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -75,7 +92,9 @@ struct rulec_config {
  * the plugin's defaults (http://:9765/k8s-audit, 256 KiB events, 12 MiB
  * requests), its certificate /etc/rulec/rulec.pem, 10 s idle timeout, 128
  * connections, 8 MiB of events waiting. Every container engine enabled on its
- * default sockets, an alert waits at most 5 ms for its container's metadata. */
+ * default sockets, an alert waits at most 5 ms for its container's metadata.
+ * syscall_event_drops as falco.yaml ships it (log and alert, threshold 0.1, rate 0.03333,
+ * max_burst 1), since a runtime without a file must not be silent about losses. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 

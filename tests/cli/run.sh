@@ -228,7 +228,7 @@ expect_file "run: the message says to compile it again" "grep -q 'compile it aga
 # A policy of another metadata format version is refused before loading (its record
 # rewritten, so that the format, not the integrity, is what is refused).
 llvm-objcopy --dump-section .rulec.meta="$T/meta.json" "$T/a.bpf.o" "$T/dump.o"
-sed 's/"format_version":1/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
+sed -E 's/"format_version":[0-9]+/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
 llvm-objcopy --update-section .rulec.meta="$T/meta99.json" "$T/a.bpf.o" "$T/v99.bpf.o"
 check "run: a modified metadata section exits 8" 8 "$RULEC" run "$T/v99.bpf.o"
 reseal "$T/v99.bpf.o"

@@ -450,6 +450,91 @@ static void test_config_set(void **state)
     config_free(&cfg);
 }
 
+/* syscall_event_drops: falco.yaml's shipped values by default, every key read from YAML (the
+ * actions as a sequence), from -o (a comma-separated or bracketed list), and Falco's errors. */
+static void test_drops_defaults(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    config_init(&cfg);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_ALERT);
+    assert_true(cfg.drops.threshold == 0.1);
+    assert_true(cfg.drops.rate == 0.03333);
+    assert_true(cfg.drops.max_burst == 1);
+    assert_false(cfg.drops.simulate_drops);
+    config_free(&cfg);
+}
+
+static void test_drops_keys(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "syscall_event_drops:\n"
+                            "  threshold: 0\n"
+                            "  actions:\n"
+                            "    - log\n"
+                            "    - exit\n"
+                            "  rate: 2.5\n"
+                            "  max_burst: 10\n"
+                            "  simulate_drops: true\n"),
+                     0);
+    assert_int_equal(diags.len, 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_EXIT);
+    assert_true(cfg.drops.threshold == 0);
+    assert_true(cfg.drops.rate == 2.5);
+    assert_true(cfg.drops.max_burst == 10);
+    assert_true(cfg.drops.simulate_drops);
+    _done(&cfg, &diags);
+    /* An empty list is "ignore", as in Falco. */
+    assert_int_equal(_parse(&cfg, &diags, "syscall_event_drops:\n  actions: []\n"), 0);
+    assert_int_equal(cfg.drops.actions, 0);
+    _done(&cfg, &diags);
+    assert_int_equal(_parse(&cfg, &diags, "syscall_event_drops:\n  actions: [ignore]\n"), 0);
+    assert_int_equal(cfg.drops.actions, 0);
+    _done(&cfg, &diags);
+}
+
+static void test_drops_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *message;
+        unsigned line, col;
+    } cases[] = {
+        {"syscall_event_drops:\n  actions: [log, shout]\n", "unknown action 'shout'", 2, 12},
+        {"syscall_event_drops:\n  actions: [ignore, alert]\n", "do not make sense", 2, 12},
+        {"syscall_event_drops:\n  actions: [[log]]\n", "must be a non-empty string", 2, 13},
+        {"syscall_event_drops:\n  threshold: 1.5\n", "a number from 0 to 1", 2, 14},
+        {"syscall_event_drops:\n  rate: fast\n", "a number (0 or more)", 2, 9},
+        {"syscall_event_drops:\n  max_burst: -1\n", "a number (0 or more)", 2, 14},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rulec_config cfg;
+        struct diag_list diags;
+        assert_int_equal(_parse(&cfg, &diags, cases[i].text), -1);
+        assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, cases[i].line, cases[i].col);
+        assert_non_null(strstr(diags.items[0].message, cases[i].message));
+        _done(&cfg, &diags);
+    }
+    struct rulec_config cfg;
+    char err[256];
+    config_init(&cfg);
+    assert_int_equal(
+        config_set(&cfg, "syscall_event_drops.actions", "[log, alert]", err, sizeof(err)), 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_ALERT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.actions", "exit", err, sizeof(err)), 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_EXIT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.actions", "log,nope", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "unknown action 'nope'"));
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_EXIT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.threshold", "0.5x", err, sizeof(err)),
+                     -1);
+    config_free(&cfg);
+}
+
 /* policy_trusted_keys: a sequence of paths; a later file replaces it, -o KEY=a,b too, -o KEY[]=a
  * and --trusted-key add to it; anything but a sequence of paths is an error at its place. */
 static void test_trusted_keys(void **state)
@@ -728,6 +813,9 @@ int main(void)
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_config_set),
         cmocka_unit_test(test_trusted_keys),
+        cmocka_unit_test(test_drops_defaults),
+        cmocka_unit_test(test_drops_keys),
+        cmocka_unit_test(test_drops_errors),
         cmocka_unit_test(test_env_host_root),
         cmocka_unit_test(test_k8s_audit),
         cmocka_unit_test(test_packaged_config),
