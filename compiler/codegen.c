@@ -55,17 +55,30 @@ static void _header(const struct plan *p, struct strbuf *c)
                    "    __u64 atom_one[RULEC_ATOM_WORDS];\n"
                    "    __u64 atom_two[RULEC_ATOM_WORDS];\n"
                    "    __u64 live[RULEC_MASK_WORDS]; /* rules the gates have not ruled out */\n");
-    for (size_t i = 0; i < p->nslots; i++) {
-        const struct plan_slot *s = &p->slots[i];
-        strbuf_printf(c,
-                      "    struct { struct rulec_slot_hdr h; __u8 d[%u]; } s%zu; /* %s%s%s%s */\n",
-                      s->kf->size, i, s->def->name, s->arg ? "[" : "", s->arg ? s->arg : "",
-                      s->arg ? "]" : "");
-    }
+    /* In offset order (plan.c's layout puts the long slots last). */
+    for (int tail = 0; tail < 2; tail++)
+        for (size_t i = 0; i < p->nslots; i++) {
+            const struct plan_slot *s = &p->slots[i];
+            if ((p->tail_offset && s->offset >= p->tail_offset) != tail)
+                continue;
+            strbuf_printf(
+                c, "    struct { struct rulec_slot_hdr h; __u8 d[%u]; } s%zu; /* %s%s%s%s */\n",
+                s->kf->size, i, s->def->name, s->arg ? "[" : "", s->arg ? s->arg : "",
+                s->arg ? "]" : "");
+        }
     if (p->nneedles)
         strbuf_puts(c,
                     "    __u8 slack[RULEC_NEEDLE_SLACK]; /* what contains reads past a value */\n");
-    strbuf_puts(c, "};\n\n#include \"rulec_prog.h\"\n\n");
+    strbuf_puts(c, "};\n\n");
+    if (p->tail_offset) {
+        /* A record none of the long slots was filled for is sent without them. */
+        strbuf_puts(c, "#define RULEC_RECORD_SIZE(e) (0");
+        for (size_t i = 0; i < p->nslots; i++)
+            if (p->slots[i].offset >= p->tail_offset)
+                strbuf_printf(c, " || ((e)->hdr.have[%zu] & (1ULL << %zu))", i / 64, i % 64);
+        strbuf_printf(c, " ? sizeof(*(e)) : %uu)\n\n", p->tail_offset);
+    }
+    strbuf_puts(c, "#include \"rulec_prog.h\"\n\n");
     for (size_t i = 0; i < p->nslots; i++)
         strbuf_printf(c,
                       "_Static_assert(__builtin_offsetof(struct rulec_event, s%zu) == %u, "

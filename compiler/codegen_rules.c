@@ -477,6 +477,22 @@ static void _sysarg_atom(const struct plan *p, struct strbuf *sb, const struct p
         si, a->cmp->cmp.op == OP_NE ? "!" : "", prefix, a->argtest, si);
 }
 
+/* thread.cap_* contains a capability: any of the bit tests on the mask (split_caps_terms). */
+static void _caps_atom(const struct plan *p, struct strbuf *sb, const struct plan_atom *a)
+{
+    size_t si = plan_slot_index(p, a->slot);
+    struct sysarg_term terms[SPLIT_MAX_ARG_TERMS];
+    int k = split_caps_terms(a->cmp, terms, SPLIT_MAX_ARG_TERMS);
+    strbuf_printf(sb,
+                  "({ RULEC_NODEBUG int st_ = rulec_slot%zu(); __u64 v_ = *(__u64 *)e->s%zu.d; "
+                  "st_ == RULEC_SLOT_OK ? (0",
+                  si, si);
+    for (int j = 0; j < k; j++)
+        strbuf_printf(sb, " || (v_ & 0x%llxULL) == 0x%llxULL", (unsigned long long)terms[j].mask,
+                      (unsigned long long)terms[j].bits);
+    strbuf_puts(sb, ") : st_ == RULEC_SLOT_NONE ? 0 : 2; })");
+}
+
 /* The code deciding one comparison (0, 1 or 2), inside its atom function. */
 static void _atom_body(const struct plan *p, struct strbuf *sb, const struct plan_atom *a,
                        const char *prefix)
@@ -505,6 +521,9 @@ static void _atom_body(const struct plan *p, struct strbuf *sb, const struct pla
         return;
     case PLAN_ATOM_SYSARG:
         _sysarg_atom(p, sb, a, prefix);
+        return;
+    case PLAN_ATOM_CAPS:
+        _caps_atom(p, sb, a);
         return;
     case PLAN_ATOM_MAYBE:
         break;

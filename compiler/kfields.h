@@ -45,6 +45,9 @@ struct kfield {
      * fd.port: the client's and the server's ends), `!=` when it holds for both. */
     bool either_end;
     enum field_id other;
+    /* A capability set (thread.cap_*): the slot holds the mask, Falco's value is the names of
+     * its bits (core/sysargs.h SA_CAPS); `contains` a name is a bit test. */
+    bool caps;
 };
 
 /* NULL when the kernel cannot extract the field (or this argument form). */

@@ -1,10 +1,13 @@
 #include "compiler/lower.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "compiler/available.h"
+#include "core/arena.h"
 #include "core/evttypes.h"
 #include "core/fields.h"
+#include "core/rulec_abi.h"
 
 static struct ast_node *_bool(struct arena *arena, struct src_pos pos, bool value)
 {
@@ -93,8 +96,37 @@ static struct ast_node *_nnf_list(struct lowering *lw, const struct ast_node *n,
     return out;
 }
 
+/* proc.aname without an index holds when some ancestor's name does (libsinsp walks them all,
+ * from the parent up): the kernel reads them one by one, proc.aname[1] to
+ * proc.aname[RULEC_MAX_ANCESTORS], and proc.aname[RULEC_MAX_ANCESTORS + 1] is absent for a
+ * shallower process and "maybe" for a deeper one, so the disjunction is exact where the kernel
+ * can see every ancestor and leaves the rest to the residual. */
+static bool _any_ancestor(const struct ast_node *n)
+{
+    const struct ast_field *f = &n->cmp.lhs;
+    return f->def && f->def->id == FIELD_PROC_ANAME && !f->arg && !f->ntransformers &&
+           n->cmp.rhs.kind != RHS_FIELD;
+}
+
+static struct ast_node *_expand_ancestors(struct lowering *lw, const struct ast_node *n)
+{
+    struct ast_node *any = ast_new(lw->arena, AST_OR, n->pos);
+    any->list.nkids = RULEC_MAX_ANCESTORS + 1;
+    any->list.kids = arena_alloc(lw->arena, any->list.nkids * sizeof(*any->list.kids));
+    for (size_t i = 0; i < any->list.nkids; i++) {
+        struct ast_node *k = ast_clone(lw->arena, n);
+        char arg[24];
+        snprintf(arg, sizeof(arg), "%zu", i + 1);
+        k->cmp.lhs.arg = arena_strdup(lw->arena, arg);
+        any->list.kids[i] = k;
+    }
+    return any;
+}
+
 static struct ast_node *_nnf(struct lowering *lw, const struct ast_node *n, bool negate)
 {
+    if (n->kind == AST_CMP && lw->source == FSRC_SYSCALL && _any_ancestor(n))
+        return _nnf(lw, _expand_ancestors(lw, n), negate);
     switch (n->kind) {
     case AST_AND:
     case AST_OR:

@@ -148,12 +148,20 @@ static void _layout(struct plan *p)
     uint32_t offset =
         (uint32_t)(sizeof(struct rulec_record_hdr) + 3 * p->mask_words * 8 + 3 * p->atom_words * 8);
     p->record_size = (uint32_t)(sizeof(struct rulec_record_hdr) + 2 * p->mask_words * 8);
-    for (size_t i = 0; i < p->nslots; i++) {
-        struct plan_slot *s = &p->slots[i];
-        s->offset = offset;
-        offset += (uint32_t)sizeof(struct rulec_slot_hdr) + s->kf->size;
-        p->record_size = offset;
-    }
+    /* Slots longer than a path (proc.env) go last: a record none of them was filled for is sent
+     * without them (plan.h, tail_offset). */
+    p->tail_offset = 0;
+    for (int big = 0; big < 2; big++)
+        for (size_t i = 0; i < p->nslots; i++) {
+            struct plan_slot *s = &p->slots[i];
+            if ((s->kf->size > PLAN_TAIL_SLOT) != big)
+                continue;
+            if (big && !p->tail_offset)
+                p->tail_offset = offset;
+            s->offset = offset;
+            offset += (uint32_t)sizeof(struct rulec_slot_hdr) + s->kf->size;
+            p->record_size = offset;
+        }
     if (p->nneedles)
         p->record_size += PLAN_NEEDLE_SLACK; /* the event's tail that contains may read */
 }
@@ -322,7 +330,9 @@ static void _plan_atom(struct plan *p, struct plan_atom *a)
         a->kind = _plan_dns(p, a) < 0 ? PLAN_ATOM_MAYBE : PLAN_ATOM_DNS;
     } else if (kf->kind == KF_IP) {
         a->kind = PLAN_ATOM_IP;
-    } else if (kf->arg_by_syscall && kf->kind == KF_NUM) {
+    } else if (kf->caps && a->cmp->cmp.op != OP_EXISTS) {
+        a->kind = PLAN_ATOM_CAPS;
+    } else if (kf->arg_by_syscall && kf->kind == KF_NUM && a->cmp->cmp.op != OP_EXISTS) {
         a->kind = PLAN_ATOM_SYSARG;
         a->argtest = p->nargtests++;
     } else if (kf->kind == KF_NUM) {

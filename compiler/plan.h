@@ -36,6 +36,8 @@ struct plan_slot {
 
 /* The padding after the last slot of an event when contains is used (RULEC_NEEDLE_SLACK). */
 #define PLAN_NEEDLE_SLACK 64
+/* Slots longer than this are laid out after all the others (record tail). */
+#define PLAN_TAIL_SLOT 256
 
 /* A `contains` / `icontains` constant, in the policy's read-only needle table. */
 struct plan_needle {
@@ -66,6 +68,7 @@ enum plan_atom_kind {
     PLAN_ATOM_NUM,     /* a number in a slot or the record header */
     PLAN_ATOM_STR,     /* a string slot against constants or a set */
     PLAN_ATOM_SYSARG,  /* evt.arg.NAME of a flag or number argument: register bit tests */
+    PLAN_ATOM_CAPS,    /* thread.cap_* contains a capability: bit tests on the slot's mask */
     PLAN_ATOM_IP,      /* an address slot against addresses and networks */
     PLAN_ATOM_DNS,     /* an address slot's names (rulec_dns) against names */
     PLAN_ATOM_MAYBE,   /* the kernel cannot decide it after all (no slot left) */
@@ -151,6 +154,9 @@ struct plan {
     size_t mask_words; /* __u64 words of the candidate masks */
     size_t atom_words; /* __u64 words of the memo masks */
     uint32_t record_size;
+    /* Where the slots longer than PLAN_TAIL_SLOT begin (0: there are none): a record that holds
+     * none of them is sent that long. */
+    uint32_t tail_offset;
     bool profile; /* a profiling build: see plan_profile_index */
 };
 

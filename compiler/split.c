@@ -109,6 +109,25 @@ int split_glob_pieces(const struct ast_value *pattern, struct split_glob *out)
     return 0;
 }
 
+int split_caps_terms(const struct ast_node *cmp, struct sysarg_term *terms, size_t max)
+{
+    enum ast_op op = cmp->cmp.op;
+    if ((op != OP_CONTAINS && op != OP_ICONTAINS) || cmp->cmp.rhs.kind != RHS_VALUE)
+        return -1;
+    const struct ast_value *v = &cmp->cmp.rhs.values[0];
+    char upper[SPLIT_NEEDLE_MAX + 1];
+    if (v->len > SPLIT_NEEDLE_MAX)
+        return -1;
+    /* The names are upper case: icontains is contains of the upper-cased constant. */
+    for (size_t i = 0; i < v->len; i++)
+        upper[i] = op == OP_ICONTAINS && v->text[i] >= 'a' && v->text[i] <= 'z'
+                       ? (char)(v->text[i] - 'a' + 'A')
+                       : v->text[i];
+    struct sysarg_term scratch[SPLIT_MAX_ARG_TERMS];
+    return sysarg_terms(SA_CAPS, OP_CONTAINS, upper, v->len, terms ? terms : scratch,
+                        terms ? max : SPLIT_MAX_ARG_TERMS);
+}
+
 enum ast_op split_sysarg_op(enum ast_op op)
 {
     return op == OP_NE || op == OP_IN ? OP_EQ : op;
@@ -146,6 +165,10 @@ bool split_atom_in_kernel(const struct ast_node *cmp)
         return false; /* libsinsp's compare_ip, _net, _port know no other operator */
     if (op == OP_EXISTS)
         return true;
+    if (kf->caps)
+        return split_caps_terms(cmp, NULL, 0) >= 0;
+    if (kf->kind == KF_STR && kf->size > SPLIT_CONTAINS_SLOT)
+        return false; /* proc.env: captured for the runtime only */
     if (kf->arg_by_syscall && kf->kind == KF_NUM) {
         bool text_op = op == OP_EQ || op == OP_NE || op == OP_IN || op == OP_CONTAINS ||
                        op == OP_STARTSWITH || op == OP_ENDSWITH;

@@ -45,6 +45,12 @@ bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extr
  * (sysarg_terms) decide `=`; `!=` is its negation and `in` a disjunction of `=`. */
 enum ast_op split_sysarg_op(enum ast_op op);
 
+/* thread.cap_* `contains` or `icontains` a constant (without a space: inside one name): the bit
+ * tests whose disjunction decides it, into terms (at most max; NULL to count). Returns their
+ * number, or -1 when the kernel cannot decide it. */
+struct sysarg_term;
+int split_caps_terms(const struct ast_node *cmp, struct sysarg_term *terms, size_t max);
+
 /* True when the rule's event types include a syscall rulec hooks. */
 bool split_rule_hooked(const struct rs_rule *rule);
 

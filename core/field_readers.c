@@ -14,6 +14,7 @@ static const enum field_reader _readers[FIELD_ID_MAX] = {
     [FIELD_EVT_RES] = FR_RECORD,
     [FIELD_EVT_FAILED] = FR_RECORD,
     [FIELD_EVT_HOSTNAME] = FR_RECORD,
+    [FIELD_EVT_CPU] = FR_RECORD,
     [FIELD_PROC_PID] = FR_RECORD,
     [FIELD_THREAD_TID] = FR_RECORD,
     [FIELD_PROC_PPID] = FR_RECORD,
@@ -117,6 +118,22 @@ const char *field_unavailable_reason(const struct field_def *def)
 {
     if (def->desc && !strncmp(def->desc, "Deprecated", 10))
         return "deprecated: Falco's plugins give it no value either";
+    switch (def->id) {
+    case FIELD_FD_NAME_CHANGED:
+        return "it compares the fd's name with its name before the event, which only a table of "
+               "every fd of every process keeps";
+    case FIELD_EVT_LATENCY:
+    case FIELD_EVT_LATENCY_S:
+    case FIELD_EVT_LATENCY_NS:
+    case FIELD_EVT_LATENCY_QUANTIZED:
+    case FIELD_EVT_LATENCY_HUMAN:
+        return "rulec sees the end of a syscall only, not when it was entered";
+    case FIELD_EVT_BUFFER:
+    case FIELD_EVT_BUFLEN:
+        return "the kernel programs do not copy I/O buffers";
+    default:
+        break;
+    }
     switch (def->origin) {
     case ORIGIN_USERSPACE:
         return "rulec run has no userspace reader for it";

@@ -75,6 +75,19 @@ struct rulec_dns_key {
 
 #define RULEC_HDR_IDS 1u
 
+/* An evt.arg.NAME "register" past the six: the value is in the syscall's memory, and the kernel
+ * reads it into the argument's slot (core/sysargs.def). 6 is openat2's flags, in struct open_how.
+ */
+#define RULEC_ARG_OPEN_HOW_FLAGS 6
+/* 7 is the executable's flags of execve and execveat (Falco's PPM_EXE_*: writable, overlayfs
+ * upper or lower layer, memfd), which the kernel computes. */
+#define RULEC_ARG_EXE_FLAGS 7
+
+/* The deepest proc.aname[N] and proc.apid[N] the kernel reads; proc.aname[N + 1] is absent for a
+ * process with no more ancestors and "maybe" for a deeper one (compiler/lower.c expands
+ * proc.aname without an index into them). */
+#define RULEC_MAX_ANCESTORS 16
+
 #define RULEC_MAX_SLOTS 128
 #define RULEC_HAVE_WORDS (RULEC_MAX_SLOTS / 64)
 
@@ -94,8 +107,8 @@ struct rulec_record_hdr {
     __u32 uid;
     __u32 gid;
     __u32 loginuid;
-    __u32 flags; /* RULEC_HDR_IDS: ppid, uid, gid and loginuid are filled */
-    __u32 pad;
+    __u32 flags;   /* RULEC_HDR_IDS: ppid, uid, gid and loginuid are filled */
+    __u32 cpu;     /* evt.cpu: the CPU the record was sent from */
     __u64 args[6]; /* the syscall's arguments, as passed */
     /* Slot i holds a value of this event when bit i is set; slots are
      * filled lazily, and this mask is all that is reset per event. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/number.h"
+#include "core/rulec_abi.h"
 
 static const struct sysarg _args[] = {
 #define SYSARG(syscall_, param_, index_, kind_) {syscall_, param_, index_, kind_},
@@ -96,6 +97,57 @@ static const struct flag_name _clone_flags[] = {
     {0x10000000, "CLONE_NEWUSER"}, {0x20000000, "CLONE_NEWPID"},
     {0x40000000, "CLONE_NEWNET"},  {0, NULL}};
 
+/* Capabilities by bit (libsinsp's caps_to_string table), printed joined by spaces. */
+static const struct flag_name _capabilities[] = {{1ULL << 0, "CAP_CHOWN"},
+                                                 {1ULL << 1, "CAP_DAC_OVERRIDE"},
+                                                 {1ULL << 2, "CAP_DAC_READ_SEARCH"},
+                                                 {1ULL << 3, "CAP_FOWNER"},
+                                                 {1ULL << 4, "CAP_FSETID"},
+                                                 {1ULL << 5, "CAP_KILL"},
+                                                 {1ULL << 6, "CAP_SETGID"},
+                                                 {1ULL << 7, "CAP_SETUID"},
+                                                 {1ULL << 8, "CAP_SETPCAP"},
+                                                 {1ULL << 9, "CAP_LINUX_IMMUTABLE"},
+                                                 {1ULL << 10, "CAP_NET_BIND_SERVICE"},
+                                                 {1ULL << 11, "CAP_NET_BROADCAST"},
+                                                 {1ULL << 12, "CAP_NET_ADMIN"},
+                                                 {1ULL << 13, "CAP_NET_RAW"},
+                                                 {1ULL << 14, "CAP_IPC_LOCK"},
+                                                 {1ULL << 15, "CAP_IPC_OWNER"},
+                                                 {1ULL << 16, "CAP_SYS_MODULE"},
+                                                 {1ULL << 17, "CAP_SYS_RAWIO"},
+                                                 {1ULL << 18, "CAP_SYS_CHROOT"},
+                                                 {1ULL << 19, "CAP_SYS_PTRACE"},
+                                                 {1ULL << 20, "CAP_SYS_PACCT"},
+                                                 {1ULL << 21, "CAP_SYS_ADMIN"},
+                                                 {1ULL << 22, "CAP_SYS_BOOT"},
+                                                 {1ULL << 23, "CAP_SYS_NICE"},
+                                                 {1ULL << 24, "CAP_SYS_RESOURCE"},
+                                                 {1ULL << 25, "CAP_SYS_TIME"},
+                                                 {1ULL << 26, "CAP_SYS_TTY_CONFIG"},
+                                                 {1ULL << 27, "CAP_MKNOD"},
+                                                 {1ULL << 28, "CAP_LEASE"},
+                                                 {1ULL << 29, "CAP_AUDIT_WRITE"},
+                                                 {1ULL << 30, "CAP_AUDIT_CONTROL"},
+                                                 {1ULL << 31, "CAP_SETFCAP"},
+                                                 {1ULL << 32, "CAP_MAC_OVERRIDE"},
+                                                 {1ULL << 33, "CAP_MAC_ADMIN"},
+                                                 {1ULL << 34, "CAP_SYSLOG"},
+                                                 {1ULL << 35, "CAP_WAKE_ALARM"},
+                                                 {1ULL << 36, "CAP_BLOCK_SUSPEND"},
+                                                 {1ULL << 37, "CAP_AUDIT_READ"},
+                                                 {1ULL << 38, "CAP_PERFMON"},
+                                                 {1ULL << 39, "CAP_BPF"},
+                                                 {1ULL << 40, "CAP_CHECKPOINT_RESTORE"},
+                                                 {0, NULL}};
+
+/* execve's flags about the executable (Falco's execve_flags). */
+static const struct flag_name _exe_flags[] = {{1 << 0, "EXE_WRITABLE"},
+                                              {1 << 1, "EXE_UPPER_LAYER"},
+                                              {1 << 2, "EXE_FROM_MEMFD"},
+                                              {1 << 3, "EXE_LOWER_LAYER"},
+                                              {0, NULL}};
+
 /* Enumerations: one value, one name. */
 static const struct flag_name _ptrace_requests[] = {{0, "PTRACE_TRACEME"},
                                                     {1, "PTRACE_PEEKTEXT"},
@@ -158,9 +210,18 @@ static const struct flag_name _socket_families[] = {{0, "AF_UNSPEC"},      {1, "
                                                     {42, "AF_QIPCRTR"},    {43, "AF_SMC"},
                                                     {44, "AF_XDP"},        {0, NULL}};
 
-/* Names of the set bits joined by '|'; leftover bits in hex, as a number. */
+/* The character between two flag names, and whether bits without a name print as a number:
+ * '|' and yes for syscall flags; capabilities are joined by spaces and unknown bits omitted. */
+static char _separator(const struct flag_name *t)
+{
+    return t == _capabilities ? ' ' : '|';
+}
+
+/* Names of the set bits joined by the table's separator; leftover bits as a number. */
 static const char *_flags(const struct flag_name *t, uint64_t v, char *buf, size_t len)
 {
+    const struct flag_name *table = t;
+    char sep = _separator(t);
     size_t n = 0;
     buf[0] = '\0';
     uint64_t rest = v;
@@ -170,10 +231,10 @@ static const char *_flags(const struct flag_name *t, uint64_t v, char *buf, size
     for (; t->name; t++) {
         if (!t->bits || (v & t->bits) != t->bits)
             continue;
-        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "", t->name);
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%.*s%s", n ? 1 : 0, &sep, t->name);
         rest &= ~t->bits;
     }
-    if (rest || n == 0)
+    if (table != _capabilities && (rest || n == 0))
         n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%" PRIu64, n ? "|" : "", rest);
     return buf;
 }
@@ -189,7 +250,12 @@ static const char *_enum(const struct flag_name *t, uint64_t v, char *buf, size_
 
 const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_t len)
 {
-    switch (a->kind) {
+    return sysarg_render_kind(a->kind, raw, buf, len);
+}
+
+const char *sysarg_render_kind(enum sysarg_kind kind, uint64_t raw, char *buf, size_t len)
+{
+    switch (kind) {
     case SA_FD:
         snprintf(buf, len, "%d", (int32_t)raw);
         return buf;
@@ -206,6 +272,10 @@ const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_
         return _enum(_ptrace_requests, raw, buf, len);
     case SA_SOCKFAM:
         return _enum(_socket_families, raw, buf, len);
+    case SA_CAPS:
+        return _flags(_capabilities, raw, buf, len);
+    case SA_EXE_FLAGS:
+        return _flags(_exe_flags, raw, buf, len);
     case SA_UINT:
     case SA_STR:
     default:
@@ -229,6 +299,10 @@ static const struct flag_name *_table(enum sysarg_kind kind, bool *is_enum)
         return _ptrace_requests;
     case SA_SOCKFAM:
         return _socket_families;
+    case SA_CAPS:
+        return _capabilities;
+    case SA_EXE_FLAGS:
+        return _exe_flags;
     default:
         return NULL;
     }
@@ -332,9 +406,9 @@ int sysarg_terms(enum sysarg_kind kind, enum ast_op op, const char *c, size_t le
         }
         return (int)n;
     }
-    /* Flags: names joined by '|'. A constant without '|' can only match inside one name;
-     * digits could match the leftover bits printed as a number. */
-    if (op != OP_CONTAINS || memchr(c, '|', len) || _all_digits(c, len, false))
+    /* Flags: names joined by the separator. A constant without it can only match inside one
+     * name; digits could match the leftover bits printed as a number. */
+    if (op != OP_CONTAINS || memchr(c, _separator(t), len) || _all_digits(c, len, false))
         return -1;
     if (len == 0)
         return _add(terms, max, &n, 0, 0) < 0 ? -1 : (int)n;

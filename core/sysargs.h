@@ -18,12 +18,17 @@ enum sysarg_kind {
     SA_PTRACE,
     SA_SOCKFAM,
     SA_CLONE,
+    SA_CAPS,      /* a capability set (thread.cap_*): Falco's names joined by spaces */
+    SA_EXE_FLAGS, /* execve's executable flags: EXE_WRITABLE|EXE_UPPER_LAYER|... */
 };
+
+/* Room for the text of any capability set. */
+#define SYSARG_CAPS_TEXT 1024
 
 struct sysarg {
     const char *syscall;
     const char *param;
-    int index; /* the argument register, 0 to 5 */
+    int index; /* the argument register, 0 to 5; past that, in memory (core/rulec_abi.h) */
     enum sysarg_kind kind;
 };
 
@@ -38,6 +43,8 @@ bool sysarg_param_is_string(const char *param);
 
 /* Falco's text for a register value of a non-string argument, in buf. */
 const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_t len);
+/* The same for a value of a kind. */
+const char *sysarg_render_kind(enum sysarg_kind kind, uint64_t raw, char *buf, size_t len);
 
 /* Whether no syscall passes PARAM as a string: its value is the register. */
 bool sysarg_param_is_numeric(const char *param);

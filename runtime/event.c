@@ -50,8 +50,15 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
 {
     const struct policy_meta *m = layout->meta;
     size_t need = sizeof(struct rulec_record_hdr) + 2 * (size_t)m->mask_words * 8;
-    if (len < need || len < m->record_size)
+    if (len < need)
         return -1;
+    /* A record may end before its long slots when the kernel filled none of them
+     * (compiler/plan.c): every slot it says it holds must be inside it. */
+    const struct rulec_record_hdr *h = rec;
+    for (size_t i = 0; len < m->record_size && i < m->nslots && i < RULEC_MAX_SLOTS; i++)
+        if (((h->have[i / 64] >> (i % 64)) & 1) &&
+            m->slots[i].offset + sizeof(struct rulec_slot_hdr) + m->slots[i].size > len)
+            return -1;
     arena_free(&ev->scratch);
     ev->layout = layout;
     ev->rec = rec;
@@ -163,6 +170,29 @@ static int _from_slot(const struct event *ev, const struct ast_field *f, struct 
             out->family = (uint8_t)data[0];
             memcpy(out->ip, data + RULEC_IP_ADDR, 16);
             return 0;
+        }
+        switch (f->def->id) {
+        case FIELD_THREAD_CAP_PERMITTED:
+        case FIELD_THREAD_CAP_INHERITABLE:
+        case FIELD_THREAD_CAP_EFFECTIVE: {
+            /* The mask; Falco's value is its names (core/sysargs.h SA_CAPS). */
+            uint64_t caps;
+            char text[SYSARG_CAPS_TEXT];
+            memcpy(&caps, data, sizeof(caps));
+            return _cstr(out, arena_strdup(_arena(ev),
+                                           sysarg_render_kind(SA_CAPS, caps, text, sizeof(text))));
+        }
+        case FIELD_PROC_ENV: {
+            /* The entries as the kernel keeps them, NUL-separated: Falco joins them with spaces. */
+            size_t n = h->len < m->slots[i].size ? h->len : m->slots[i].size;
+            char *env = arena_alloc(_arena(ev), n + 1);
+            for (size_t j = 0; j < n; j++)
+                env[j] = data[j] ? data[j] : ' ';
+            env[n] = '\0';
+            return _str(out, env, n);
+        }
+        default:
+            break;
         }
         if (f->def->type == FT_STRING || f->def->type == FT_PATH || f->def->type == FT_BYTES) {
             size_t n = h->len < m->slots[i].size ? h->len : m->slots[i].size;
@@ -278,6 +308,22 @@ static const char *_errno_name(int64_t ret)
     return buf;
 }
 
+/* The value the kernel read into evt.arg.NAME's slot, for an argument in the syscall's memory
+ * (openat2's flags): the layout keeps no field for these slots (event_layout_init). */
+static int _arg_slot(const struct event *ev, const char *param, uint64_t *raw)
+{
+    const struct policy_meta *m = ev->layout->meta;
+    for (size_t i = 0; i < m->nslots && i < RULEC_MAX_SLOTS; i++) {
+        const struct rulec_slot_hdr *h = (const void *)(ev->rec + m->slots[i].offset);
+        if (strcmp(m->slots[i].field, "evt.arg") != 0 || !_same_arg(m->slots[i].arg, param) ||
+            !((ev->hdr->have[i / 64] >> (i % 64)) & 1) || h->status != RULEC_SLOT_OK)
+            continue;
+        memcpy(raw, h + 1, sizeof(*raw));
+        return 0;
+    }
+    return -1;
+}
+
 /* evt.arg.NAME and evt.rawarg.NAME from the argument registers the record
  * carries. String arguments live in the process's memory: only the kernel's
  * slot has them, so without one they are <NA>. */
@@ -287,10 +333,13 @@ static int _syscall_arg(struct event *ev, const struct ast_field *f, struct fiel
     const struct evttype *t = evttype_by_nr((int)h->evt_id);
     const char *param = ast_field_arg(f);
     const struct sysarg *a = t && param ? sysarg_find(t->name, param) : NULL;
-    if (!a || a->kind == SA_STR || a->index < 0 ||
-        (size_t)a->index >= sizeof(h->args) / sizeof(h->args[0]))
+    if (!a || a->kind == SA_STR || a->index < 0)
         return 0;
-    uint64_t raw = h->args[a->index];
+    uint64_t raw;
+    if ((size_t)a->index < sizeof(h->args) / sizeof(h->args[0]))
+        raw = h->args[a->index];
+    else if (_arg_slot(ev, param, &raw) < 0)
+        return 0; /* in the syscall's memory, and the kernel did not read it */
     if (f->def->id == FIELD_EVT_RAWARG)
         return _num(out, f->def, (int64_t)raw);
     char buf[512];
@@ -336,6 +385,8 @@ static int _from_header(struct event *ev, const struct field_def *def, struct fi
         return _num(out, def, h->ret < 0);
     case FIELD_EVT_HOSTNAME:
         return _cstr(out, ev->hostname);
+    case FIELD_EVT_CPU:
+        return _num(out, def, h->cpu);
     case FIELD_PROC_PID:
         return _num(out, def, h->pid);
     case FIELD_THREAD_TID:

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "core/sysargs.h"
 
 #define CLOCK_TICK_NS 10000000ULL /* USER_HZ 100: /proc's time unit */
 
@@ -79,55 +80,6 @@ char *procfs_env(struct arena *arena, uint32_t pid, const char *name)
     return out;
 }
 
-static const char *const _caps[] = {
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
-const char *procfs_cap_name(unsigned bit)
-{
-    return bit < sizeof(_caps) / sizeof(_caps[0]) ? _caps[bit] : NULL;
-}
-
 char *procfs_caps(struct arena *arena, uint32_t pid, uint32_t tid, const char *which)
 {
     char what[64], buf[4096];
@@ -140,13 +92,8 @@ char *procfs_caps(struct arena *arena, uint32_t pid, uint32_t tid, const char *w
     if (!p)
         return NULL;
     unsigned long long caps = strtoull(p + strlen(key), NULL, 16);
-    struct strbuf sb = {0};
-    for (unsigned bit = 0; bit < 64; bit++)
-        if ((caps >> bit & 1) && procfs_cap_name(bit))
-            strbuf_printf(&sb, "%s%s", sb.len ? " " : "", procfs_cap_name(bit));
-    char *out = arena_strdup(arena, sb.data ? sb.data : "");
-    strbuf_free(&sb);
-    return out;
+    char text[SYSARG_CAPS_TEXT];
+    return arena_strdup(arena, sysarg_render_kind(SA_CAPS, caps, text, sizeof(text)));
 }
 
 uint64_t procfs_start_ns(uint32_t pid)

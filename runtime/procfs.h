@@ -33,6 +33,3 @@ int procfs_is_vpgid_leader(uint32_t pid);
 /* The executable's inode number, status-change and modification times (ns since the epoch).
  * Returns -1 when unreadable. */
 int procfs_exe_inode(uint32_t pid, uint64_t *ino, uint64_t *ctime_ns, uint64_t *mtime_ns);
-
-/* Capability names, bit by bit (libsinsp's table). */
-const char *procfs_cap_name(unsigned bit);

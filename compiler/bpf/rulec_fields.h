@@ -226,6 +226,8 @@ static __always_inline long rulec_cx_open_args(struct rulec_cx *cx, struct rulec
     return RULEC_E_INVAL;
 }
 
+#include "rulec_task_state.h"
+
 /* ---- the string predicates ------------------------------------------------- */
 
 /* startswith / pmatch over a set: a longest-prefix lookup of the value. */
@@ -713,6 +715,18 @@ static __always_inline void rulec_fill_evt_arg_reg(struct rulec_cx *cx, struct r
                                                    __u8 *d, __u32 size, __u32 arg)
 {
     *(__u64 *)d = 0;
+    if (arg == RULEC_ARG_OPEN_HOW_FLAGS) {
+        struct rulec_open_args a;
+        long st = rulec_cx_open_args(cx, &a);
+        rulec_slot_num(h, d, st, a.flags);
+        return;
+    }
+    if (arg == RULEC_ARG_EXE_FLAGS) {
+        __u32 flags = 0;
+        long st = rulec_task_exe_flags(cx->task, &flags);
+        rulec_slot_num(h, d, st, flags);
+        return;
+    }
     if (arg >= 6) {
         rulec_slot_status(h, RULEC_E_NOENT);
         return;
@@ -956,6 +970,88 @@ static __always_inline void rulec_fill_fd_type(struct rulec_cx *cx, struct rulec
         break;
     }
     rulec_slot_status(h, st);
+}
+
+/* evt.cpu: the CPU running the program (the record header gets it when the record is sent). */
+static __always_inline void rulec_fill_evt_cpu(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                               __u8 *d, __u32 size, __u32 arg)
+{
+    rulec_slot_num(h, d, 0, bpf_get_smp_processor_id());
+}
+
+/* fd.sockfamily: "ip" for an IPv4 or IPv6 socket, "unix" for a unix one, <NA> for other fds. */
+static __always_inline void rulec_fill_fd_sockfamily(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                     __u8 *d, __u32 size, __u32 arg)
+{
+    struct rulec_sockinfo si;
+    struct rulec_falco_tuple t;
+    *(__u64 *)d = 0;
+    long st = rulec__tuple_si(cx, &si, &t);
+    if (st < 0 && st != RULEC_E_AMBIGUOUS) {
+        rulec_slot_status(h, st == RULEC_E_INVAL ? RULEC_E_NOENT : st);
+        return;
+    }
+    if (si.typechar == RULEC_FD_IPV4_SOCK || si.typechar == RULEC_FD_IPV6_SOCK) {
+        __builtin_memcpy(d, "ip", 2);
+        st = 2;
+    } else if (si.typechar == RULEC_FD_UNIX_SOCK) {
+        __builtin_memcpy(d, "unix", 4);
+        st = 4;
+    } else {
+        st = RULEC_E_NOENT;
+    }
+    rulec_slot_status(h, st);
+}
+
+#define RULEC_EINPROGRESS 115
+
+/* fd.connected, as libsinsp has it when the rule runs (it parses the event first): a successful
+ * connect (or one in progress), an accepted socket, and an IPv4 or IPv6 socket that was just read
+ * or written are connected; a file never is. On other events it is the fd's history (a socket
+ * connected earlier): "maybe". */
+static __always_inline void rulec_fill_fd_connected(struct rulec_cx *cx, struct rulec_slot_hdr *h,
+                                                    __u8 *d, __u32 size, __u32 arg)
+{
+    struct rulec_sockinfo si;
+    struct rulec_falco_tuple t;
+    long st = rulec__tuple_si(cx, &si, &t), v = 0;
+    if (st == RULEC_E_INVAL) { /* not a socket */
+        rulec_slot_num(h, d, 0, 0);
+        return;
+    }
+    if (st < 0 && st != RULEC_E_AMBIGUOUS) {
+        rulec_slot_num(h, d, st, 0);
+        return;
+    }
+    st = 0;
+    bool ip = si.typechar == RULEC_FD_IPV4_SOCK || si.typechar == RULEC_FD_IPV6_SOCK;
+    switch (cx->id) {
+    case RULEC_NR_CONNECT:
+        v = cx->ret == 0 || cx->ret == -RULEC_EINPROGRESS;
+        st = v ? 0 : RULEC_E_AMBIGUOUS;
+        break;
+    case RULEC_NR_ACCEPT:
+    case RULEC_NR_ACCEPT4:
+        v = 1;
+        break;
+    case RULEC_NR_READ:
+    case RULEC_NR_WRITE:
+    case RULEC_NR_PREAD64:
+    case RULEC_NR_PWRITE64:
+    case RULEC_NR_READV:
+    case RULEC_NR_WRITEV:
+    case RULEC_NR_SENDTO:
+    case RULEC_NR_RECVFROM:
+    case RULEC_NR_SENDMSG:
+    case RULEC_NR_RECVMSG:
+        v = ip && cx->ret >= 0;
+        st = v ? 0 : RULEC_E_AMBIGUOUS;
+        break;
+    default:
+        st = RULEC_E_AMBIGUOUS;
+        break;
+    }
+    rulec_slot_num(h, d, st, v);
 }
 
 static __always_inline void rulec_fill_fd_l4proto(struct rulec_cx *cx, struct rulec_slot_hdr *h,

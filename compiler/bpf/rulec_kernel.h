@@ -94,9 +94,11 @@
 #define RULEC_PATH_DEPTH 32              /* dentry components walked (and mount crossings) */
 #define RULEC_CGROUP_PATH_MAX 256        /* one cgroup path as Falco builds it */
 #define RULEC_CGROUP_DEPTH 6             /* Falco's modern probe keeps the 6 deepest components */
-#define RULEC_MAX_ANCESTORS 16           /* deepest proc.aname[N] / proc.apid[N] decided here */
 #define RULEC_IP_TEXT_MAX 64             /* fd.sip and friends as text (IPv6: 45 at most) */
 #define RULEC_NORM_COMPONENTS 64         /* components of an open() path argument normalised */
+/* The deepest proc.aname[N] / proc.apid[N] read here, as core/rulec_abi.h says (the generated C
+ * includes both: were they to differ, the macro redefinition would not compile). */
+#define RULEC_MAX_ANCESTORS 16
 
 _Static_assert((RULEC_PATH_MAX & (RULEC_PATH_MAX - 1)) == 0, "RULEC_PATH_MAX: power of two");
 _Static_assert((RULEC_CGROUP_PATH_MAX & (RULEC_CGROUP_PATH_MAX - 1)) == 0,
@@ -347,22 +349,23 @@ static __always_inline long rulec_task_tid(struct task_struct *task)
 /* The process (thread group leader) n generations up: 0 is the task's own process, 1 its parent.
  * This is Falco's get_ancestor_process(): parent of the main thread, then its main thread.
  * Returns RULEC_E_NOENT past the top of the tree (the parent of init is the idle task, pid 0,
- * which Falco has no thread for: its field is then absent) and RULEC_E_TOOLONG for n beyond
- * RULEC_MAX_ANCESTORS. */
+ * which Falco has no thread for: its field is then absent). Beyond RULEC_MAX_ANCESTORS, the
+ * walk stops there: RULEC_E_NOENT when the tree ends within it, RULEC_E_TOOLONG when it goes
+ * on (so proc.aname[RULEC_MAX_ANCESTORS + 1] is absent for every process that shallow, and
+ * "maybe" for a deeper one: lowering's proc.aname without an index relies on it). */
 static __always_inline long rulec_task_ancestor(struct task_struct *task, __u32 n,
                                                 struct task_struct **out)
 {
     struct task_struct *t = NULL;
     struct task_struct *parent = NULL;
     int tgid = 0;
+    __u32 steps = n > RULEC_MAX_ANCESTORS ? RULEC_MAX_ANCESTORS + 1 : n;
 
     *out = NULL;
-    if (n > RULEC_MAX_ANCESTORS)
-        return RULEC_E_TOOLONG;
     if (BPF_CORE_READ_INTO(&t, task, group_leader) || !t)
         return RULEC_E_FAULT;
-    for (__u32 i = 0; i < RULEC_MAX_ANCESTORS; i++) {
-        if (i >= n)
+    for (__u32 i = 0; i <= RULEC_MAX_ANCESTORS; i++) {
+        if (i >= steps)
             break;
         if (BPF_CORE_READ_INTO(&parent, t, real_parent) || !parent)
             return RULEC_E_NOENT;
@@ -371,6 +374,8 @@ static __always_inline long rulec_task_ancestor(struct task_struct *task, __u32 
         if (BPF_CORE_READ_INTO(&tgid, t, tgid) || tgid == 0)
             return RULEC_E_NOENT;
     }
+    if (n > RULEC_MAX_ANCESTORS)
+        return RULEC_E_TOOLONG;
     *out = t;
     return 0;
 }
@@ -696,19 +701,66 @@ static __always_inline long rulec_path_str(struct rulec_scratch *s, const struct
     return len & (RULEC_PATH_MAX - 1);
 }
 
+/* Compares the first litlen bytes of a kernel string with a literal. */
+static __always_inline bool rulec__kstr_prefix(const unsigned char *kname, const char *lit,
+                                               __u32 litlen)
+{
+    char buf[16] = {};
+
+    if (litlen >= sizeof(buf) || bpf_probe_read_kernel(buf, litlen & 15, kname))
+        return false;
+    for (__u32 i = 0; i < sizeof(buf); i++) {
+        if (i >= litlen)
+            break;
+        if (buf[i] != lit[i])
+            return false;
+    }
+    return true;
+}
+
+#define RULEC__KSTR_PREFIX(kname, lit) rulec__kstr_prefix(kname, lit, sizeof(lit) - 1)
+
+/* A memfd_create() file: a parentless dentry named "memfd:..." (Falco's extract__exe_from_memfd).
+ */
+static __always_inline long rulec_file_is_memfd(struct file *f)
+{
+    struct dentry *dentry = NULL, *parent = NULL;
+    const unsigned char *name = NULL;
+
+    if (BPF_CORE_READ_INTO(&dentry, f, f_path.dentry) || !dentry ||
+        BPF_CORE_READ_INTO(&parent, dentry, d_parent) ||
+        BPF_CORE_READ_INTO(&name, dentry, d_name.name))
+        return RULEC_E_FAULT;
+    return parent == dentry && RULEC__KSTR_PREFIX(name, "memfd:");
+}
+
 /* proc.exepath: the path of the task's executable file (mm->exe_file), as the kernel resolved
- * it (symlinks resolved), relative to the mount namespace root like Falco's. */
+ * it (symlinks resolved), relative to the mount namespace root like Falco's. A memfd has no path:
+ * Falco's walk gives its name alone ("memfd:NAME", as upstream's known_memfd_execution_processes
+ * expects it). */
 static __always_inline long rulec_proc_exepath(struct rulec_scratch *s, struct task_struct *task,
                                                char out[RULEC_PATH_MAX])
 {
     struct file *exe = NULL;
+    const unsigned char *name = NULL;
+    long st, n;
 
     out[0] = 0;
     if (BPF_CORE_READ_INTO(&exe, task, mm, exe_file))
         return RULEC_E_FAULT;
     if (!exe)
         return RULEC_E_NOENT; /* kernel thread or exiting task */
-    return rulec_path_str(s, &exe->f_path, out);
+    st = rulec_path_str(s, &exe->f_path, out);
+    if (st != RULEC_E_INVAL || rulec_file_is_memfd(exe) != 1)
+        return st;
+    if (BPF_CORE_READ_INTO(&name, exe, f_path.dentry, d_name.name))
+        return RULEC_E_FAULT;
+    n = bpf_probe_read_kernel_str(out, RULEC_PATH_MAX, name);
+    if (n <= 0) {
+        out[0] = 0;
+        return RULEC_E_FAULT;
+    }
+    return n == RULEC_PATH_MAX ? (n - 1) | RULEC_TRUNCATED : n - 1;
 }
 
 /* The task's working directory without the trailing '/'. */
@@ -950,25 +1002,6 @@ static __always_inline long rulec_fd_path(struct rulec_scratch *s, struct task_s
 #define RULEC_FD_MEMFD 'm'
 #define RULEC_FD_PIDFD 'P'
 #define RULEC_FD_UNKNOWN 'o'
-
-/* Compares the first litlen bytes of a kernel string with a literal. */
-static __always_inline bool rulec__kstr_prefix(const unsigned char *kname, const char *lit,
-                                               __u32 litlen)
-{
-    char buf[16] = {};
-
-    if (litlen >= sizeof(buf) || bpf_probe_read_kernel(buf, litlen & 15, kname))
-        return false;
-    for (__u32 i = 0; i < sizeof(buf); i++) {
-        if (i >= litlen)
-            break;
-        if (buf[i] != lit[i])
-            return false;
-    }
-    return true;
-}
-
-#define RULEC__KSTR_PREFIX(kname, lit) rulec__kstr_prefix(kname, lit, sizeof(lit) - 1)
 
 /* The socket family of a socket file, or a negative status. */
 static __always_inline long rulec__sock_family(struct file *f)

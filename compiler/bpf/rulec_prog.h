@@ -237,15 +237,21 @@ __noinline int rulec_missed_rules(void);
  * above (`reserve`), else (or when the reserve is full) to rulec_events; when neither takes it,
  * its matches are counted instead. Everything here but the first output runs only for records
  * that are sent, so events that match nothing pay nothing for it. */
+#ifndef RULEC_RECORD_SIZE
+#define RULEC_RECORD_SIZE(e) sizeof(*(e)) /* generated when the policy has long slots */
+#endif
+
 static __always_inline void rulec_submit(struct rulec_event *e, int reserve)
 {
+    __u32 size = RULEC_RECORD_SIZE(e);
     rulec_fill_ids(&e->hdr);
-    e->hdr.size = sizeof(*e);
+    e->hdr.size = size;
     e->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
-    if (reserve && bpf_ringbuf_output(&rulec_events_hi, e, sizeof(*e), 0) == 0) {
+    e->hdr.cpu = bpf_get_smp_processor_id();
+    if (reserve && bpf_ringbuf_output(&rulec_events_hi, e, size, 0) == 0) {
         rulec_count(RULEC_CNT_CANDIDATES);
         rulec_count(RULEC_CNT_RESERVED);
-    } else if (bpf_ringbuf_output(&rulec_events, e, sizeof(*e), 0) == 0) {
+    } else if (bpf_ringbuf_output(&rulec_events, e, size, 0) == 0) {
         rulec_count(RULEC_CNT_CANDIDATES);
     } else {
         rulec_count(RULEC_CNT_LOST);

@@ -119,14 +119,39 @@ typedef struct {
     __u64 val;
 } RULEC_CORE kernel_cap_t;
 
+struct uid_gid_extent {
+    __u32 first;
+    __u32 lower_first;
+    __u32 count;
+} RULEC_CORE;
+
+struct uid_gid_map {
+    __u32 nr_extents;
+    struct uid_gid_extent extent[5]; /* in a union with the forward/reverse pointers */
+} RULEC_CORE;
+
+struct user_namespace {
+    struct uid_gid_map uid_map;
+    struct uid_gid_map gid_map;
+} RULEC_CORE;
+
+struct group_info {
+    int ngroups;
+    kgid_t gid[1]; /* flexible in the kernel; indexed */
+} RULEC_CORE;
+
 struct cred {
     kuid_t uid;
     kgid_t gid;
     kuid_t euid;
     kgid_t egid;
+    kuid_t fsuid;
+    kgid_t fsgid;
     kernel_cap_t cap_inheritable;
     kernel_cap_t cap_permitted;
     kernel_cap_t cap_effective;
+    struct user_namespace *user_ns;
+    struct group_info *group_info;
 } RULEC_CORE;
 
 struct qstr {
@@ -138,17 +163,46 @@ struct qstr {
 } RULEC_CORE;
 
 struct super_block {
+    unsigned long s_flags;
     unsigned long s_magic;
     __u32 s_dev;
 } RULEC_CORE;
 
+struct timespec64 {
+    __s64 tv_sec;
+    long tv_nsec;
+} RULEC_CORE;
+
 struct inode {
     unsigned short i_mode;
+    unsigned int i_flags;
+    kuid_t i_uid;
+    kgid_t i_gid;
     unsigned long i_ino;
     struct super_block *i_sb;
 } RULEC_CORE;
 
+/* The inode's times: split into _sec and _nsec in 6.11, timespec64 members renamed __i_ctime in
+ * 6.6 and __i_mtime in 6.7, i_ctime and i_mtime before. */
+struct inode___v611 {
+    __s64 i_mtime_sec;
+    __s64 i_ctime_sec;
+    __u32 i_mtime_nsec;
+    __u32 i_ctime_nsec;
+} RULEC_CORE;
+
+struct inode___v66 {
+    struct timespec64 __i_ctime;
+    struct timespec64 __i_mtime;
+} RULEC_CORE;
+
+struct inode___old {
+    struct timespec64 i_ctime;
+    struct timespec64 i_mtime;
+} RULEC_CORE;
+
 struct dentry {
+    struct super_block *d_sb;
     struct dentry *d_parent;
     struct qstr d_name; /* 6.14+: in a union with __d_name; found through the union */
     struct inode *d_inode;
@@ -195,6 +249,8 @@ struct fs_struct {
 struct mm_struct {
     unsigned long arg_start;
     unsigned long arg_end;
+    unsigned long env_start;
+    unsigned long env_end;
     struct file *exe_file;
 } RULEC_CORE;
 
@@ -208,8 +264,19 @@ struct tty_struct {
     int index;
 } RULEC_CORE;
 
+struct pid;
+
+/* The process group and session: signal->pids[PIDTYPE_PGID], [PIDTYPE_SID] (4.19+). */
+enum pid_type {
+    PIDTYPE_PID = 0,
+    PIDTYPE_TGID = 1,
+    PIDTYPE_PGID = 2,
+    PIDTYPE_SID = 3,
+};
+
 struct signal_struct {
     struct tty_struct *tty;
+    struct pid *pids[4];
 } RULEC_CORE;
 
 struct ns_common {
@@ -290,9 +357,15 @@ struct task_struct {
     struct mm_struct *mm;
     kuid_t loginuid; /* CONFIG_AUDIT only: checked with bpf_core_field_exists() */
     struct css_set *cgroups;
+    __u64 start_boottime; /* 5.5+; real_start_time before */
+} RULEC_CORE;
+
+struct task_struct___v54 {
+    __u64 real_start_time;
 } RULEC_CORE;
 
 struct sock_common {
+    unsigned char skc_state; /* volatile in the kernel */
     __be32 skc_daddr;
     __be32 skc_rcv_saddr;
     __be16 skc_dport;

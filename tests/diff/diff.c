@@ -392,7 +392,8 @@ struct key {
     size_t nlist;
     uint8_t ip[16];
     uint8_t family;
-    char text[256]; /* a register argument's text (evt.arg.NAME of flags and numbers) */
+    /* a register argument's text (evt.arg.NAME of flags and numbers), a capability set's */
+    char text[SYSARG_CAPS_TEXT];
 };
 
 static struct key *_keys;
@@ -897,6 +898,13 @@ static void _set_none(struct key *k)
 /* A value from the key's pool (or none). */
 static void _ensure(int ki);
 
+/* A key whose text is Falco's rendering of a number the kernel reads (evt.arg.NAME of a register,
+ * thread.cap_*): both are drawn together (_assign_random). */
+static bool _is_text_of_number(const struct key *k)
+{
+    return k->kf && ((k->kf->arg_by_syscall && k->kf->kind == KF_NUM) || k->kf->caps);
+}
+
 static void _assign_random(int ki)
 {
     struct key *k = &_keys[ki];
@@ -925,6 +933,15 @@ static void _assign_random(int ki)
         const char *txt = sysarg_render(a, k->num, k->text, sizeof(k->text));
         if (txt != k->text)
             snprintf(k->text, sizeof(k->text), "%s", txt);
+        return;
+    }
+    if (k->kf && k->kf->caps) {
+        /* thread.cap_*: one or two capabilities (sysarg_example), all of them now and then, or
+         * none; the text is the names the runtime prints. */
+        k->num = _chance(10)   ? (1ULL << 41) - 1
+                 : _chance(10) ? 0
+                               : sysarg_example(SA_CAPS, (unsigned)_below(1000));
+        sysarg_render_kind(SA_CAPS, k->num, k->text, sizeof(k->text));
         return;
     }
     if (k->list) {
@@ -1034,6 +1051,24 @@ static int _get_both_ends(const struct kfield *alias, struct field_value *out)
     return 0;
 }
 
+/* proc.aname[N] when the ruleset also reads proc.aname without an index, which lowering expands
+ * into proc.aname[1], [2], ...: the same ancestors, the N-th of the list. 1 with a value, 0 for
+ * none, -1 when no rule reads the list (the field's own key decides). */
+static int _ancestor_of_list(const char *arg, struct fv_str *out)
+{
+    int li = _key_by_field[FIELD_PROC_ANAME];
+    while (li >= 0 && _keys[li].arg)
+        li = _keys[li].next;
+    if (li < 0 || !arg)
+        return -1;
+    _ensure(li);
+    size_t n = (size_t)atoi(arg);
+    if (_keys[li].none || n < 1 || n > _keys[li].nlist)
+        return 0;
+    *out = _keys[li].list_v[n - 1];
+    return 1;
+}
+
 static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
 {
     (void)ctx;
@@ -1102,6 +1137,15 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
         out->str = (struct fv_str){name, strlen(name)};
         return 0;
     }
+    struct fv_str anc;
+    int a = f->def->id == FIELD_PROC_ANAME ? _ancestor_of_list(f->arg, &anc) : -1;
+    if (a >= 0) {
+        if (a) {
+            out->kind = FV_STR;
+            out->str = anc;
+        }
+        return 0;
+    }
     int ki = _key_for(f->def, ast_field_arg(f));
     struct key *k = &_keys[ki];
     if (!k->nstrs && !k->nnums) {
@@ -1131,7 +1175,7 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
         _num_value(out, k->type, k->num);
         return 0;
     }
-    if (k->kf && k->kf->arg_by_syscall && k->kf->kind == KF_NUM) {
+    if (_is_text_of_number(k)) {
         out->kind = FV_STR;
         out->str = (struct fv_str){k->text, strlen(k->text)};
         return 0;
@@ -1295,7 +1339,15 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
     memset(d, 0, size);
     h->len = 0;
     h->hashed = 0; /* as rulec_slot_status: a refilled slot's hash is stale */
-    if (k->none) {
+    struct fv_str anc;
+    int a = def && def->id == FIELD_PROC_ANAME ? _ancestor_of_list(ps->arg, &anc) : -1;
+    if (a >= 0) {
+        size_t n = a ? (anc.len < size - 1 ? anc.len : size - 1) : 0;
+        if (n)
+            memcpy(d, anc.ptr, n);
+        h->len = (__u16)n;
+        h->status = !a ? RULEC_SLOT_NONE : anc.len >= size ? RULEC_SLOT_TRUNCATED : RULEC_SLOT_OK;
+    } else if (k->none) {
         h->status = RULEC_SLOT_NONE;
     } else if (k->kerr) {
         h->status = RULEC_SLOT_ERROR;
@@ -1465,8 +1517,8 @@ static void _candidate(int ki, const struct ast_node *n, int tries, const struct
                      : (uint64_t)_hook_nrs[_below(_nhook_nrs)];
     } else if (!k->header && tries % 13 == 12) {
         _set_none(k);
-    } else if (k->list || k->type == FT_IPADDR || k->type == FT_IPNET) {
-        _assign_random(ki);
+    } else if (k->list || k->type == FT_IPADDR || k->type == FT_IPNET || _is_text_of_number(k)) {
+        _assign_random(ki); /* a register's or a capability set's text comes with its value */
     } else if (_is_num_type(k->type) || ki == _key_ret) {
         if (nvals && tries < 30) {
             const char *s = rhs->values[_below(nvals)].text;

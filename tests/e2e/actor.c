@@ -7,6 +7,12 @@
  *   actor [-n NAME] sys-open PATH         the open syscall itself (libc's open() is openat)
  *   actor [-n NAME] openat2 PATH w|t      openat2 for writing, w, or writing with O_TRUNC, t
  *   actor [-n NAME] sleep-open SECS PATH  sleep, then open PATH for reading (an old process)
+ *   actor [-n NAME] overlay-exec DIR upper|lower
+ *                                         mount an overlayfs on DIR/m (lower DIR/l holding a copy
+ *                                         of /bin/true, DIR/l/base, made if missing; upper DIR/u),
+ *                                         then run a copy of /bin/true
+ *                                         written into it (from the upper layer) or the lower one;
+ *                                         use inside `container` (its own mount namespace)
  *   actor [-n NAME] nocap CAP PROG ARG... drop capability number CAP from the bounding set,
  *                                         then exec PROG (as root, it starts without it)
  *   actor [-n NAME] cwd-open DIR REL      chdir(DIR), then open REL for reading
@@ -344,6 +350,46 @@ static int _lo_add(const char *ip)
     return 0;
 }
 
+static int _copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+    struct stat st;
+    if (in < 0 || out < 0 || fstat(in, &st) < 0 ||
+        sendfile(out, in, NULL, (size_t)st.st_size) != st.st_size)
+        return -1;
+    close(in);
+    return close(out);
+}
+
+static int _overlay_exec(const char *dir, const char *layer)
+{
+    char l[256], u[256], w[256], m[256], opts[1024], bin[300];
+    snprintf(l, sizeof(l), "%s/l", dir);
+    snprintf(u, sizeof(u), "%s/u", dir);
+    snprintf(w, sizeof(w), "%s/w", dir);
+    snprintf(m, sizeof(m), "%s/m", dir);
+    mkdir(l, 0755);
+    mkdir(u, 0755);
+    mkdir(w, 0755);
+    mkdir(m, 0755);
+    snprintf(bin, sizeof(bin), "%s/base", l);
+    if (access(bin, X_OK) < 0 && _copy_file("/bin/true", bin) < 0)
+        return _fail("copy to the lower layer");
+    snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", l, u, w);
+    if (mount("overlay", m, "overlay", 0, opts) < 0)
+        return _fail("mount overlay");
+    if (!strcmp(layer, "upper")) {
+        snprintf(bin, sizeof(bin), "%s/dropped", m);
+        if (_copy_file("/bin/true", bin) < 0)
+            return _fail("copy into the overlay");
+    } else {
+        snprintf(bin, sizeof(bin), "%s/base", m);
+    }
+    char *argv[] = {bin, NULL};
+    return _spawn(argv);
+}
+
 static int _host(char **argv)
 {
     if (_leave_cgroups() == 0)
@@ -453,6 +499,8 @@ int main(int argc, char **argv)
         sleep((unsigned)atoi(args[0]));
         return _open(args[1], "r");
     }
+    if (!strcmp(action, "overlay-exec") && nargs == 2)
+        return _overlay_exec(args[0], args[1]);
     if (!strcmp(action, "nocap") && nargs >= 2) {
         if (prctl(PR_CAPBSET_DROP, atoi(args[0]), 0, 0, 0) < 0)
             return _fail("PR_CAPBSET_DROP");

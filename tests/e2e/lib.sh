@@ -153,7 +153,7 @@ stdlib_tools() {
     A=$T/rulec-actor
     local t
     for t in apt-get apk nc ncat socat useradd usermod passwd nmap tcpdump vim nano nsenter \
-        chroot kube-apiserver rulec-e2e-ok wipe; do
+        chroot kube-apiserver rulec-e2e-ok wipe whoami curl; do
         ln -sf /bin/true "$T/$t"
     done
 }

@@ -13,8 +13,11 @@
 MODE=${RULEC_FAMILIES:-stdlib}
 UP=${RULEC_UPSTREAM_DIR:-/work/upstream}
 LOG=/var/log/rulec-e2e-fam.log
+OVL=/run/rulec-e2e-fam-overlay
+RA=/tmp/rulec-e2e-fam-cgroup
 stdlib_test fa /dev/shm/rulec-e2e-fam-true /etc/rulec-e2e-fam /etc/rulec-e2e-fam-2 \
-    /root/.rulec-e2e-fam /root/.cache/rulec-e2e-fam "$LOG"
+    /root/.rulec-e2e-fam /root/.cache/rulec-e2e-fam "$LOG" "$OVL" "$RA"
+mkdir -p "$OVL/l" "$RA" && cp /bin/true "$OVL/l/base" # the image's binary, before the test
 cp /bin/true /dev/shm/rulec-e2e-fam-true
 cp "$ACTOR" "$T/ssh"
 : >"$LOG"
@@ -89,6 +92,49 @@ fam "a file created in /root" "Write below root home" "Write below root" \
     h open /root/.rulec-e2e-fam c
 S_ROOT=$STEP_N
 fam "near miss: a cache below /root" "" "" h open /root/.cache/rulec-e2e-fam c
+# Per-process facts the kernel reads from the task at the event (Falco records them at execve).
+CAP_SYS_MODULE=16 CAP_SYS_ADMIN=21
+fam "a container with CAP_SYS_MODULE loads a module (thread.cap_effective)" \
+    "Kernel module load attempted|Kernel module loaded from a privileged container" \
+    "Linux Kernel Module Injection Detected" C module
+S_MODULE=$STEP_N
+fam "near miss: the same container process without CAP_SYS_MODULE" \
+    "Kernel module load attempted" "" "$A" container "$CID" "$A" nocap $CAP_SYS_MODULE "$A" module
+fam "a container with CAP_SYS_ADMIN writes a release_agent" \
+    "Cgroup release_agent written in a container" "Detect release_agent File Container Escapes" \
+    C open "$RA/release_agent" c
+S_RA=$STEP_N
+fam "near miss: without CAP_SYS_ADMIN (upstream needs it)" \
+    "Cgroup release_agent written in a container" "" \
+    "$A" container "$CID" "$A" nocap $CAP_SYS_ADMIN "$A" open "$RA/release_agent" c
+# (the action mounts the overlay and writes the binary: stdlib sees that too)
+fam "a container runs a binary written into its overlayfs upper layer" \
+    "Binary dropped and executed in a container|Executable file created in a container|Mount in a container" \
+    "Drop and execute new binary in container" C overlay-exec "$OVL" upper
+S_UPPER=$STEP_N
+fam "near miss: a binary of the lower layer" "Mount in a container" "" C overlay-exec "$OVL" lower
+fam "exec from a memfd (proc.is_exe_from_memfd)" \
+    "Fileless execution from memory" "Fileless execution via memfd_create" h memfd-exec /bin/true
+S_MEMFD=$STEP_N
+fam "near miss: runc runs from a memfd" "" "" h -n runc spawn "$A" memfd-exec /bin/true
+fam "a program started with GLIBC_TUNABLES (proc.env)" \
+    "Dynamic loader tampering through the environment" \
+    "Potential Local Privilege Escalation via Environment Variables Misuse" \
+    env GLIBC_TUNABLES=glibc.malloc.mxfast=0 "$A" host /usr/bin/true
+S_ENV=$STEP_N
+fam "near miss: another variable" "" "" env GLIBC_TUNABLE=0 "$A" host /usr/bin/true
+fam "whoami typed at a terminal in a container (proc.is_vpgid_leader)" \
+    "Reconnaissance command run interactively in a container" "Basic Interactive Reconnaissance" \
+    C tty "$T/whoami"
+S_RECON=$STEP_N
+fam "near miss: whoami run by a script, not a job of its own" "Shell spawned in a container" "" \
+    C tty /bin/sh -c "$T/whoami; exit 0"
+fam "cat connects to an internet address (fd.sockfamily)" \
+    "System program made a network connection" "System procs network activity" \
+    "$A" container "$CID" "$A" -n cat lo-connect 198.51.100.9 8080
+S_SYSNET=$STEP_N
+fam "near miss: a program of its own connects" "" "" \
+    "$A" container "$CID" "$A" -n myclient lo-connect 198.51.100.9 8080
 fam "an untrusted program reads /etc/shadow" \
     "Sensitive file read by untrusted program" "Read sensitive file untrusted" \
     h open /etc/shadow r
@@ -100,7 +146,8 @@ check_steps
 # Output fields are filled: none of an alert's fields is <NA> but those Falco leaves empty
 # here too (ancestors above the chain, a fake container's runtime metadata).
 NA_OK='^(proc\.a(name|exe|exepath)\[[0-9]+\]|container\.(name|image.*|start_ts)|k8s\..*)$'
-for s in $S_ANAME $S_K8S $S_SSH $S_META $S_TRUNC $S_SHM $S_SETNS $S_ETC $S_ROOT $S_SHADOW; do
+for s in $S_ANAME $S_K8S $S_SSH $S_META $S_TRUNC $S_SHM $S_SETNS $S_ETC $S_ROOT $S_MODULE $S_RA \
+    $S_UPPER $S_MEMFD $S_ENV $S_RECON $S_SYSNET $S_SHADOW; do
     na=$(step_alerts "$s" | jq -r --arg ok "$NA_OK" \
         '.output_fields | to_entries[] | select(.value == null and (.key | test($ok) | not)) | .key' |
         sort -u | paste -sd' ')
@@ -110,6 +157,12 @@ done
 step_expect "$S_ANAME" '.output_fields["proc.aname[2]"] == "nginx"' "the shell's grandparent is nginx"
 step_expect "$S_K8S" '(.output_fields["fd.sip.name"] // .output_fields["fd.name"]) != null' \
     "the API server alert names the connection"
+step_expect "$S_MODULE" '.output_fields["thread.cap_effective"] // "" | contains("CAP_SYS_MODULE")' \
+    "the capability names in the output" 
+step_expect "$S_UPPER" '.output_fields["proc.is_exe_upper_layer"] == true or .output_fields["proc.exepath"] == "'"$OVL"'/m/dropped"' \
+    "the dropped binary's path"
+step_expect "$S_ENV" '.output_fields["proc.env"] // "" | contains("GLIBC_TUNABLES=glibc.malloc.mxfast=0")' \
+    "the environment in the output, entries joined by spaces"
 step_expect "$S_TRUNC" '.output_fields["fd.name"] == "'"$LOG"'" and .output_fields["evt.type"] == "openat2"' \
     "the truncated log and the openat2 syscall"
 finish
