@@ -11,8 +11,9 @@
  *          written through an out-parameter. RULEC_TRUNCATED may be ORed in: the buffer holds
  *          the first rulec_len(st) bytes of a longer value (still NUL-terminated).
  *   <  0   RULEC_E_*: nothing usable was stored (the buffer holds an empty string).
- * A predicate must treat a truncated or failed value as "maybe", never as a mismatch; the
- * rulec_tri_* helpers at the end do exactly that for equality and prefix tests.
+ * A truncated or failed value is "maybe", never a mismatch: the slot fillers (rulec_fields.h)
+ * turn these statuses into slot statuses, and the generated atoms answer RULEC_SLOT_TRUNCATED
+ * and RULEC_SLOT_ERROR with "maybe".
  *
  * Buffers are fixed-size and caller-provided. Functions that assemble paths need a
  * struct rulec_scratch (a few KB, too big for the 512-byte BPF stack): the caller keeps one in a
@@ -36,15 +37,13 @@
  * Index (Falco field: function; verifier cost as instructions processed on 6.18, alone):
  *   evt.type number             rulec_syscall_nr; arguments rulec_syscall_arg, ia32 aware
  *   proc.name                   rulec_task_comm                                       < 100
- *   proc.pid / thread.tid       rulec_task_tgid / rulec_task_tid
  *   proc.ppid, proc.apid[n]     rulec_task_ppid, rulec_task_apid (rulec_task_ancestor) < 200
  *   proc.pname, proc.aname[n]   rulec_task_pname, rulec_task_aname                    < 200
+ *   (ancestors' pids)           rulec_task_tgid
  *   user.uid, group.gid         rulec_task_euid, rulec_task_egid (effective ids)
  *   user.loginuid               rulec_task_loginuid
- *   thread.cap_*                rulec_task_caps
  *   proc.tty                    rulec_task_tty
- *   proc.vpid, thread.vtid      rulec_task_vpid, rulec_task_vtid
- *   (pid namespace)             rulec_task_pidns_inum, _level, rulec_task_in_child_pidns
+ *   proc.vpid                   rulec_task_vpid
  *   container.id                rulec_task_container_id                            ~250k
  *   proc.exe                    rulec_proc_exe                                        < 100
  *   proc.args, proc.cmdline     rulec_proc_args, rulec_proc_cmdline               ~10k, ~19k
@@ -57,9 +56,7 @@
  *   open family arguments       rulec_open_args; evt.arg.name/fd.nameraw rulec_user_str
  *   fd.name of an open          rulec_open_fd_name (joined, normalised)               ~58k
  *   evt.is_open_read/write/exec/create   rulec_open_is_read/_write/_exec/_create
- *   evt.rawarg.flags            rulec_open_flags_to_ppm (+ rulec_open_fmode_created)
  *   connect/bind/sendto address rulec_read_sockaddr
- *   predicates                  rulec_str_eq/_prefix, rulec_tri_eq/_prefix, rulec_make_key
  *
  * Falco captures the process fields (proc.name, exe, args, cmdline, exepath, container.id) at
  * clone/execve. Reading them here at each syscall gives the live value, which differs after
@@ -113,13 +110,6 @@ _Static_assert((RULEC_CGROUP_PATH_MAX & (RULEC_CGROUP_PATH_MAX - 1)) == 0,
 #define RULEC_E_AMBIGUOUS (-4L) /* the kernel cannot decide Falco's value (see the function) */
 #define RULEC_E_INVAL (-5L)     /* not applicable: not a socket, pseudo file, other syscall */
 
-/* Tri-state results for predicates: MAYBE sends the event to the userspace residual. */
-enum rulec_tri {
-    RULEC_FALSE = 0,
-    RULEC_TRUE = 1,
-    RULEC_MAYBE = 2,
-};
-
 static __always_inline long rulec_len(long st)
 {
     return st < 0 ? 0 : (st & RULEC_LEN_MASK);
@@ -128,12 +118,6 @@ static __always_inline long rulec_len(long st)
 static __always_inline bool rulec_truncated(long st)
 {
     return st >= 0 && (st & RULEC_TRUNCATED);
-}
-
-/* The value is complete and exactly Falco's. */
-static __always_inline bool rulec_exact(long st)
-{
-    return st >= 0 && !(st & RULEC_TRUNCATED);
 }
 
 /* Forces a loop-carried variable through memory, see the header comment. */
@@ -336,14 +320,6 @@ static __always_inline long rulec_task_tgid(struct task_struct *task)
     return BPF_CORE_READ_INTO(&v, task, tgid) ? RULEC_E_FAULT : v;
 }
 
-/* thread.tid: the thread id (host pid namespace). */
-static __always_inline long rulec_task_tid(struct task_struct *task)
-{
-    int v = 0;
-
-    return BPF_CORE_READ_INTO(&v, task, pid) ? RULEC_E_FAULT : v;
-}
-
 /* The process (thread group leader) n generations up: 0 is the task's own process, 1 its parent.
  * This is Falco's get_ancestor_process(): parent of the main thread, then its main thread.
  * Returns RULEC_E_NOENT past the top of the tree (the parent of init is the idle task, pid 0,
@@ -428,17 +404,6 @@ static __always_inline long rulec_task_egid(struct task_struct *task, __u32 *out
     return BPF_CORE_READ_INTO(out, task, cred, egid.val) ? RULEC_E_FAULT : 0;
 }
 
-/* The real uid and gid (no Falco field of their own; for completeness). */
-static __always_inline long rulec_task_ruid(struct task_struct *task, __u32 *out)
-{
-    return BPF_CORE_READ_INTO(out, task, cred, uid.val) ? RULEC_E_FAULT : 0;
-}
-
-static __always_inline long rulec_task_rgid(struct task_struct *task, __u32 *out)
-{
-    return BPF_CORE_READ_INTO(out, task, cred, gid.val) ? RULEC_E_FAULT : 0;
-}
-
 /* user.loginuid: the audit login uid; 0xffffffff when unset or without CONFIG_AUDIT (Falco then
  * reports -1, the same value). */
 static __always_inline long rulec_task_loginuid(struct task_struct *task, __u32 *out)
@@ -447,39 +412,6 @@ static __always_inline long rulec_task_loginuid(struct task_struct *task, __u32 
     if (!bpf_core_field_exists(task->loginuid))
         return 0;
     return BPF_CORE_READ_INTO(out, task, loginuid.val) ? RULEC_E_FAULT : 0;
-}
-
-enum rulec_cap_set {
-    RULEC_CAP_INHERITABLE = 0, /* thread.cap_inheritable */
-    RULEC_CAP_PERMITTED = 1,   /* thread.cap_permitted */
-    RULEC_CAP_EFFECTIVE = 2,   /* thread.cap_effective */
-};
-
-/* thread.cap_*: one capability set as a bit mask, capability N at bit N. Falco's PPM_CAP_* bits
- * use the same numbering for the capabilities the kernel defines (0..RULEC_CAP_LAST_CAP). */
-static __always_inline long rulec_task_caps(struct task_struct *task, enum rulec_cap_set set,
-                                            __u64 *out)
-{
-    const struct cred *cred = NULL;
-    long err;
-
-    *out = 0;
-    if (BPF_CORE_READ_INTO(&cred, task, cred) || !cred)
-        return RULEC_E_FAULT;
-    /* kernel_cap_t is 8 bytes before and after 6.3 (see rulec_types.h): read it whole. */
-    switch (set) {
-    case RULEC_CAP_INHERITABLE:
-        err = bpf_core_read(out, 8, &cred->cap_inheritable);
-        break;
-    case RULEC_CAP_PERMITTED:
-        err = bpf_core_read(out, 8, &cred->cap_permitted);
-        break;
-    default:
-        err = bpf_core_read(out, 8, &cred->cap_effective);
-        break;
-    }
-    *out &= (2ULL << RULEC_CAP_LAST_CAP) - 1;
-    return err ? RULEC_E_FAULT : 0;
 }
 
 /* proc.tty: the controlling terminal's device number in the userspace (new_encode_dev) format,
@@ -509,23 +441,6 @@ static __always_inline long rulec_task_tty(struct task_struct *task, __u32 *out)
 
 /* ---- task: pid namespace --------------------------------------------------------------------- */
 
-/* The level of the task's pid namespace: 0 for the host, > 0 inside a (container) pid namespace. */
-static __always_inline long rulec_task_pidns_level(struct task_struct *task)
-{
-    unsigned int level = 0;
-
-    return BPF_CORE_READ_INTO(&level, task, thread_pid, level) ? RULEC_E_FAULT : (long)level;
-}
-
-/* True when the task runs in a pid namespace other than the host's (Falco's PPM_CL_CHILD_IN_PIDNS
- * for the task itself). Returns 1, 0 or a negative status. */
-static __always_inline long rulec_task_in_child_pidns(struct task_struct *task)
-{
-    long level = rulec_task_pidns_level(task);
-
-    return level < 0 ? level : level > 0;
-}
-
 /* The number of pid p as seen from its own (deepest) pid namespace. */
 static __always_inline long rulec__pid_vnr(struct pid *p)
 {
@@ -539,15 +454,6 @@ static __always_inline long rulec__pid_vnr(struct pid *p)
     return nr;
 }
 
-/* thread.vtid: the thread id in its own pid namespace. */
-static __always_inline long rulec_task_vtid(struct task_struct *task)
-{
-    struct pid *p = NULL;
-
-    BPF_CORE_READ_INTO(&p, task, thread_pid);
-    return rulec__pid_vnr(p);
-}
-
 /* proc.vpid: the process id in its own pid namespace (the leader's pid there). */
 static __always_inline long rulec_task_vpid(struct task_struct *task)
 {
@@ -555,22 +461,6 @@ static __always_inline long rulec_task_vpid(struct task_struct *task)
 
     BPF_CORE_READ_INTO(&p, task, group_leader, thread_pid);
     return rulec__pid_vnr(p);
-}
-
-/* The inode number of the task's pid namespace (readlink /proc/PID/ns/pid). */
-static __always_inline long rulec_task_pidns_inum(struct task_struct *task, __u32 *out)
-{
-    struct pid *p = NULL;
-    struct pid_namespace *ns = NULL;
-    unsigned int level = 0;
-
-    *out = 0;
-    if (BPF_CORE_READ_INTO(&p, task, thread_pid) || !p)
-        return RULEC_E_FAULT;
-    BPF_CORE_READ_INTO(&level, p, level);
-    if (BPF_CORE_READ_INTO(&ns, p, numbers[level].ns) || !ns)
-        return RULEC_E_FAULT;
-    return BPF_CORE_READ_INTO(out, ns, ns.inum) ? RULEC_E_FAULT : 0;
 }
 
 /* ---- paths ----------------------------------------------------------------------------------- */
@@ -1397,55 +1287,6 @@ static __always_inline char rulec_open_typechar(const struct rulec_open_args *a)
     return (a->flags & RULEC_O_DIRECTORY) ? RULEC_FD_DIRECTORY : RULEC_FD_FILE;
 }
 
-/* evt.rawarg.flags in Falco's encoding (PPM_O_*), for open/openat/openat2. Mirrors libs'
- * open_flags_to_scap(), quirks included (any O_SYNC bit, any O_TMPFILE bit). PPM_O_F_CREATED is
- * added when created (pass rulec_open_fmode_created()). */
-static __always_inline __u32 rulec_open_flags_to_ppm(const struct rulec_open_args *a, bool created)
-{
-    __u32 f = a->flags, r = 0;
-
-    if (a->creat)
-        return 0; /* Falco's creat event has no flags */
-    switch (f & RULEC_O_ACCMODE) {
-    case RULEC_O_WRONLY:
-        r |= 1U << 1;
-        break;
-    case RULEC_O_RDWR:
-        r |= (1U << 0) | (1U << 1);
-        break;
-    default:
-        r |= 1U << 0;
-        break;
-    }
-    if (f & RULEC_O_CREAT)
-        r |= 1U << 2;
-    if (f & RULEC_O_TMPFILE)
-        r |= 1U << 13;
-    if (f & RULEC_O_APPEND)
-        r |= 1U << 3;
-    if (f & 010000) /* O_DSYNC */
-        r |= 1U << 4;
-    if (f & RULEC_O_EXCL)
-        r |= 1U << 5;
-    if (f & 04000) /* O_NONBLOCK */
-        r |= 1U << 6;
-    if (f & 04010000) /* O_SYNC = __O_SYNC | O_DSYNC */
-        r |= 1U << 7;
-    if (f & RULEC_O_TRUNC)
-        r |= 1U << 8;
-    if (f & 040000) /* O_DIRECT */
-        r |= 1U << 9;
-    if (f & RULEC_O_DIRECTORY)
-        r |= 1U << 10;
-    if (f & 0100000) /* O_LARGEFILE */
-        r |= 1U << 11;
-    if (f & 02000000) /* O_CLOEXEC */
-        r |= 1U << 12;
-    if (created)
-        r |= 1U << 14;
-    return r;
-}
-
 /* One path component raw[pc, end) of the normalisation below: "" and "." vanish, ".." drops the
  * last output component (never the first '/'), a name is appended with a '/' after it. The
  * output s->path always ends with '/'; s->slash holds the positions of its '/'s. The state lives
@@ -2092,88 +1933,4 @@ static __always_inline long rulec_task_container_id(struct rulec_scratch *s,
 #undef RULEC__CG_ONE
     __builtin_memcpy(out, "host", 5);
     return 4;
-}
-
-/* ---- helpers for generated predicates -------------------------------------------------------- */
-
-/* Exact equality of a value (s, slen bytes) with a literal; litlen is a compile-time constant in
- * generated code, so the loop unrolls to litlen byte compares. */
-static __always_inline bool rulec_str_eq(const char *s, long slen, const char *lit, __u32 litlen)
-{
-    if (slen != litlen)
-        return false;
-    for (__u32 i = 0; i < RULEC_PATH_MAX; i++) {
-        if (i >= litlen)
-            break;
-        if (s[i] != lit[i])
-            return false;
-    }
-    return true;
-}
-
-/* s starts with lit. */
-static __always_inline bool rulec_str_prefix(const char *s, long slen, const char *lit,
-                                             __u32 litlen)
-{
-    if (slen < litlen)
-        return false;
-    for (__u32 i = 0; i < RULEC_PATH_MAX; i++) {
-        if (i >= litlen)
-            break;
-        if (s[i] != lit[i])
-            return false;
-    }
-    return true;
-}
-
-/* field == lit, given the extractor's status st: decided when possible even for a truncated
- * value (a truncated value is longer than its stored prefix), MAYBE otherwise. */
-static __always_inline enum rulec_tri rulec_tri_eq(long st, const char *s, const char *lit,
-                                                   __u32 litlen)
-{
-    long len = rulec_len(st);
-
-    if (st < 0)
-        return RULEC_MAYBE;
-    if (!rulec_truncated(st))
-        return rulec_str_eq(s, len, lit, litlen) ? RULEC_TRUE : RULEC_FALSE;
-    if (litlen <= len)
-        return RULEC_FALSE;
-    return rulec_str_prefix(lit, litlen, s, len) ? RULEC_MAYBE : RULEC_FALSE;
-}
-
-/* field startswith lit (Falco's startswith), with the same treatment of truncation. */
-static __always_inline enum rulec_tri rulec_tri_prefix(long st, const char *s, const char *lit,
-                                                       __u32 litlen)
-{
-    long len = rulec_len(st);
-
-    if (st < 0)
-        return RULEC_MAYBE;
-    if (len >= litlen)
-        return rulec_str_prefix(s, len, lit, litlen) ? RULEC_TRUE : RULEC_FALSE;
-    if (!rulec_truncated(st))
-        return RULEC_FALSE;
-    return rulec_str_prefix(lit, litlen, s, len) ? RULEC_MAYBE : RULEC_FALSE;
-}
-
-/* Builds the zero-padded fixed-size key of a string for hash-map set lookups ("in (...)"):
- * keysize is the map's key size, a compile-time constant. Returns 0 when the key represents the
- * whole value, RULEC_E_TOOLONG when the value (or its truncated prefix) does not fit, or the
- * extractor's error: then a lookup miss means "maybe", not "not in the set". */
-static __always_inline long rulec_make_key(char *key, __u32 keysize, const char *s, long st)
-{
-    long len = rulec_len(st);
-
-    __builtin_memset(key, 0, keysize);
-    if (st < 0)
-        return st;
-    if (rulec_truncated(st))
-        return RULEC_E_TOOLONG;
-    RULEC_OPAQUE(len);
-    if (len >= keysize)
-        return RULEC_E_TOOLONG;
-    if (len > 0 && bpf_probe_read_kernel(key, len, s))
-        return RULEC_E_FAULT;
-    return 0;
 }

@@ -112,21 +112,9 @@ typedef struct {
     __u32 val;
 } RULEC_CORE kgid_t;
 
-/* 6.3 changed kernel_cap_t from struct kernel_cap_struct { u32 cap[2]; } to { u64 val; }. Both are
- * 8 bytes with capability N at bit N on little-endian, so the whole member is read as one u64 and
- * no flavor is needed (a CO-RE field relocation only checks that both sides are structs). */
-typedef struct {
-    __u64 val;
-} RULEC_CORE kernel_cap_t;
-
 struct cred {
-    kuid_t uid;
-    kgid_t gid;
     kuid_t euid;
     kgid_t egid;
-    kernel_cap_t cap_inheritable;
-    kernel_cap_t cap_permitted;
-    kernel_cap_t cap_effective;
 } RULEC_CORE;
 
 struct qstr {
@@ -212,15 +200,8 @@ struct signal_struct {
     struct tty_struct *tty;
 } RULEC_CORE;
 
-struct ns_common {
-    unsigned int inum;
-} RULEC_CORE;
-
-struct pid_namespace {
-    unsigned int level;
-    struct ns_common ns;
-} RULEC_CORE;
-
+/* numbers[] is indexed by a variable (the pid's level), and CO-RE relocates member offsets, not
+ * the stride of such an index: the struct keeps the kernel's size (an int and a pointer). */
 struct upid {
     int nr;
     struct pid_namespace *ns;
@@ -276,8 +257,6 @@ struct thread_info {
 
 struct task_struct {
     struct thread_info thread_info; /* CONFIG_THREAD_INFO_IN_TASK, always on x86_64 */
-    unsigned int flags;
-    int pid;
     int tgid;
     struct task_struct *real_parent;
     struct task_struct *group_leader;
@@ -367,7 +346,6 @@ struct rulec_sockaddr_in6 {
 #define RULEC_NR_IA32_openat2 437
 
 #define RULEC_TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
-#define RULEC_PF_KTHREAD 0x00200000
 
 /* open(2) flags, x86_64 values (include/uapi/asm-generic/fcntl.h). */
 #define RULEC_O_ACCMODE 00000003
@@ -375,9 +353,6 @@ struct rulec_sockaddr_in6 {
 #define RULEC_O_WRONLY 00000001
 #define RULEC_O_RDWR 00000002
 #define RULEC_O_CREAT 00000100
-#define RULEC_O_EXCL 00000200
-#define RULEC_O_TRUNC 00001000
-#define RULEC_O_APPEND 00002000
 #define RULEC_O_DIRECTORY 00200000
 #define RULEC___O_TMPFILE 020000000
 #define RULEC_O_TMPFILE (RULEC___O_TMPFILE | RULEC_O_DIRECTORY)
@@ -417,7 +392,3 @@ struct rulec_sockaddr_in6 {
 #define RULEC_IPPROTO_TCP 6
 #define RULEC_IPPROTO_UDP 17
 #define RULEC_IPPROTO_RAW 255
-
-/* The highest capability number the kernel defines (CAP_CHECKPOINT_RESTORE, 5.9+). Falco's
- * PPM_CAP_* bits use the kernel numbering for 0..40, so masking is all the translation needed. */
-#define RULEC_CAP_LAST_CAP 40

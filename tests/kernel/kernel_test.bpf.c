@@ -91,7 +91,6 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
     r->tag = rulec_syscall_arg(regs, false, 0);
 
     r->tgid = r->st[ST_TGID] = rulec_task_tgid(task);
-    r->tid = r->st[ST_TID] = rulec_task_tid(task);
     r->ppid = r->st[ST_PPID] = rulec_task_ppid(task);
     r->st[ST_PNAME] = rulec_task_pname(task, r->pname);
     for (__u32 i = 0; i < RK_NANC; i++) {
@@ -100,29 +99,11 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
     }
     r->st[ST_EUID] = rulec_task_euid(task, &r->euid);
     r->st[ST_EGID] = rulec_task_egid(task, &r->egid);
-    r->st[ST_RUID] = rulec_task_ruid(task, &r->ruid);
-    r->st[ST_RGID] = rulec_task_rgid(task, &r->rgid);
     r->st[ST_LOGINUID] = rulec_task_loginuid(task, &r->loginuid);
-    r->st[ST_CAPI] = rulec_task_caps(task, RULEC_CAP_INHERITABLE, &r->caps[0]);
-    r->st[ST_CAPP] = rulec_task_caps(task, RULEC_CAP_PERMITTED, &r->caps[1]);
-    r->st[ST_CAPE] = rulec_task_caps(task, RULEC_CAP_EFFECTIVE, &r->caps[2]);
     r->st[ST_TTY] = rulec_task_tty(task, &r->tty);
     r->vpid = r->st[ST_VPID] = rulec_task_vpid(task);
-    r->vtid = r->st[ST_VTID] = rulec_task_vtid(task);
-    r->st[ST_PIDNS_INUM] = rulec_task_pidns_inum(task, &r->pidns_inum);
-    r->pidns_level = r->st[ST_PIDNS_LEVEL] = rulec_task_pidns_level(task);
-    r->child_pidns = r->st[ST_CHILD_PIDNS] = rulec_task_in_child_pidns(task);
     fill_process(s, task, r);
     r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
-
-    /* The predicate helpers on the comm (the driver knows its exact value). */
-    r->helper[0] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-root", 7);
-    r->helper[1] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-roo", 6);
-    r->helper[2] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-", 3);
-    r->helper[3] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-rootx", 8);
-    r->helper[4] = rulec_make_key(r->key, 16, r->comm, r->st[ST_COMM]);
-    r->helper[5] = rulec_make_key(&r->key[16], 4, r->comm, r->st[ST_COMM]);
-    r->helper[6] = rulec_tri_eq(RULEC_E_FAULT, r->comm, "rk-root", 7);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -192,7 +173,6 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     a.flags = r->flags;
     a.creat = r->creat;
     r->is_create = rulec_open_is_create(task, &a, r->ret);
-    r->ppm_flags = rulec_open_flags_to_ppm(&a, rulec_open_fmode_created(task, r->ret));
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -269,10 +249,6 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
     return 0;
 }
 
-#define A10 "AAAAAAAAAA"
-#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
-#define A300 A100 A100 A100 /* inline: clang 14 emits bad BTF for a const array of a literal */
-
 /* A successful execve: the registers were reset for the new image, so only the task is read. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
@@ -293,15 +269,6 @@ int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
         return 0;
     r->tgid = rulec_task_tgid(task);
     fill_process(s, task, r);
-
-    /* The predicate helpers on proc.args, truncated for the driver's long argument. */
-    r->helper[0] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAAA", 4);
-    r->helper[1] = rulec_tri_eq(r->st[ST_ARGS], r->args, "AAAA", 4);
-    r->helper[2] = rulec_tri_eq(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
-    r->helper[3] = rulec_tri_prefix(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
-    r->helper[4] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAB", 3);
-    r->helper[5] = rulec_make_key(r->key, 32, r->args, r->st[ST_ARGS]);
-    r->helper[6] = rulec_tri_eq(r->st[ST_ARGS], r->args, "a b  c", 6);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
