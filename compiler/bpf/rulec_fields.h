@@ -92,26 +92,6 @@ RULEC_GLOBAL struct {
     __type(value, struct rulec_lpm_key256);
 } rulec_lpm_scratch SEC(".maps");
 
-/* At sys_exit, regs is the tp_btf program's trusted pointer: its members
- * are plain loads, not probe reads (this runs for every hooked syscall). */
-static __always_inline __u64 rulec_regs_arg(struct pt_regs *regs, int i)
-{
-    switch (i) {
-    case 0:
-        return regs->di;
-    case 1:
-        return regs->si;
-    case 2:
-        return regs->dx;
-    case 3:
-        return regs->r10;
-    case 4:
-        return regs->r8;
-    default:
-        return regs->r9;
-    }
-}
-
 /* Returns -1 for events rulec does not evaluate: ia32 (compat) syscalls,
  * whose numbers and registers differ. */
 static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *regs, long ret)
@@ -120,7 +100,7 @@ static __always_inline int rulec_cx_init(struct rulec_cx *cx, struct pt_regs *re
     cx->task = rulec_current();
     if (rulec_in_ia32_syscall(cx->task))
         return -1;
-    cx->id = (__u32)regs->orig_ax;
+    cx->id = rulec_regs_nr(regs);
     cx->args = 0;
     cx->s = 0;
     return 0;
@@ -188,42 +168,6 @@ static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rule
     cx->args = h->args;
     cx->task = rulec_current();
     cx->s = rulec_scratch_get(&rulec_kscratch);
-}
-
-/* The open family's arguments (x86_64), from the saved registers. */
-static __always_inline long rulec_cx_open_args(struct rulec_cx *cx, struct rulec_open_args *out)
-{
-    struct rulec_open_how how = {};
-
-    __builtin_memset(out, 0, sizeof(*out));
-    out->dirfd = RULEC_AT_FDCWD;
-    switch (cx->id) {
-    case RULEC_NR_OPEN:
-        out->path = cx->args[0];
-        out->flags = cx->args[1];
-        out->mode = cx->args[2];
-        return 0;
-    case RULEC_NR_CREAT:
-        out->path = cx->args[0];
-        out->mode = cx->args[1];
-        out->creat = true;
-        return 0;
-    case RULEC_NR_OPENAT:
-        out->dirfd = (int)cx->args[0];
-        out->path = cx->args[1];
-        out->flags = cx->args[2];
-        out->mode = cx->args[3];
-        return 0;
-    case RULEC_NR_OPENAT2:
-        out->dirfd = (int)cx->args[0];
-        out->path = cx->args[1];
-        if (bpf_probe_read_user(&how, sizeof(how), (const void *)cx->args[2]))
-            return RULEC_E_FAULT;
-        out->flags = how.flags;
-        out->mode = how.mode;
-        return 0;
-    }
-    return RULEC_E_INVAL;
 }
 
 /* ---- the string predicates ------------------------------------------------- */
@@ -628,7 +572,7 @@ static __always_inline long rulec__fd_name(struct rulec_cx *cx, char *out)
         return RULEC_E_FAULT;
     if (rulec__is_open(cx->id)) {
         struct rulec_open_args a;
-        rulec_cx_open_args(cx, &a);
+        rulec_open_args(cx->id, cx->args, &a);
         /* Most opens name an absolute path already in Falco's form: it is fd.name as read. */
         long raw = rulec_user_str(a.path, out);
         if (raw > 0 && !rulec_truncated(raw) && out[0] == '/' &&
@@ -688,7 +632,7 @@ static __always_inline void rulec_fill_fd_nameraw(struct rulec_cx *cx, struct ru
         return;
     }
     struct rulec_open_args a;
-    rulec_cx_open_args(cx, &a);
+    rulec_open_args(cx->id, cx->args, &a);
     rulec_slot_status(h, rulec_user_str(a.path, (char *)d));
 }
 
@@ -877,7 +821,7 @@ static __always_inline void rulec_fill_fd_typechar(struct rulec_cx *cx, struct r
             st = RULEC_E_NOENT;
     } else if (rulec__is_open(cx->id)) {
         struct rulec_open_args a;
-        rulec_cx_open_args(cx, &a);
+        rulec_open_args(cx->id, cx->args, &a);
         d[0] = (__u8)rulec_open_typechar(&a);
     } else if (rulec__socket_event(cx->id) && rulec_event_socket(cx->id, fd) >= 0) {
         /* The socket the event's other fields read anyway (once per event). */
@@ -1026,7 +970,7 @@ RULEC_FILL_PORT(rulec_fill_fd_rport, rport)
             rulec_slot_num(h, d, RULEC_E_NOENT, 0);                                                \
             return;                                                                                \
         }                                                                                          \
-        rulec_cx_open_args(cx, &a);                                                                \
+        rulec_open_args(cx->id, cx->args, &a);                                                     \
         rulec_slot_num(h, d, 0, (test));                                                           \
     }
 

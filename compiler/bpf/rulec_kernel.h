@@ -35,7 +35,7 @@
  * walks the extractor once per variant. Keep them in map memory (the event record) instead.
  *
  * Index (Falco field: function; verifier cost as instructions processed on 6.18, alone):
- *   evt.type number             rulec_syscall_nr; arguments rulec_syscall_arg, ia32 aware
+ *   evt.type number, arguments  rulec_regs_nr, rulec_regs_arg (rulec_regs_arg_ia32 for ia32)
  *   proc.name                   rulec_task_comm                                       < 100
  *   proc.ppid, proc.apid[n]     rulec_task_ppid, rulec_task_apid (rulec_task_ancestor) < 200
  *   proc.pname, proc.aname[n]   rulec_task_pname, rulec_task_aname                    < 200
@@ -44,7 +44,7 @@
  *   user.loginuid               rulec_task_loginuid
  *   proc.tty                    rulec_task_tty
  *   proc.vpid                   rulec_task_vpid
- *   container.id                rulec_task_container_id                            ~250k
+ *   container.id                rulec_task_cgroups, rulec_cgroup_container_id   ~57k (at exec)
  *   proc.exe                    rulec_proc_exe                                        < 100
  *   proc.args, proc.cmdline     rulec_proc_args, rulec_proc_cmdline               ~10k, ~19k
  *   proc.exepath, proc.cwd      rulec_proc_exepath, rulec_proc_cwd                 ~9.5k each
@@ -91,6 +91,7 @@
 #define RULEC_PATH_DEPTH 32              /* dentry components walked (and mount crossings) */
 #define RULEC_CGROUP_PATH_MAX 256        /* one cgroup path as Falco builds it */
 #define RULEC_CGROUP_DEPTH 6             /* Falco's modern probe keeps the 6 deepest components */
+#define RULEC_CGROUP_NSUBSYS 5           /* cpuset, cpu, cpuacct, io, memory: Falco's order */
 #define RULEC_MAX_ANCESTORS 16           /* deepest proc.aname[N] / proc.apid[N] decided here */
 #define RULEC_IP_TEXT_MAX 64             /* fd.sip and friends as text (IPv6: 45 at most) */
 #define RULEC_NORM_COMPONENTS 64         /* components of an open() path argument normalised */
@@ -140,12 +141,8 @@ struct rulec_cgroup_scan {
     __u32 hash[8]; /* component hashes, to compare components cheaply */
     __u8 name[8];  /* component is a valid containerd namespace name */
     __s32 cand_start[RULEC__CG_NCAND], cand_end[RULEC__CG_NCAND];
-    __s32 sub[5]; /* the subsystem ids, Falco's order */
-    __u32 n;      /* path length */
-    __u32 k;      /* number of components */
-    __u64 prev;   /* the previous subsystem's cgroup */
-    __u64 kns[8]; /* the distinct cgroups' kernfs nodes, Falco's order */
-    __u32 nkn;
+    __u32 n; /* path length */
+    __u32 k; /* number of components */
     /* byte-scan state */
     __u64 w, nonhex, has_other, ci, h, v;
     __s64 last_scope, last_ontainer, last_tainerd;
@@ -169,7 +166,6 @@ struct rulec_scratch {
     __u32 pos;                          /* path assembly position */
     __s64 arg0, arg1;                   /* arguments laundered through memory */
     struct rulec_sockaddr sa;           /* a socket address argument (too big for the stack) */
-    struct rulec_cgroup_scan cg;
 };
 
 /* Defines the per-CPU scratch map a program passes to the path and container extractors. */
@@ -217,15 +213,21 @@ struct rulec_loop_ctx {
 
 #include "rulec_words.h"
 
-/* ---- syscall arguments ----------------------------------------------------------------------- */
+/* ---- syscall registers ------------------------------------------------------------------------
+ *
+ * At sys_exit the programs get the tp_btf tracepoint's trusted pointer to struct pt_regs: its
+ * members are plain loads, not probe reads (this runs for every hooked syscall). The kernel does
+ * not clobber the argument registers on the way out, so they still hold what the caller passed.
+ * Each ABI maps an argument index to its own registers: the one place each map is written. */
 
 static __always_inline struct task_struct *rulec_current(void)
 {
     return (struct task_struct *)bpf_get_current_task();
 }
 
-/* True while the task runs an ia32 (compat) syscall: its arguments are in other registers and
- * orig_ax holds an ia32 syscall number. */
+/* True while the task runs an ia32 (compat) syscall: orig_ax holds an ia32 syscall number and
+ * the arguments are in rulec_regs_arg_ia32's registers. Generated programs leave these events
+ * out (rulec_cx_init): their numbers would name other x86_64 syscalls. */
 static __always_inline bool rulec_in_ia32_syscall(struct task_struct *task)
 {
     __u32 status = 0;
@@ -235,64 +237,47 @@ static __always_inline bool rulec_in_ia32_syscall(struct task_struct *task)
 }
 
 /* evt.type's number: the syscall number, still in orig_ax at sys_exit. */
-static __always_inline long rulec_syscall_nr(struct pt_regs *regs)
+static __always_inline __u32 rulec_regs_nr(struct pt_regs *regs)
 {
-    unsigned long nr = 0;
-
-    BPF_CORE_READ_INTO(&nr, regs, orig_ax);
-    return (long)nr;
+    return (__u32)regs->orig_ax;
 }
 
-/* Syscall argument idx (0-5) at sys_exit. The kernel does not clobber the argument registers
- * of struct pt_regs on the way out, so they still hold what the caller passed. */
-static __always_inline unsigned long rulec_syscall_arg(struct pt_regs *regs, bool ia32, int idx)
+/* Argument i (0-5) of an x86_64 syscall: di, si, dx, r10, r8, r9. */
+static __always_inline __u64 rulec_regs_arg(struct pt_regs *regs, int i)
 {
-    unsigned long v = 0;
-
-    if (ia32) {
-        switch (idx) {
-        case 0:
-            BPF_CORE_READ_INTO(&v, regs, bx);
-            break;
-        case 1:
-            BPF_CORE_READ_INTO(&v, regs, cx);
-            break;
-        case 2:
-            BPF_CORE_READ_INTO(&v, regs, dx);
-            break;
-        case 3:
-            BPF_CORE_READ_INTO(&v, regs, si);
-            break;
-        case 4:
-            BPF_CORE_READ_INTO(&v, regs, di);
-            break;
-        case 5:
-            BPF_CORE_READ_INTO(&v, regs, bp);
-            break;
-        }
-        return (unsigned int)v;
-    }
-    switch (idx) {
+    switch (i) {
     case 0:
-        BPF_CORE_READ_INTO(&v, regs, di);
-        break;
+        return regs->di;
     case 1:
-        BPF_CORE_READ_INTO(&v, regs, si);
-        break;
+        return regs->si;
     case 2:
-        BPF_CORE_READ_INTO(&v, regs, dx);
-        break;
+        return regs->dx;
     case 3:
-        BPF_CORE_READ_INTO(&v, regs, r10);
-        break;
+        return regs->r10;
     case 4:
-        BPF_CORE_READ_INTO(&v, regs, r8);
-        break;
-    case 5:
-        BPF_CORE_READ_INTO(&v, regs, r9);
-        break;
+        return regs->r8;
+    default:
+        return regs->r9;
     }
-    return v;
+}
+
+/* Argument i (0-5) of an ia32 syscall: bx, cx, dx, si, di, bp, 32 bits wide. */
+static __always_inline __u64 rulec_regs_arg_ia32(struct pt_regs *regs, int i)
+{
+    switch (i) {
+    case 0:
+        return (__u32)regs->bx;
+    case 1:
+        return (__u32)regs->cx;
+    case 2:
+        return (__u32)regs->dx;
+    case 3:
+        return (__u32)regs->si;
+    case 4:
+        return (__u32)regs->di;
+    default:
+        return (__u32)regs->bp;
+    }
 }
 
 /* ---- task: identity -------------------------------------------------------------------------- */
@@ -1142,7 +1127,7 @@ static __always_inline long rulec_sock_falco_tuple(const struct rulec_sockinfo *
 
 /* ---- open family ----------------------------------------------------------------------------- */
 
-/* The arguments of open, openat, openat2 and creat, decoded from the registers at sys_exit. */
+/* The arguments of open, openat, openat2 and creat. */
 struct rulec_open_args {
     long dirfd;         /* RULEC_AT_FDCWD for open and creat */
     unsigned long path; /* user pointer to the path argument */
@@ -1151,54 +1136,36 @@ struct rulec_open_args {
     bool creat;         /* the syscall was creat() */
 };
 
-/* Decodes the open family; RULEC_E_INVAL for other syscalls. nr and the registers are those of
- * the running ABI (64-bit or ia32). */
-static __always_inline long rulec_open_args(struct pt_regs *regs, bool ia32, long nr,
+/* Decodes the open family from the syscall number and its six arguments (the record header's
+ * copy of the registers, rulec_regs_arg); RULEC_E_INVAL for other syscalls. */
+static __always_inline long rulec_open_args(__u32 nr, const __u64 *args,
                                             struct rulec_open_args *out)
 {
     struct rulec_open_how how = {};
 
     __builtin_memset(out, 0, sizeof(*out));
     out->dirfd = RULEC_AT_FDCWD;
-    if (ia32) {
-        switch (nr) {
-        case RULEC_NR_IA32_open:
-            nr = RULEC_NR_open;
-            break;
-        case RULEC_NR_IA32_creat:
-            nr = RULEC_NR_creat;
-            break;
-        case RULEC_NR_IA32_openat:
-            nr = RULEC_NR_openat;
-            break;
-        case RULEC_NR_IA32_openat2:
-            nr = RULEC_NR_openat2;
-            break;
-        default:
-            return RULEC_E_INVAL;
-        }
-    }
     switch (nr) {
     case RULEC_NR_open:
-        out->path = rulec_syscall_arg(regs, ia32, 0);
-        out->flags = rulec_syscall_arg(regs, ia32, 1);
-        out->mode = rulec_syscall_arg(regs, ia32, 2);
+        out->path = args[0];
+        out->flags = args[1];
+        out->mode = args[2];
         return 0;
     case RULEC_NR_creat:
-        out->path = rulec_syscall_arg(regs, ia32, 0);
-        out->mode = rulec_syscall_arg(regs, ia32, 1);
+        out->path = args[0];
+        out->mode = args[1];
         out->creat = true;
         return 0;
     case RULEC_NR_openat:
-        out->dirfd = (int)rulec_syscall_arg(regs, ia32, 0);
-        out->path = rulec_syscall_arg(regs, ia32, 1);
-        out->flags = rulec_syscall_arg(regs, ia32, 2);
-        out->mode = rulec_syscall_arg(regs, ia32, 3);
+        out->dirfd = (int)args[0];
+        out->path = args[1];
+        out->flags = args[2];
+        out->mode = args[3];
         return 0;
     case RULEC_NR_openat2:
-        out->dirfd = (int)rulec_syscall_arg(regs, ia32, 0);
-        out->path = rulec_syscall_arg(regs, ia32, 1);
-        if (bpf_probe_read_user(&how, sizeof(how), (const void *)rulec_syscall_arg(regs, ia32, 2)))
+        out->dirfd = (int)args[0];
+        out->path = args[1];
+        if (bpf_probe_read_user(&how, sizeof(how), (const void *)args[2]))
             return RULEC_E_FAULT;
         out->flags = how.flags;
         out->mode = how.mode;
@@ -1861,76 +1828,106 @@ static __always_inline long rulec__cg_match(struct rulec_cgroup_scan *c,
     return RULEC_MEM(c->has_other) ? RULEC_E_AMBIGUOUS : 0;
 }
 
-/* container.id: the first 12 characters of the container id, or "host". Returns the length, or
- * RULEC_E_AMBIGUOUS/RULEC_E_FAULT when the kernel cannot tell (see the comment above). */
-static __always_inline long rulec_task_container_id(struct rulec_scratch *s,
-                                                    struct task_struct *task,
-                                                    char out[RULEC_CONTAINER_ID_MAX])
+/* The cgroups of Falco's five subsystems, in its order (cpuset, cpu, cpuacct, io, memory): their
+ * kernfs nodes, which the matcher reads, and their ids (the inode numbers of their directories,
+ * 5.5+), which tell whether a forked child is still in them. 0 for a subsystem this kernel does
+ * not have. kns may be NULL. */
+static __always_inline void rulec_task_cgroups(struct task_struct *task,
+                                               __u64 ids[RULEC_CGROUP_NSUBSYS],
+                                               __u64 kns[RULEC_CGROUP_NSUBSYS])
 {
-    struct rulec_cgroup_scan *c = &s->cg;
     struct css_set *cset = NULL;
-    struct cgroup_subsys_state *css = NULL;
-    struct cgroup *cgrp = NULL;
-    struct kernfs_node *kn = NULL;
-    long st;
+    __s32 sub[RULEC_CGROUP_NSUBSYS];
 
-    out[0] = 0;
-    if (BPF_CORE_READ_INTO(&cset, task, cgroups) || !cset)
-        return RULEC_E_FAULT;
-        /* Falco's subsystem order; -1 for a subsystem this kernel does not have. */
 #define RULEC__CG_SUB(i, id)                                                                       \
-    c->sub[i] = bpf_core_enum_value_exists(enum cgroup_subsys_id, id)                              \
-                    ? (__s32)bpf_core_enum_value(enum cgroup_subsys_id, id)                        \
-                    : -1
+    sub[i] = bpf_core_enum_value_exists(enum cgroup_subsys_id, id)                                 \
+                 ? (__s32)bpf_core_enum_value(enum cgroup_subsys_id, id)                           \
+                 : -1
     RULEC__CG_SUB(0, cpuset_cgrp_id);
     RULEC__CG_SUB(1, cpu_cgrp_id);
     RULEC__CG_SUB(2, cpuacct_cgrp_id);
     RULEC__CG_SUB(3, io_cgrp_id);
     RULEC__CG_SUB(4, memory_cgrp_id);
 #undef RULEC__CG_SUB
-    /* First the distinct cgroups (kernfs nodes) in that order, skipping what Falco skips and
-     * a cgroup equal to the previous subsystem's (same path, same non-match)... */
-    RULEC_MEM(c->nkn) = 0;
-    RULEC_MEM(c->prev) = 0;
-    for (__u32 i = 0; i < 5; i++) {
-        __s32 id = c->sub[i];
-        __u32 nkn;
+    BPF_CORE_READ_INTO(&cset, task, cgroups);
+    for (int i = 0; i < RULEC_CGROUP_NSUBSYS; i++) {
+        struct cgroup_subsys_state *css = NULL;
+        struct cgroup *cgrp = NULL;
+        struct kernfs_node *kn = NULL;
 
-        if (id < 0)
+        ids[i] = 0;
+        if (kns)
+            kns[i] = 0;
+        if (!cset || sub[i] < 0)
             continue;
-        if (bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id & 15]) || !css)
+        if (bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[sub[i] & 15]) || !css)
             continue;
         if (BPF_CORE_READ_INTO(&cgrp, css, cgroup) || !cgrp)
             continue;
-        if (BPF_CORE_READ_INTO(&kn, cgrp, kn) || !kn || (__u64)kn == RULEC_MEM(c->prev))
+        if (BPF_CORE_READ_INTO(&kn, cgrp, kn) || !kn)
             continue;
-        RULEC_MEM(c->prev) = (__u64)kn;
-        nkn = RULEC_MEM(c->nkn);
-        c->kns[nkn & 7] = (__u64)kn;
-        RULEC_MEM(c->nkn) = nkn + 1;
+        if (kns)
+            kns[i] = (__u64)kn;
+        BPF_CORE_READ_INTO(&ids[i], kn, id);
     }
-    /* ...then the matcher on each, in order. Written out five times rather than looped:
-     * the verifier prunes poorly across iterations of a loop this size (on 6.18 a loop made
-     * it walk the matcher about twice as often), so straight-line copies cost less. */
-#define RULEC__CG_ONE(i)                                                                           \
-    if (i < RULEC_MEM(c->nkn)) {                                                                   \
-        st = rulec__cg_build(c, (struct kernfs_node *)c->kns[i]);                                  \
-        if (st >= 0)                                                                               \
-            st = rulec__cg_match(c, out);                                                          \
-        else if (st == RULEC_E_TOOLONG)                                                            \
-            st = RULEC_E_AMBIGUOUS;                                                                \
-        if (st != 0) {                                                                             \
-            if (st < 0)                                                                            \
-                out[0] = 0;                                                                        \
-            return st;                                                                             \
-        }                                                                                          \
+}
+
+/* The matcher's working memory (a per-CPU map value: too big for the stack) and the id it
+ * writes. */
+struct rulec_cgroup_work {
+    struct rulec_cgroup_scan cg;
+    char id[RULEC_CONTAINER_ID_MAX];
+};
+
+/* The matcher on one cgroup (kernfs node kn): > 0 the id's length, 0 no engine matches, < 0
+ * undecided. It runs in a global function, so that the verifier walks it once instead of once
+ * per subsystem; RULEC_CGROUP_ID_AT() defines that function in the one unit that runs it. */
+__noinline long rulec_cgroup_id_at(struct rulec_cgroup_work *w, __u64 kn);
+
+static __always_inline long rulec__cgroup_id_at(struct rulec_cgroup_work *w, __u64 kn)
+{
+    long st;
+
+    if (!w)
+        return RULEC_E_FAULT;
+    st = rulec__cg_build(&w->cg, (struct kernfs_node *)kn);
+    if (st >= 0)
+        st = rulec__cg_match(&w->cg, w->id);
+    else if (st == RULEC_E_TOOLONG)
+        st = RULEC_E_AMBIGUOUS;
+    return st;
+}
+
+#define RULEC_CGROUP_ID_AT()                                                                       \
+    __noinline long rulec_cgroup_id_at(struct rulec_cgroup_work *w, __u64 kn)                      \
+    {                                                                                              \
+        return rulec__cgroup_id_at(w, kn);                                                         \
     }
-    RULEC__CG_ONE(0)
-    RULEC__CG_ONE(1)
-    RULEC__CG_ONE(2)
-    RULEC__CG_ONE(3)
-    RULEC__CG_ONE(4)
-#undef RULEC__CG_ONE
-    __builtin_memcpy(out, "host", 5);
+
+/* container.id: the first 12 characters of the container id, or "host", in w->id (zero-padded).
+ * The distinct cgroups of Falco's subsystems in its order (kns, from rulec_task_cgroups): the
+ * first that matches, or cannot be decided, gives the id; none gives "host". Returns the length,
+ * or RULEC_E_AMBIGUOUS/RULEC_E_FAULT when the kernel cannot tell (see the comment above). */
+static __always_inline long rulec_cgroup_container_id(struct rulec_cgroup_work *w,
+                                                      const __u64 kns[RULEC_CGROUP_NSUBSYS])
+{
+    __u64 prev = 0;
+    long st;
+
+    /* All of it: the work area is per CPU and keeps the last process's id, and slots compare
+     * and look ids up as zero-padded words ("host" after a 12-character id left "host\0a987"). */
+    __builtin_memset(w->id, 0, RULEC_CONTAINER_ID_MAX);
+    for (int i = 0; i < RULEC_CGROUP_NSUBSYS; i++) {
+        if (!kns[i] || kns[i] == prev)
+            continue;
+        prev = kns[i];
+        st = rulec_cgroup_id_at(w, kns[i]);
+        if (st != 0) {
+            if (st < 0)
+                w->id[0] = 0;
+            return st;
+        }
+    }
+    __builtin_memcpy(w->id, "host", 5);
     return 4;
 }

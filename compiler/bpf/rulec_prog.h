@@ -102,7 +102,7 @@ int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
 {
     if ((bpf_get_current_pid_tgid() >> 32) == rulec_self_tgid)
         return 0;
-    bpf_tail_call(ctx, &rulec_syscalls, (__u32)regs->orig_ax);
+    bpf_tail_call(ctx, &rulec_syscalls, rulec_regs_nr(regs));
     return 0;
 }
 #endif

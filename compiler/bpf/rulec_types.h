@@ -216,6 +216,7 @@ struct pid {
 struct kernfs_node {
     struct kernfs_node *parent;
     const char *name;
+    __u64 id; /* a cgroup's id, the inode number of its directory (5.5+) */
 } RULEC_CORE;
 
 struct kernfs_node___v615 {
@@ -332,18 +333,6 @@ struct rulec_sockaddr_in6 {
 #define RULEC_NR_openat 257
 #define RULEC_NR_execveat 322
 #define RULEC_NR_openat2 437
-
-/* ia32 numbers of the same calls, seen in orig_ax while TS_COMPAT is set. */
-#define RULEC_NR_IA32_open 5
-#define RULEC_NR_IA32_execve 11
-#define RULEC_NR_IA32_creat 8
-#define RULEC_NR_IA32_socketcall 102
-#define RULEC_NR_IA32_openat 295
-#define RULEC_NR_IA32_connect 362
-#define RULEC_NR_IA32_bind 361
-#define RULEC_NR_IA32_sendto 369
-#define RULEC_NR_IA32_execveat 358
-#define RULEC_NR_IA32_openat2 437
 
 #define RULEC_TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
 

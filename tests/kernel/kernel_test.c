@@ -274,6 +274,7 @@ struct truth {
     char tmpdir[RK_STR];
     char host_dirs[5][600]; /* extra v1 cgroups of the "host" case, made by a child */
     int ntask, nopen, nnet, nexec;
+    pid_t compat_pid; /* made the ia32 getppid(COMPAT_TAG); 0 when the kernel cannot */
 };
 
 static struct truth *T;
@@ -1115,6 +1116,29 @@ static void scenario_exec(void)
     }
 }
 
+#define COMPAT_TAG 107
+
+/* getppid(COMPAT_TAG) through the ia32 entry (int 0x80) of a 64-bit process. A kernel without
+ * IA32 emulation kills the child: the case is then skipped. */
+static void scenario_compat(void)
+{
+    int status = 0;
+    pid_t p = fork();
+
+    if (p == 0) {
+        long ret, nr = 64 /* ia32 getppid */, tag = COMPAT_TAG;
+
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(tag) : "memory");
+        _exit(ret == getppid() ? 0 : 1);
+    }
+    while (waitpid(p, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        T->compat_pid = p;
+    else
+        fprintf(stderr, "kernel_test: no ia32 syscalls on this kernel: skipping that case\n");
+}
+
 static void scenarios(void)
 {
     prctl(PR_SET_NAME, "rk-root");
@@ -1127,6 +1151,7 @@ static void scenarios(void)
     scenario_open();
     scenario_net();
     scenario_exec();
+    scenario_compat();
     scenario_pidns(); /* last: unshare(CLONE_NEWPID) changes where later children go */
 }
 
@@ -1191,6 +1216,7 @@ static void check_task(const struct task_truth *t)
         return;
     sfmt(w, sizeof(w), "task %d", t->tag);
     CHECK_NUM("proc.pid", r->tgid, t->tgid);
+    CHECK_NUM("a 64-bit syscall seen as ia32", r->compat, 0);
     CHECK_NUM("proc.ppid", r->ppid, t->ppid);
     CHECK_NUM("getppid() ret (ppid as seen in the pid namespace)", r->ret,
               t->pidns_level ? 0 : t->ppid);
@@ -1476,6 +1502,13 @@ int main(int argc, char **argv)
             check_exec(&T->exec[k], RK_EXEC);
             check_exec(&T->exec[k], RK_SCHED_EXEC);
         }
+
+    if (T->compat_pid) {
+        struct rk_rec *r = find_rec(RK_COMPAT, COMPAT_TAG, 64, T->compat_pid);
+
+        CHECK(r && r->compat, "no record of the ia32 getppid(%d) with its ia32 arguments",
+              COMPAT_TAG);
+    }
 
     {
         char cmd[RK_STR + 16];

@@ -14,6 +14,7 @@ enum rk_kind {
     RK_NET = 3,        /* connect, bind, sendto, accept4 */
     RK_EXEC = 4,       /* successful execve, at sys_exit */
     RK_SCHED_EXEC = 5, /* the same, from tp_btf/sched_process_exec */
+    RK_COMPAT = 6,     /* an ia32 getppid(tag) */
 };
 
 /* Index of each extractor's status in rk_rec.st. */
@@ -58,6 +59,7 @@ struct rk_rec {
     __s64 tgid, ppid, vpid;
     __s64 apid[RK_NANC];
     __u32 euid, egid, loginuid, tty;
+    __u32 compat, pad0; /* the syscall was an ia32 one */
     char comm[RK_COMM];
     char pname[RK_COMM];
     char aname[RK_NANC][RK_COMM];
