@@ -1,9 +1,8 @@
 /* rulec_cache.h - per-process state computed at exec and fork instead of at every event.
  *
  * container.id, as Falco (the container plugin) computes it: once per process, at clone and
- * execve, from the process's cgroups. Its matcher (rulec_kernel.h's rulec_cgroup_container_id,
- * about 57k verified instructions: one global function runs it per cgroup) therefore runs in one
- * program only, on sched_process_exec, and stores the result
+ * execve, from the process's cgroups. Its matcher (rulec_cgroup.h) therefore runs in one program
+ * only, on sched_process_exec (about 24k verified instructions on 6.18), and stores the result
  * in rulec_cid_cache keyed by tgid; sched_process_fork copies the parent's entry to a new
  * process when the child is in the very cgroups the entry was computed from, and
  * sched_process_exit drops the entry when the last thread of the process is gone. The slot

@@ -1,14 +1,14 @@
 /* rulec_types.h - the minimal kernel type set the generated BPF C is compiled against.
  *
  * This is deliberately NOT a generated vmlinux.h. It declares only the kernel struct members
- * rulec_kernel.h reads, each struct marked preserve_access_index so every member access becomes a
- * CO-RE relocation that libbpf resolves against the running kernel's BTF at load time. Member
- * order, offsets and the other members do not matter: only the names (and, for the last member of
- * an access chain, a compatible kind and size) have to match the kernel. The result compiles in
- * milliseconds and does not depend on the build machine's kernel.
+ * extractors read (rulec_kernel.h lists them), each struct marked preserve_access_index so every
+ * member access becomes a CO-RE relocation that libbpf resolves against the running kernel's BTF at
+ * load time. Member order, offsets and the other members do not matter: only the names (and, for
+ * the last member of an access chain, a compatible kind and size) have to match the kernel. The
+ * result compiles in milliseconds and does not depend on the build machine's kernel.
  *
  * Rules for editing:
- *  - add a member only when rulec_kernel.h reads it; keep the kernel's member name;
+ *  - add a member only when an extractor reads it; keep the kernel's member name;
  *  - a member that was renamed or moved across kernel versions gets a "flavor" struct
  *    (struct foo___suffix, libbpf ignores the ___suffix) and a bpf_core_field_exists() check;
  *  - user-memory ABI structs (sockaddr, open_how) are not CO-RE: they are fixed by the syscall
@@ -238,7 +238,7 @@ struct css_set {
 
 /* Enumerator values are relocated with bpf_core_enum_value(): the numbers below are placeholders
  * and only the names matter. They depend on the kernel's config. */
-/* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_kernel.h, RULEC_LOOP). */
+/* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_base.h, RULEC_LOOP). */
 enum bpf_func_id___rulec {
     BPF_FUNC_snprintf___rulec = 165,
     BPF_FUNC_loop___rulec = 181,

@@ -36,7 +36,7 @@
 #include "core/container_id.h"
 #include "kernel_test.h"
 
-/* The library's status codes (rulec_kernel.h is BPF-only, so they are repeated here). */
+/* The extractors' status codes (rulec_base.h is BPF-only, so they are repeated here). */
 #define E_NOENT (-2)
 #define E_TOOLONG (-3)
 #define E_AMBIGUOUS (-4)
