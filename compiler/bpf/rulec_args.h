@@ -8,6 +8,7 @@
 #pragma once
 
 #include "rulec_base.h"
+#include "rulec_nr.h"
 
 /* ---- registers -------------------------------------------------------------------------------
  *

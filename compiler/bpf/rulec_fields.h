@@ -10,52 +10,7 @@
 /* The dispatcher's table: one entry per x86_64 syscall number. */
 #define RULEC_MAX_SYSCALLS 512
 
-/* x86_64 syscall numbers the fillers need to tell where a syscall's fd is.
- * (Syscall numbers are ABI, not kernel layout: no CO-RE needed.) */
-enum {
-    RULEC_NR_READ = 0,
-    RULEC_NR_WRITE = 1,
-    RULEC_NR_OPEN = 2,
-    RULEC_NR_CLOSE = 3,
-    RULEC_NR_FSTAT = 5,
-    RULEC_NR_MMAP = 9,
-    RULEC_NR_IOCTL = 16,
-    RULEC_NR_PREAD64 = 17,
-    RULEC_NR_PWRITE64 = 18,
-    RULEC_NR_READV = 19,
-    RULEC_NR_WRITEV = 20,
-    RULEC_NR_DUP = 32,
-    RULEC_NR_DUP2 = 33,
-    RULEC_NR_SENDFILE = 40,
-    RULEC_NR_SOCKET = 41,
-    RULEC_NR_CONNECT = 42,
-    RULEC_NR_ACCEPT = 43,
-    RULEC_NR_SENDTO = 44,
-    RULEC_NR_RECVFROM = 45,
-    RULEC_NR_SENDMSG = 46,
-    RULEC_NR_RECVMSG = 47,
-    RULEC_NR_SHUTDOWN = 48,
-    RULEC_NR_BIND = 49,
-    RULEC_NR_LISTEN = 50,
-    RULEC_NR_GETSOCKNAME = 51,
-    RULEC_NR_GETPEERNAME = 52,
-    RULEC_NR_SETSOCKOPT = 54,
-    RULEC_NR_GETSOCKOPT = 55,
-    RULEC_NR_FCNTL = 72,
-    RULEC_NR_FLOCK = 73,
-    RULEC_NR_FSYNC = 74,
-    RULEC_NR_FTRUNCATE = 77,
-    RULEC_NR_FCHDIR = 81,
-    RULEC_NR_CREAT = 85,
-    RULEC_NR_FCHMOD = 91,
-    RULEC_NR_FCHOWN = 93,
-    RULEC_NR_OPENAT = 257,
-    RULEC_NR_ACCEPT4 = 288,
-    RULEC_NR_DUP3 = 292,
-    RULEC_NR_OPENAT2 = 437,
-    RULEC_NR_EXECVE = 59,
-    RULEC_NR_EXECVEAT = 322,
-};
+_Static_assert(RULEC_NR_MAX <= RULEC_MAX_SYSCALLS, "every syscall number has a table entry");
 
 /* What a filler knows about its event. Rules and fillers are global BPF
  * functions (each verified once, whatever the number of rules calling

@@ -33,23 +33,23 @@ static __always_inline long rulec_open_args(__u32 nr, const __u64 *args,
     __builtin_memset(out, 0, sizeof(*out));
     out->dirfd = RULEC_AT_FDCWD;
     switch (nr) {
-    case RULEC_NR_open:
+    case RULEC_NR_OPEN:
         out->path = args[0];
         out->flags = args[1];
         out->mode = args[2];
         return 0;
-    case RULEC_NR_creat:
+    case RULEC_NR_CREAT:
         out->path = args[0];
         out->mode = args[1];
         out->creat = true;
         return 0;
-    case RULEC_NR_openat:
+    case RULEC_NR_OPENAT:
         out->dirfd = (int)args[0];
         out->path = args[1];
         out->flags = args[2];
         out->mode = args[3];
         return 0;
-    case RULEC_NR_openat2:
+    case RULEC_NR_OPENAT2:
         out->dirfd = (int)args[0];
         out->path = args[1];
         if (bpf_probe_read_user(&how, sizeof(how), (const void *)args[2]))

@@ -323,17 +323,6 @@ struct rulec_sockaddr_in6 {
 
 /* ---- constants ------------------------------------------------------------------------------- */
 
-/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-#define RULEC_NR_open 2
-#define RULEC_NR_sendto 44
-#define RULEC_NR_connect 42
-#define RULEC_NR_bind 49
-#define RULEC_NR_execve 59
-#define RULEC_NR_creat 85
-#define RULEC_NR_openat 257
-#define RULEC_NR_execveat 322
-#define RULEC_NR_openat2 437
-
 #define RULEC_TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
 
 /* open(2) flags, x86_64 values (include/uapi/asm-generic/fcntl.h). */

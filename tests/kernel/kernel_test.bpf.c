@@ -108,7 +108,7 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
     if (!tracked())
         return 0;
     nr = rulec_regs_nr(regs);
-    if (nr != 110 /* getppid */)
+    if (nr != RULEC_NR_GETPPID)
         return 0;
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_TASK, nr, ret) : NULL;
@@ -168,8 +168,8 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     if (!tracked())
         return 0;
     nr = rulec_regs_nr(regs);
-    if (nr != RULEC_NR_open && nr != RULEC_NR_openat && nr != RULEC_NR_openat2 &&
-        nr != RULEC_NR_creat)
+    if (nr != RULEC_NR_OPEN && nr != RULEC_NR_OPENAT && nr != RULEC_NR_OPENAT2 &&
+        nr != RULEC_NR_CREAT)
         return 0;
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_OPEN, nr, ret) : NULL;
@@ -179,7 +179,7 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     for (int i = 0; i < 6; i++)
         args[i] = rulec_regs_arg(regs, i);
     /* The tag rides in the first argument register the call does not use. */
-    r->tag = args[nr == RULEC_NR_open ? 3 : nr == RULEC_NR_creat ? 2 : 4];
+    r->tag = args[nr == RULEC_NR_OPEN ? 3 : nr == RULEC_NR_CREAT ? 2 : 4];
     r->tgid = rulec_task_tgid(task);
     r->st[ST_OPENARGS] = rulec_open_args(nr, args, &a);
     r->dirfd = a.dirfd;
@@ -253,18 +253,18 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
     if (!tracked())
         return 0;
     nr = rulec_regs_nr(regs);
-    if (nr != RULEC_NR_connect && nr != RULEC_NR_bind && nr != RULEC_NR_sendto &&
-        nr != 288 /* accept4 */)
+    if (nr != RULEC_NR_CONNECT && nr != RULEC_NR_BIND && nr != RULEC_NR_SENDTO &&
+        nr != RULEC_NR_ACCEPT4)
         return 0;
     r = rec_new(RK_NET, nr, ret);
     if (!r)
         return 0;
     r->tgid = rulec_task_tgid(task);
     fd = (int)rulec_regs_arg(regs, 0);
-    if (nr == RULEC_NR_sendto) {
+    if (nr == RULEC_NR_SENDTO) {
         uptr = rulec_regs_arg(regs, 4);
         ulen = rulec_regs_arg(regs, 5);
-    } else if (nr == 288) {
+    } else if (nr == RULEC_NR_ACCEPT4) {
         uptr = 0;
         ulen = 0;
         r->tag = rulec_regs_arg(regs, 4);
@@ -278,7 +278,7 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
     r->sa_port = sa.port;
     __builtin_memcpy(r->sa_addr, sa.addr, 16);
     bpf_probe_read_kernel(r->sa_path, sizeof(sa.path), sa.path);
-    if (nr == 288) {
+    if (nr == RULEC_NR_ACCEPT4) {
         if (ret >= 0)
             fill_sock(task, ret, RULEC_ROLE_SERVER, r);
     } else {
@@ -300,7 +300,7 @@ int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
     if (!tracked())
         return 0;
     nr = rulec_regs_nr(regs);
-    if ((nr != RULEC_NR_execve && nr != RULEC_NR_execveat) || ret != 0)
+    if ((nr != RULEC_NR_EXECVE && nr != RULEC_NR_EXECVEAT) || ret != 0)
         return 0;
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_EXEC, nr, ret) : NULL;

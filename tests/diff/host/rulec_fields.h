@@ -8,12 +8,9 @@
 #define RULEC_FIELDS_H
 
 #include "rulec_host.h"
+#include "rulec_nr.h" /* generated from core/evttypes.def, as the kernel's */
 
 #define RULEC_MAX_SYSCALLS 512
-enum {
-    RULEC_NR_EXECVE = 59,
-    RULEC_NR_EXECVEAT = 322,
-};
 
 struct rulec_cx {
     long ret;
