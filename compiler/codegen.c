@@ -34,11 +34,11 @@ static void _header(const struct plan *p, struct strbuf *c)
                       plan_profile_entries(p));
     if (p->dns_names.len)
         strbuf_puts(c, "#define RULEC_USES_DNS 1 /* the rulec_dns map of resolved names */\n");
-    strbuf_printf(c, "#include \"rulec_types.h\"\n"
-                     "#include \"rulec_kernel.h\"\n"
-                     "#include \"rulec_abi.h\"\n"
-                     "#include \"rulec_fields.h\"\n");
-    strbuf_puts(c, p->cid_cache ? "#include \"rulec_cache.h\"\n\n" : "\n");
+    strbuf_puts(c,
+                "#include \"rulec_types.h\"  /* the kernel's types (CO-RE) */\n"
+                "#include \"rulec_fields.h\" /* the slot fillers, the extractors, the record */\n");
+    strbuf_puts(c, p->cid_cache ? "#include \"rulec_cache.h\"  /* container.id per process */\n\n"
+                                : "\n");
     for (size_t i = 0; i < p->nslots; i++)
         if (p->slots[i].kf->socket) {
             strbuf_puts(c, "#define RULEC_USES_SOCKET 1 /* rulec_begin resets the socket */\n\n");

@@ -17,6 +17,8 @@
 #ifndef RULEC_CACHE_H
 #define RULEC_CACHE_H
 
+#include "rulec_cgroup.h"
+
 _Static_assert(RULEC_CID_LEN == RULEC_CONTAINER_ID_MAX, "container id buffer");
 _Static_assert(RULEC_CID_TRUNCATED == RULEC_TRUNCATED, "truncation flag");
 _Static_assert(RULEC_CID_NSUBSYS == RULEC_CGROUP_NSUBSYS, "cgroup subsystems");

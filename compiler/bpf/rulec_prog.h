@@ -31,6 +31,8 @@ RULEC_GLOBAL struct {
 
 /* Syscall number -> the program for its group of rules. Syscalls no rule
  * references have no entry: the tail call fails and the dispatcher returns. */
+#define RULEC_MAX_SYSCALLS 512
+_Static_assert(RULEC_NR_MAX <= RULEC_MAX_SYSCALLS, "every syscall number has a table entry");
 RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
     __uint(max_entries, RULEC_MAX_SYSCALLS);
