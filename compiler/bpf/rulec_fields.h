@@ -9,6 +9,7 @@
 #include "rulec_fill_open.h"
 #include "rulec_fill_sock.h"
 #include "rulec_fill_task.h"
+#include "rulec_tri.h"
 #include "rulec_words.h"
 
 /* ---- what the atoms test ----------------------------------------------------------------------
@@ -36,12 +37,13 @@ RULEC_GLOBAL struct {
     __type(value, struct rulec_lpm_key256);
 } rulec_lpm_scratch SEC(".maps");
 
-/* startswith / pmatch over a set: a longest-prefix lookup of the value. */
+/* startswith / pmatch over a set: a longest-prefix lookup of the value; maybe when the key
+ * cannot be built. */
 #define rulec_prefix_match(map_, value_, len_, size_)                                              \
     ({                                                                                             \
         __u32 zero_ = 0;                                                                           \
         struct rulec_lpm_key256 *k_ = bpf_map_lookup_elem(&rulec_lpm_scratch, &zero_);             \
-        int r_ = 2;                                                                                \
+        enum rulec_tri r_ = RULEC_MAYBE;                                                           \
         if (k_) {                                                                                  \
             __builtin_memcpy(k_->data, (value_), (size_));                                         \
             k_->prefixlen = (__u32)(len_)*8;                                                       \

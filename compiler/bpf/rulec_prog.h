@@ -187,10 +187,4 @@ static __always_inline void rulec_submit(struct rulec_event *e)
         rulec_count(RULEC_CNT_LOST);                                                               \
     } while (0)
 
-/* Kleene NOT: yes and no swap, maybe stays maybe. */
-static __always_inline int rulec_not3(int v)
-{
-    return v == 2 ? 2 : !v;
-}
-
 #endif

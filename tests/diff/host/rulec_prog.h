@@ -78,9 +78,4 @@ static __always_inline void rulec_submit(struct rulec_event *e)
 int rulec_capture(struct pt_regs *regs, long ret);
 #define RULEC_CAPTURE() rulec_capture(regs, ret)
 
-static __always_inline int rulec_not3(int v)
-{
-    return v == 2 ? 2 : !v;
-}
-
 #endif
