@@ -370,6 +370,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     dns_cache_set_map(dns, ld.dns_fd);
+    engine_set_cid_cache(eng, ld.cids);
     policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
     rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
     if (!rb) {

@@ -38,6 +38,10 @@ void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct use
 /* The resolved names fd.sip.name and its kin give (runtime/dns.h); NULL for none. */
 struct dns_cache;
 void engine_set_dns(struct engine *eng, struct dns_cache *dns);
+/* Where container.id comes from when the kernel left it undecided (runtime/cid_cache.h, the
+ * loader's); NULL: it is <NA>. */
+struct cid_cache;
+void engine_set_cid_cache(struct engine *eng, struct cid_cache *cids);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);

@@ -14,6 +14,7 @@
 #include "core/value.h"
 
 struct arena;
+struct cid_cache;
 struct users_db;
 struct dns_cache;
 
@@ -33,6 +34,7 @@ struct event {
     const struct rulec_record_hdr *hdr;
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
+    struct cid_cache *cids;    /* container.id the kernel left undecided, or NULL: <NA> */
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     const char *hostname;

@@ -269,9 +269,9 @@ static enum loader_error _attach(struct loader *ld, const struct policy_meta *me
         }
         ld->nlinks++;
     }
-    if (st->cid_cache) {
-        cid_cache_bind(bpf_map__fd(st->cid_cache));
-        cid_cache_seed();
+    if (st->cid_cache && ld->cids) {
+        cid_cache_bind(ld->cids, bpf_map__fd(st->cid_cache));
+        cid_cache_seed(ld->cids);
     }
     if (meta->nhooks) {
         ld->links[ld->nlinks] = bpf_program__attach(dispatch);
@@ -307,8 +307,8 @@ static enum loader_error _keep_fds(struct loader *ld, const struct load_state *s
             return LOADER_ERR_CORRUPT;
         }
     }
-    if (ld->cid_cache_fd >= 0)
-        cid_cache_bind(ld->cid_cache_fd);
+    if (ld->cid_cache_fd >= 0 && ld->cids)
+        cid_cache_bind(ld->cids, ld->cid_cache_fd);
     bpf_object__close(ld->obj);
     ld->obj = NULL;
     /* Give the freed load-time memory (libbpf's parse of the kernel's BTF among it) back. */
@@ -324,6 +324,7 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
     ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
         ld->profile_fd = ld->dns_fd = -1;
     double start = _now_ms();
+    ld->cids = cid_cache_new(-1);
     struct load_state st = {.syscalls_fd = -1, .capture_fd = -1};
     enum loader_error e = _open(ld, img, &st, err, errlen);
     if (e == LOADER_OK)
@@ -346,7 +347,7 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
 
 void loader_close(struct loader *ld)
 {
-    cid_cache_free();
+    cid_cache_free(&ld->cids);
     for (size_t i = 0; i < ld->nlinks; i++)
         bpf_link__destroy(ld->links[i]);
     free(ld->links);
