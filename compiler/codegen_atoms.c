@@ -433,40 +433,39 @@ static void _dns_atom(const struct plan *p, struct strbuf *sb, const struct plan
 
 /* ---- the event: its type, its result, its arguments ------------------------------------------ */
 
+/* The answer of a test on the record header: whether any of the terms (joined by ||) holds, or
+ * for != none of them. */
+static void _return_any(struct strbuf *sb, bool ne, const struct strbuf *terms)
+{
+    strbuf_printf(sb, "    return (enum rulec_tri)(%s(%s));\n", ne ? "!" : "",
+                  terms->len ? terms->data : "0");
+}
+
 static void _evttype_atom(struct strbuf *sb, const struct ast_node *n)
 {
-    struct strbuf test = {0};
-    strbuf_puts(&test, n->cmp.op == OP_NE ? "!(" : "(");
-    bool any = false;
+    struct strbuf terms = {0};
     for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
         const struct evttype *t = evttype_lookup(n->cmp.rhs.values[i].text);
         /* No syscall number, or a name Falco reports under another one
          * (pread64 is "pread"): an event of this type is never seen. */
         if (!t || t->nr < 0 || t->reported_as)
             continue;
-        strbuf_printf(&test, "%se->hdr.evt_id == %d", any ? " || " : "", t->nr);
-        any = true;
+        strbuf_printf(&terms, "%se->hdr.evt_id == %d", terms.len ? " || " : "", t->nr);
     }
-    strbuf_puts(&test, any ? ")" : "0)");
-    strbuf_puts(sb, "    return ");
-    _tri_of(sb, test.data);
-    strbuf_puts(sb, ";\n");
-    strbuf_free(&test);
+    _return_any(sb, n->cmp.op == OP_NE, &terms);
+    strbuf_free(&terms);
 }
 
 /* evt.res is "SUCCESS" or the error's name ("ENOENT", as the runtime
  * prints it): compared in the kernel as a test on the return value. */
 static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
 {
-    struct strbuf test = {0};
-    strbuf_puts(&test, n->cmp.op == OP_NE ? "!(" : "(");
-    bool any = false;
+    struct strbuf terms = {0};
     for (size_t i = 0; i < n->cmp.rhs.nvalues; i++) {
         const char *v = n->cmp.rhs.values[i].text;
         int err = 0;
         if (strcmp(v, "SUCCESS") == 0) {
-            strbuf_printf(&test, "%se->hdr.ret >= 0", any ? " || " : "");
-            any = true;
+            strbuf_printf(&terms, "%se->hdr.ret >= 0", terms.len ? " || " : "");
             continue;
         }
         for (int e = 1; e < 4096 && !err; e++) {
@@ -477,16 +476,11 @@ static void _evtres_atom(struct strbuf *sb, const struct ast_node *n)
         /* The runtime's name for errors without a name ("E200"): only then. */
         if (!err && v[0] == 'E' && text_is_decimal(v + 1) && !strerrorname_np(atoi(v + 1)))
             err = atoi(v + 1);
-        if (err) {
-            strbuf_printf(&test, "%se->hdr.ret == -%d", any ? " || " : "", err);
-            any = true;
-        }
+        if (err)
+            strbuf_printf(&terms, "%se->hdr.ret == -%d", terms.len ? " || " : "", err);
     }
-    strbuf_puts(&test, any ? ")" : "0)");
-    strbuf_puts(sb, "    return ");
-    _tri_of(sb, test.data);
-    strbuf_puts(sb, ";\n");
-    strbuf_free(&test);
+    _return_any(sb, n->cmp.op == OP_NE, &terms);
+    strbuf_free(&terms);
 }
 
 int cg_sysarg_nr(const struct sysarg *a, const char *param)
