@@ -2,7 +2,10 @@
  * from the per-CPU event by each filler, the record header, the extractor's status turned into
  * a slot status, and which fd the event is about; the fillers of the event's own arguments
  * (evt.arg.NAME). The fillers of the other fields are in rulec_fill_task.h, rulec_fill_open.h,
- * rulec_fill_sock.h and rulec_fill_fd.h; rulec_fields.h includes them all. */
+ * rulec_fill_sock.h and rulec_fill_fd.h; rulec_fields.h includes them all. Verifier cost: each
+ * slot filler is a global function of its own (the generated rulec_slotN), so the verifier checks
+ * it once per program that calls it; the context and status add under 100 instructions to the
+ * extractor's cost (given in its header). */
 #pragma once
 
 #include <bpf/bpf_tracing.h>

@@ -1,6 +1,8 @@
 /* rulec_fill_fd.h - the slot fillers of the fd fields: fd.num, fd.name (an open's joined and
  * normalised argument, an fd's path, a socket's addresses), fd.directory and fd.filename
- * (derived from fd.name's slot), fd.typechar and fd.type. */
+ * (derived from fd.name's slot), fd.typechar and fd.type. Verifier cost: a one-rule policy on
+ * fd.name verifies in ~17.6k, on fd.directory ~20.8k, on fd.typechar ~2.9k (6.18, bpf_loop): the
+ * fillers cover opens (rulec_open.h), other fds (rulec_fd.h) and sockets (rulec_fill_sock.h). */
 #pragma once
 
 #include "rulec_fill_open.h"

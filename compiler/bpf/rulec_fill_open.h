@@ -1,6 +1,7 @@
 /* rulec_fill_open.h - the slot fillers of the open family's own fields: fd.nameraw (the path
  * argument as passed) and evt.is_open_read/_write/_exec/_create (rulec_open.h). fd.name and
- * fd.typechar of an open are in rulec_fill_fd.h, with those of other fds. */
+ * fd.typechar of an open are in rulec_fill_fd.h, with those of other fds. Verifier cost: a one-rule
+ * policy on evt.is_open_write verifies in ~0.4k (rulec_open.h). */
 #pragma once
 
 #include "rulec_fill.h"

@@ -1,7 +1,8 @@
 /* rulec_fill_task.h - the slot fillers of the process fields: proc.name, proc.pname,
  * proc.aname[n], proc.apid[n], proc.vpid, proc.tty (rulec_task.h), proc.exe, proc.args,
  * proc.cmdline (rulec_proc.h), proc.exepath, proc.cwd (rulec_paths.h). container.id's filler
- * reads the per-process cache (rulec_cache.h). */
+ * reads the per-process cache (rulec_cache.h). Verifier cost: the extractors' (rulec_task.h,
+ * rulec_proc.h, rulec_paths.h give them). */
 #pragma once
 
 #include "rulec_fill.h"
