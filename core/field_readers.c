@@ -1,6 +1,5 @@
 #include "core/field_readers.h"
 
-
 /* One row per field that rulec's runtime computes; every other field has only its kernel
  * slot, if any (compiler/kfields.c). */
 static const enum field_reader _readers[FIELD_ID_MAX] = {
