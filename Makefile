@@ -38,8 +38,10 @@ RUNTIME_SRC  := $(wildcard runtime/*.c)
 CLI_SRC      := $(wildcard cli/*.c)
 LIB_SRC      := $(CORE_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC) $(RUNTIME_SRC)
 
-# Embedded kernel-side sources (the BPF headers codegen writes against).
-EMBED_SRC    := $(wildcard compiler/bpf/*.h) core/rulec_abi.h
+# Embedded kernel-side sources (the BPF headers codegen writes against), one of them generated:
+# the syscall numbers of core/evttypes.def (tools/nr_header.c).
+NR_GEN       := $(BUILD)/gen/rulec_nr.h
+EMBED_SRC    := $(wildcard compiler/bpf/*.h) core/rulec_abi.h $(NR_GEN)
 EMBED_GEN    := $(BUILD)/gen/embedded_bpf.c
 
 objs = $(patsubst %.c,$(2)/%.o,$(1))
@@ -65,6 +67,14 @@ $(BUILD)/gen/grammar/parser.c $(BUILD)/gen/grammar/parser.h &: grammar/parser.y
 $(BUILD)/gen/grammar/lexer.c $(BUILD)/gen/grammar/lexer.h &: grammar/lexer.l $(BUILD)/gen/grammar/parser.h
 	@mkdir -p $(dir $@)
 	flex --header-file=$(BUILD)/gen/grammar/lexer.h -o $(BUILD)/gen/grammar/lexer.c $<
+
+$(BUILD)/tools/nr_header: tools/nr_header.c core/evttypes.def
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -I. -o $@ $<
+
+$(NR_GEN): $(BUILD)/tools/nr_header
+	@mkdir -p $(dir $@)
+	$< > $@.tmp && mv $@.tmp $@
 
 $(EMBED_GEN): $(EMBED_SRC) tools/embed.sh
 	@mkdir -p $(dir $@)
@@ -149,7 +159,7 @@ cli: $(BUILD)/rulec-san
 	@bash tests/cli/run.sh $(BUILD)
 
 # The kernel extractor test needs root like e2e: a skip (77) fails CI.
-kernel:
+kernel: $(NR_GEN)
 	@sh tests/kernel/run.sh $(BUILD); rc=$$?; \
 	if [ $$rc -eq 77 ]; then \
 	    echo "kernel: SKIPPED: needs root"; [ "$${RULEC_REQUIRE_ROOT_TESTS:-0}" != 1 ]; \

@@ -379,6 +379,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     dns_cache_set_map(dns, ld.dns_fd);
+    engine_set_cid_cache(eng, ld.cids);
     policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
     char digest[160];
     integrity_describe(&integrity, digest, sizeof(digest));

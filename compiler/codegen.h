@@ -1,8 +1,10 @@
 /* Code generation: the lowered, split rules to BPF C and the policy
  * metadata. One program per group of syscalls that share the same
  * candidate rules, tail-called from one sys_exit dispatcher; each rule is
- * a three-valued function (0 no, 1 yes, 2 maybe) over lazily filled field
- * slots; candidates go up in one ring-buffer record. */
+ * a three-valued function (RULEC_NO, RULEC_YES, RULEC_MAYBE: compiler/bpf/
+ * rulec_tri.h) over lazily filled field slots; candidates go up in one
+ * ring-buffer record. codegen_atoms.c prints the comparisons, codegen_rules.c
+ * the rules. */
 #pragma once
 
 #include "compiler/ruleset.h"

@@ -12,7 +12,7 @@
 #include "core/diag.h"
 
 /* `contains` in the kernel: on slots of this size, with constants of at most SPLIT_NEEDLE_MAX
- * bytes (compiler/bpf/rulec_kernel.h, RULEC_PATH_MAX and RULEC_NEEDLE_MAX). */
+ * bytes (compiler/bpf/rulec_base.h's RULEC_PATH_MAX, rulec_words.h's RULEC_NEEDLE_MAX). */
 #define SPLIT_CONTAINS_SLOT 256
 #define SPLIT_NEEDLE_MAX 64
 

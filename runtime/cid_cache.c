@@ -11,14 +11,16 @@
 #include "core/container_id.h"
 #include "core/rulec_abi.h"
 
-static int _map_fd = -1;
-static struct cid_ctx *_ctx;
+struct cid_cache {
+    int map_fd;          /* the kernel's cache, or -1 */
+    struct cid_ctx *ctx; /* the cgroup mounts and the directory memo, made at first use */
+};
 
-static struct cid_ctx *_lookup_ctx(void)
+static struct cid_ctx *_lookup_ctx(struct cid_cache *cache)
 {
-    if (!_ctx)
-        _ctx = cid_ctx_new();
-    return _ctx;
+    if (!cache->ctx)
+        cache->ctx = cid_ctx_new();
+    return cache->ctx;
 }
 
 static bool _pid_name(const char *name, uint32_t *pid)
@@ -43,9 +45,26 @@ size_t cid_cache_count_processes(void)
     return n;
 }
 
-void cid_cache_bind(int map_fd)
+struct cid_cache *cid_cache_new(int map_fd)
 {
-    _map_fd = map_fd;
+    struct cid_cache *cache = calloc(1, sizeof(*cache));
+    if (cache)
+        cache->map_fd = map_fd;
+    return cache;
+}
+
+void cid_cache_free(struct cid_cache **cache)
+{
+    if (!*cache)
+        return;
+    cid_ctx_free(&(*cache)->ctx);
+    free(*cache);
+    *cache = NULL;
+}
+
+void cid_cache_bind(struct cid_cache *cache, int map_fd)
+{
+    cache->map_fd = map_fd;
 }
 
 /* The kernel's entry for what userspace computed. */
@@ -64,10 +83,10 @@ static void _entry(const struct cid_process *p, struct rulec_cid_entry *e)
     memcpy(e->cgroups, p->cgroups, sizeof(e->cgroups));
 }
 
-size_t cid_cache_seed(void)
+size_t cid_cache_seed(struct cid_cache *cache)
 {
-    struct cid_ctx *ctx = _lookup_ctx();
-    if (_map_fd < 0 || !ctx)
+    struct cid_ctx *ctx = _lookup_ctx(cache);
+    if (cache->map_fd < 0 || !ctx)
         return 0;
     cid_ctx_forget(ctx);
     DIR *d = opendir("/proc");
@@ -80,7 +99,7 @@ size_t cid_cache_seed(void)
             continue;
         _entry(&p, &e);
         /* BPF_NOEXIST: an entry the exec or fork hook stored meanwhile is newer. */
-        n += bpf_map_update_elem(_map_fd, &pid, &e, BPF_NOEXIST) == 0;
+        n += bpf_map_update_elem(cache->map_fd, &pid, &e, BPF_NOEXIST) == 0;
     }
     if (d)
         closedir(d);
@@ -88,9 +107,9 @@ size_t cid_cache_seed(void)
     return n;
 }
 
-int cid_cache_resolve(uint32_t pid, char *id, size_t idlen)
+int cid_cache_resolve(struct cid_cache *cache, uint32_t pid, char *id, size_t idlen)
 {
-    struct cid_ctx *ctx = _lookup_ctx();
+    struct cid_ctx *ctx = _lookup_ctx(cache);
     struct cid_process p;
     if (!ctx)
         return -1;
@@ -98,20 +117,14 @@ int cid_cache_resolve(uint32_t pid, char *id, size_t idlen)
     if (cid_read_process(ctx, "/proc", (int)pid, &p) < 0)
         return -1;
     snprintf(id, idlen, "%s", p.id);
-    if (_map_fd >= 0) {
+    if (cache->map_fd >= 0) {
         /* Keep an entry the kernel computed for this very process since the event. */
         struct rulec_cid_entry cur, e;
-        if (bpf_map_lookup_elem(_map_fd, &pid, &cur) != 0 || cur.start != p.start ||
+        if (bpf_map_lookup_elem(cache->map_fd, &pid, &cur) != 0 || cur.start != p.start ||
             cur.status < 0) {
             _entry(&p, &e);
-            bpf_map_update_elem(_map_fd, &pid, &e, BPF_ANY);
+            bpf_map_update_elem(cache->map_fd, &pid, &e, BPF_ANY);
         }
     }
     return 0;
-}
-
-void cid_cache_free(void)
-{
-    cid_ctx_free(&_ctx);
-    _map_fd = -1;
 }

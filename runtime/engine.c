@@ -43,6 +43,7 @@ struct engine {
     struct users_db *users;
     struct dns_cache *dns;
     struct cmeta *containers;
+    struct cid_cache *cids;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
     struct event ev;
@@ -160,6 +161,11 @@ void engine_set_dns(struct engine *eng, struct dns_cache *dns)
     eng->dns = dns;
 }
 
+void engine_set_cid_cache(struct engine *eng, struct cid_cache *cids)
+{
+    eng->cids = cids;
+}
+
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users)
 {
     eng->outputs = outputs;
@@ -214,6 +220,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->stats.records++;
     eng->ev.users = eng->users;
     eng->ev.dns = eng->dns;
+    eng->ev.cids = eng->cids;
     eng->ev.num = eng->stats.records;
     eng->ev.containers = eng->containers;
     eng->ev.hostname = eng->hostname;

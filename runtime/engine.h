@@ -46,6 +46,10 @@ struct dns_cache;
 void engine_set_dns(struct engine *eng, struct dns_cache *dns);
 /* The container metadata cache the container.* and k8s.* fields read (NULL: none). */
 void engine_set_containers(struct engine *eng, struct cmeta *containers);
+/* Where container.id comes from when the kernel left it undecided (runtime/cid_cache.h, the
+ * loader's); NULL: it is <NA>. */
+struct cid_cache;
+void engine_set_cid_cache(struct engine *eng, struct cid_cache *cids);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);

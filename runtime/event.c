@@ -293,7 +293,9 @@ static const char *_proc_container_id(struct event *ev, uint32_t pid)
     if (!ev->cid_done) {
         char id[CID_ID_MAX];
         ev->cid_done = true;
-        ev->cid = cid_cache_resolve(pid, id, sizeof(id)) == 0 ? arena_strdup(_arena(ev), id) : NULL;
+        ev->cid = ev->cids && cid_cache_resolve(ev->cids, pid, id, sizeof(id)) == 0
+                      ? arena_strdup(_arena(ev), id)
+                      : NULL;
     }
     return ev->cid;
 }

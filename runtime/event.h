@@ -15,6 +15,7 @@
 
 struct arena;
 struct cmeta;
+struct cid_cache;
 struct users_db;
 struct dns_cache;
 
@@ -34,6 +35,7 @@ struct event {
     const struct rulec_record_hdr *hdr;
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
+    struct cid_cache *cids;    /* container.id the kernel left undecided, or NULL: <NA> */
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
     struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */

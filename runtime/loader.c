@@ -88,6 +88,14 @@ static int _fill_set(struct bpf_object *obj, const struct policy_set *set, char 
     return 0;
 }
 
+/* What the steps of loader_open hand on to each other. */
+struct load_state {
+    struct bpf_map *events;    /* the ring buffer */
+    struct bpf_map *cid_cache; /* the container.id cache, or NULL */
+    int syscalls_fd;           /* the dispatcher's table */
+    int capture_fd;            /* the capture program's table, or -1 */
+};
+
 /* Writes this process's tgid into rulec_self_tgid, found by name in the object's BTF (its place in
  * .rodata is the compiler's choice), so that the kernel never evaluates the rules on the
  * runtime's own syscalls. -1 when the policy has no such variable. */
@@ -143,13 +151,11 @@ static void _object_name(const char *path, char *name, size_t len)
     snprintf(name, len, "%.*s", (int)strcspn(base, "."), base);
 }
 
-enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
-                              const struct policy_meta *meta, size_t ringbuf_bytes,
-                              const char *verifier_log_path, char *err, size_t errlen)
+/* Opens the object from memory, as libbpf would from its file, and checks it is a policy. */
+static enum loader_error _open(struct loader *ld, const struct policy_image *img,
+                               struct load_state *st, char *err, size_t errlen)
 {
     const char *path = img->path;
-    loader_init(ld);
-    double start = _now_ms();
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
         snprintf(err, errlen,
                  "this kernel has no BTF (/sys/kernel/btf/vmlinux): rulec needs a "
@@ -172,8 +178,8 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
                  path);
         return LOADER_ERR_CORRUPT;
     }
-    struct bpf_map *events = bpf_object__find_map_by_name(ld->obj, "rulec_events");
-    if (!events || !bpf_object__find_map_by_name(ld->obj, "rulec_syscalls")) {
+    st->events = bpf_object__find_map_by_name(ld->obj, "rulec_events");
+    if (!st->events || !bpf_object__find_map_by_name(ld->obj, "rulec_syscalls")) {
         snprintf(err, errlen, "%s: not a rulec policy (no rulec_events/rulec_syscalls map)", path);
         return LOADER_ERR_CORRUPT;
     }
@@ -184,21 +190,35 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
             snprintf(err, errlen, "%s: policy has no map '%s' (corrupt policy)", path, required[i]);
             return LOADER_ERR_CORRUPT;
         }
+    return LOADER_OK;
+}
+
+/* The sizes set before load: the ring buffer's, and room in the container.id cache for four
+ * times the processes running now (LRU beyond that). */
+static enum loader_error _size_maps(struct loader *ld, const struct policy_meta *meta,
+                                    size_t ringbuf_bytes, struct load_state *st, char *err,
+                                    size_t errlen)
+{
     if (ringbuf_bytes)
-        bpf_map__set_max_entries(events, (__u32)ringbuf_bytes);
-    struct bpf_map *cid_cache = NULL;
-    if (meta->cid_cache) {
-        cid_cache = bpf_object__find_map_by_name(ld->obj, meta->cid_cache);
-        if (!cid_cache) {
-            snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)",
-                     meta->cid_cache);
-            return LOADER_ERR_CORRUPT;
-        }
-        /* Room for four times the processes running now; LRU beyond that. */
-        size_t want = 4 * cid_cache_count_processes();
-        if (want > bpf_map__max_entries(cid_cache))
-            bpf_map__set_max_entries(cid_cache, (__u32)want);
+        bpf_map__set_max_entries(st->events, (__u32)ringbuf_bytes);
+    if (!meta->cid_cache)
+        return LOADER_OK;
+    st->cid_cache = bpf_object__find_map_by_name(ld->obj, meta->cid_cache);
+    if (!st->cid_cache) {
+        snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)",
+                 meta->cid_cache);
+        return LOADER_ERR_CORRUPT;
     }
+    size_t want = 4 * cid_cache_count_processes();
+    if (want > bpf_map__max_entries(st->cid_cache))
+        bpf_map__set_max_entries(st->cid_cache, (__u32)want);
+    return LOADER_OK;
+}
+
+/* The verifier runs here; its log goes to verifier_log_path, kept only when it refused. */
+static enum loader_error _load(struct loader *ld, const char *verifier_log_path, char *err,
+                               size_t errlen)
+{
     _vlog = verifier_log_path ? fopen(verifier_log_path, "w") : NULL;
     int rc = bpf_object__load(ld->obj);
     if (_vlog) {
@@ -224,10 +244,16 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
     }
     if (verifier_log_path)
         unlink(verifier_log_path);
-    for (size_t i = 0; i < meta->nsets; i++)
-        if (_fill_set(ld->obj, &meta->sets[i], err, errlen) < 0)
-            return LOADER_ERR_CORRUPT;
-    int table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls");
+    return LOADER_OK;
+}
+
+/* The tables of tail-called programs: each hooked syscall's group program in the dispatcher's,
+ * and the capture program the groups hand their candidates to. */
+static enum loader_error _fill_tables(struct loader *ld, const struct policy_meta *meta,
+                                      const char *path, struct load_state *st, char *err,
+                                      size_t errlen)
+{
+    st->syscalls_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls");
     for (size_t i = 0; i < meta->nhooks; i++) {
         const struct policy_hook *h = &meta->hooks[i];
         struct bpf_program *prog = bpf_object__find_program_by_name(ld->obj, h->program);
@@ -237,24 +263,31 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
         }
         __u32 key = (__u32)h->nr;
         int fd = bpf_program__fd(prog);
-        if (bpf_map_update_elem(table, &key, &fd, BPF_ANY) < 0) {
+        if (bpf_map_update_elem(st->syscalls_fd, &key, &fd, BPF_ANY) < 0) {
             snprintf(err, errlen, "hooking %s (syscall %d): %s", h->event, h->nr, strerror(errno));
             return LOADER_ERR_CORRUPT;
         }
     }
-    /* Group programs hand their candidates to the capture program. */
-    int capture_table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog");
-    if (capture_table >= 0) {
+    st->capture_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog");
+    if (st->capture_fd >= 0) {
         struct bpf_program *capture = bpf_object__find_program_by_name(ld->obj, "rulec_capture");
         __u32 key = 0;
         int fd = capture ? bpf_program__fd(capture) : -1;
-        if (fd < 0 || bpf_map_update_elem(capture_table, &key, &fd, BPF_ANY) < 0) {
+        if (fd < 0 || bpf_map_update_elem(st->capture_fd, &key, &fd, BPF_ANY) < 0) {
             snprintf(err, errlen, "%s: no capture program", path);
             return LOADER_ERR_CORRUPT;
         }
     }
-    /* The dispatcher and the programs keeping per-process state are attached; group programs
-     * run by tail call. */
+    return LOADER_OK;
+}
+
+/* The dispatcher and the programs keeping per-process state are attached (group programs run
+ * by tail call); the container.id cache is seeded between the two, after the hooks that keep it,
+ * so that what they store from now on is not overwritten. */
+static enum loader_error _attach(struct loader *ld, const struct policy_meta *meta,
+                                 const char *path, const struct load_state *st, char *err,
+                                 size_t errlen)
+{
     struct bpf_program *dispatch = bpf_object__find_program_by_name(ld->obj, "rulec_dispatch");
     if (!dispatch) {
         snprintf(err, errlen, "%s: no dispatcher program", path);
@@ -279,10 +312,9 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
         }
         ld->nlinks++;
     }
-    if (cid_cache) {
-        /* After the hooks: what they store from now on is not overwritten. */
-        cid_cache_bind(bpf_map__fd(cid_cache));
-        cid_cache_seed();
+    if (st->cid_cache && ld->cids) {
+        cid_cache_bind(ld->cids, bpf_map__fd(st->cid_cache));
+        cid_cache_seed(ld->cids);
     }
     if (meta->nhooks) {
         ld->links[ld->nlinks] = bpf_program__attach(dispatch);
@@ -292,18 +324,24 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
         }
         ld->nlinks++;
     }
-    /* From here on only file descriptors are needed: libbpf's copy of the object (its BTF, the
-     * programs' instructions) would stay resident for nothing. The links keep the programs
-     * attached and the programs their maps; the tables of tail-called programs must keep a
-     * user-space descriptor, or the kernel empties them. */
-    int keep[] = {bpf_map__fd(events),
+    return LOADER_OK;
+}
+
+/* From here on only file descriptors are needed: libbpf's copy of the object (its BTF, the
+ * programs' instructions) would stay resident for nothing. The links keep the programs attached
+ * and the programs their maps; the tables of tail-called programs must keep a user-space
+ * descriptor, or the kernel empties them. */
+static enum loader_error _keep_fds(struct loader *ld, const struct load_state *st, char *err,
+                                   size_t errlen)
+{
+    int keep[] = {bpf_map__fd(st->events),
                   bpf_object__find_map_fd_by_name(ld->obj, RULEC_RESERVE_MAP),
                   bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters"),
                   bpf_object__find_map_fd_by_name(ld->obj, RULEC_MISSED_MAP),
                   bpf_object__find_map_fd_by_name(ld->obj, RULEC_MISSED_PROCS_MAP),
-                  table,
-                  capture_table,
-                  cid_cache ? bpf_map__fd(cid_cache) : -1,
+                  st->syscalls_fd,
+                  st->capture_fd,
+                  st->cid_cache ? bpf_map__fd(st->cid_cache) : -1,
                   bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP),
                   bpf_object__find_map_fd_by_name(ld->obj, RULEC_DNS_MAP)};
     int *dups[_NFDS];
@@ -316,14 +354,40 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
             return LOADER_ERR_CORRUPT;
         }
     }
-    if (ld->cid_cache_fd >= 0)
-        cid_cache_bind(ld->cid_cache_fd);
+    if (ld->cid_cache_fd >= 0 && ld->cids)
+        cid_cache_bind(ld->cids, ld->cid_cache_fd);
     bpf_object__close(ld->obj);
     ld->obj = NULL;
     /* Give the freed load-time memory (libbpf's parse of the kernel's BTF among it) back. */
     malloc_trim(0);
-    ld->load_ms = _now_ms() - start;
     return LOADER_OK;
+}
+
+enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen)
+{
+    loader_init(ld);
+    double start = _now_ms();
+    ld->cids = cid_cache_new(-1);
+    struct load_state st = {.syscalls_fd = -1, .capture_fd = -1};
+    enum loader_error e = _open(ld, img, &st, err, errlen);
+    if (e == LOADER_OK)
+        e = _size_maps(ld, meta, ringbuf_bytes, &st, err, errlen);
+    if (e == LOADER_OK)
+        e = _load(ld, verifier_log_path, err, errlen);
+    for (size_t i = 0; e == LOADER_OK && i < meta->nsets; i++)
+        if (_fill_set(ld->obj, &meta->sets[i], err, errlen) < 0)
+            e = LOADER_ERR_CORRUPT;
+    if (e == LOADER_OK)
+        e = _fill_tables(ld, meta, img->path, &st, err, errlen);
+    if (e == LOADER_OK)
+        e = _attach(ld, meta, img->path, &st, err, errlen);
+    if (e == LOADER_OK)
+        e = _keep_fds(ld, &st, err, errlen);
+    if (e == LOADER_OK)
+        ld->load_ms = _now_ms() - start;
+    return e;
 }
 
 void loader_detach(struct loader *ld)
@@ -338,7 +402,7 @@ void loader_detach(struct loader *ld)
 
 void loader_close(struct loader *ld)
 {
-    cid_cache_free();
+    cid_cache_free(&ld->cids);
     loader_detach(ld);
     bpf_object__close(ld->obj);
     int *fds[_NFDS];

@@ -11,6 +11,7 @@
 #include "core/policy.h"
 
 struct bpf_object;
+struct cid_cache;
 struct ring_buffer;
 
 /* Distinct failures, which `rulec run` maps to distinct exit statuses. */
@@ -38,6 +39,9 @@ struct loader {
     int profile_fd;   /* a profiling build's timings (POLICY_PROFILE_MAP), or -1 */
     int dns_fd;       /* the names' addresses (RULEC_DNS_MAP, runtime/dns.h), or -1 */
     double load_ms;   /* open + load + fill + attach */
+    /* container.id from /proc when the kernel left it undecided, which completes the kernel's
+     * cache (runtime/cid_cache.h); NULL only when out of memory. Freed by loader_close. */
+    struct cid_cache *cids;
 };
 
 /* A loader with nothing open: loader_close on it does nothing. */

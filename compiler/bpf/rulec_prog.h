@@ -58,6 +58,8 @@ RULEC_GLOBAL struct {
 
 /* Syscall number -> the program for its group of rules. Syscalls no rule
  * references have no entry: the tail call fails and the dispatcher returns. */
+#define RULEC_MAX_SYSCALLS 512
+_Static_assert(RULEC_NR_MAX <= RULEC_MAX_SYSCALLS, "every syscall number has a table entry");
 RULEC_GLOBAL struct {
     __uint(type, BPF_MAP_TYPE_PROG_ARRAY);
     __uint(max_entries, RULEC_MAX_SYSCALLS);
@@ -132,7 +134,7 @@ int BPF_PROG(rulec_dispatch, struct pt_regs *regs, long ret)
 {
     if ((bpf_get_current_pid_tgid() >> 32) == rulec_self_tgid)
         return 0;
-    bpf_tail_call(ctx, &rulec_syscalls, (__u32)regs->orig_ax);
+    bpf_tail_call(ctx, &rulec_syscalls, rulec_regs_nr(regs));
     return 0;
 }
 #endif
@@ -272,11 +274,5 @@ static __always_inline void rulec_submit(struct rulec_event *e, int reserve)
         bpf_tail_call(ctx, &rulec_capture_prog, 0);                                                \
         rulec_count(RULEC_CNT_LOST);                                                               \
     } while (0)
-
-/* Kleene NOT: yes and no swap, maybe stays maybe. */
-static __always_inline int rulec_not3(int v)
-{
-    return v == 2 ? 2 : !v;
-}
 
 #endif

@@ -7,15 +7,20 @@
  * still has them (a /proc read in userspace would find it gone).
  *
  * Each extractor returns a status as rulec_kernel.h's do (>= 0, or RULEC_E_*); each filler
- * writes one slot (rulec_fields.h). Included by rulec_fields.h. */
+ * writes one slot (rulec_fill.h). Included by rulec_fields.h. Verifier cost: each filler is a
+ * few kernel reads (< 200 instructions); proc.sname walks up to RULEC_MAX_ANCESTORS processes
+ * (~1.5k), the executable's flags add the group search and the user namespace's map (~1k). */
 #pragma once
+
+#include "rulec_fill.h"
+#include "rulec_paths.h"
 
 /* ---- capabilities ------------------------------------------------------------------------ */
 
 /* thread.cap_permitted, thread.cap_inheritable, thread.cap_effective: the set as a bit mask (the
  * runtime prints Falco's names; comparisons with them are bit tests, core/sysargs.c SA_CAPS). */
 #define RULEC_FILL_CAPS(field, set)                                                                \
-    static __always_inline void rulec_fill_##field(struct rulec_cx *cx, struct rulec_slot_hdr *h, \
+    static __always_inline void rulec_fill_##field(struct rulec_cx *cx, struct rulec_slot_hdr *h,  \
                                                    __u8 *d, __u32 size, __u32 arg)                 \
     {                                                                                              \
         __u64 v = 0;                                                                               \
@@ -183,7 +188,7 @@ static __always_inline long rulec_task_exe_flags(struct task_struct *task, __u32
     v = rulec_file_overlay(f);
     if (v < 0)
         return v;
-    *out |= v == RULEC_OVERLAY_UPPER ? RULEC_EXE_UPPER_LAYER
+    *out |= v == RULEC_OVERLAY_UPPER   ? RULEC_EXE_UPPER_LAYER
             : v == RULEC_OVERLAY_LOWER ? RULEC_EXE_LOWER_LAYER
                                        : 0;
     v = rulec_file_is_memfd(f);
@@ -197,7 +202,7 @@ static __always_inline long rulec_task_exe_flags(struct task_struct *task, __u32
 /* proc.is_exe_writable, proc.is_exe_upper_layer, proc.is_exe_lower_layer, proc.is_exe_from_memfd:
  * one of the execve flags. */
 #define RULEC_FILL_EXE_FLAG(field, flag)                                                           \
-    static __always_inline void rulec_fill_##field(struct rulec_cx *cx, struct rulec_slot_hdr *h, \
+    static __always_inline void rulec_fill_##field(struct rulec_cx *cx, struct rulec_slot_hdr *h,  \
                                                    __u8 *d, __u32 size, __u32 arg)                 \
     {                                                                                              \
         __u32 flags = 0;                                                                           \
@@ -235,7 +240,8 @@ static __always_inline long rulec_inode_time(struct inode *inode, bool mtime, __
     } else if (mtime && bpf_core_field_exists(i66->__i_mtime)) {
         err = BPF_CORE_READ_INTO(&ts, i66, __i_mtime);
     } else {
-        err = mtime ? BPF_CORE_READ_INTO(&ts, iold, i_mtime) : BPF_CORE_READ_INTO(&ts, iold, i_ctime);
+        err =
+            mtime ? BPF_CORE_READ_INTO(&ts, iold, i_mtime) : BPF_CORE_READ_INTO(&ts, iold, i_ctime);
     }
     *out = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
     return err ? RULEC_E_FAULT : 0;

@@ -1,14 +1,14 @@
 /* rulec_types.h - the minimal kernel type set the generated BPF C is compiled against.
  *
  * This is deliberately NOT a generated vmlinux.h. It declares only the kernel struct members
- * rulec_kernel.h reads, each struct marked preserve_access_index so every member access becomes a
- * CO-RE relocation that libbpf resolves against the running kernel's BTF at load time. Member
- * order, offsets and the other members do not matter: only the names (and, for the last member of
- * an access chain, a compatible kind and size) have to match the kernel. The result compiles in
- * milliseconds and does not depend on the build machine's kernel.
+ * extractors read (rulec_kernel.h lists them), each struct marked preserve_access_index so every
+ * member access becomes a CO-RE relocation that libbpf resolves against the running kernel's BTF at
+ * load time. Member order, offsets and the other members do not matter: only the names (and, for
+ * the last member of an access chain, a compatible kind and size) have to match the kernel. The
+ * result compiles in milliseconds and does not depend on the build machine's kernel.
  *
  * Rules for editing:
- *  - add a member only when rulec_kernel.h reads it; keep the kernel's member name;
+ *  - add a member only when an extractor reads it; keep the kernel's member name;
  *  - a member that was renamed or moved across kernel versions gets a "flavor" struct
  *    (struct foo___suffix, libbpf ignores the ___suffix) and a bpf_core_field_exists() check;
  *  - user-memory ABI structs (sockaddr, open_how) are not CO-RE: they are fixed by the syscall
@@ -141,8 +141,6 @@ struct group_info {
 } RULEC_CORE;
 
 struct cred {
-    kuid_t uid;
-    kgid_t gid;
     kuid_t euid;
     kgid_t egid;
     kuid_t fsuid;
@@ -279,15 +277,8 @@ struct signal_struct {
     struct pid *pids[4];
 } RULEC_CORE;
 
-struct ns_common {
-    unsigned int inum;
-} RULEC_CORE;
-
-struct pid_namespace {
-    unsigned int level;
-    struct ns_common ns;
-} RULEC_CORE;
-
+/* numbers[] is indexed by a variable (the pid's level), and CO-RE relocates member offsets, not
+ * the stride of such an index: the struct keeps the kernel's size (an int and a pointer). */
 struct upid {
     int nr;
     struct pid_namespace *ns;
@@ -302,6 +293,7 @@ struct pid {
 struct kernfs_node {
     struct kernfs_node *parent;
     const char *name;
+    __u64 id; /* a cgroup's id, the inode number of its directory (5.5+) */
 } RULEC_CORE;
 
 struct kernfs_node___v615 {
@@ -323,7 +315,7 @@ struct css_set {
 
 /* Enumerator values are relocated with bpf_core_enum_value(): the numbers below are placeholders
  * and only the names matter. They depend on the kernel's config. */
-/* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_kernel.h, RULEC_LOOP). */
+/* The helper ids, for the CO-RE check that bpf_loop (5.17) exists (rulec_base.h, RULEC_LOOP). */
 enum bpf_func_id___rulec {
     BPF_FUNC_snprintf___rulec = 165,
     BPF_FUNC_loop___rulec = 181,
@@ -343,8 +335,6 @@ struct thread_info {
 
 struct task_struct {
     struct thread_info thread_info; /* CONFIG_THREAD_INFO_IN_TASK, always on x86_64 */
-    unsigned int flags;
-    int pid;
     int tgid;
     struct task_struct *real_parent;
     struct task_struct *group_leader;
@@ -416,31 +406,7 @@ struct rulec_sockaddr_in6 {
 
 /* ---- constants ------------------------------------------------------------------------------- */
 
-/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-#define RULEC_NR_open 2
-#define RULEC_NR_sendto 44
-#define RULEC_NR_connect 42
-#define RULEC_NR_bind 49
-#define RULEC_NR_execve 59
-#define RULEC_NR_creat 85
-#define RULEC_NR_openat 257
-#define RULEC_NR_execveat 322
-#define RULEC_NR_openat2 437
-
-/* ia32 numbers of the same calls, seen in orig_ax while TS_COMPAT is set. */
-#define RULEC_NR_IA32_open 5
-#define RULEC_NR_IA32_execve 11
-#define RULEC_NR_IA32_creat 8
-#define RULEC_NR_IA32_socketcall 102
-#define RULEC_NR_IA32_openat 295
-#define RULEC_NR_IA32_connect 362
-#define RULEC_NR_IA32_bind 361
-#define RULEC_NR_IA32_sendto 369
-#define RULEC_NR_IA32_execveat 358
-#define RULEC_NR_IA32_openat2 437
-
 #define RULEC_TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
-#define RULEC_PF_KTHREAD 0x00200000
 
 /* open(2) flags, x86_64 values (include/uapi/asm-generic/fcntl.h). */
 #define RULEC_O_ACCMODE 00000003
@@ -448,9 +414,6 @@ struct rulec_sockaddr_in6 {
 #define RULEC_O_WRONLY 00000001
 #define RULEC_O_RDWR 00000002
 #define RULEC_O_CREAT 00000100
-#define RULEC_O_EXCL 00000200
-#define RULEC_O_TRUNC 00001000
-#define RULEC_O_APPEND 00002000
 #define RULEC_O_DIRECTORY 00200000
 #define RULEC___O_TMPFILE 020000000
 #define RULEC_O_TMPFILE (RULEC___O_TMPFILE | RULEC_O_DIRECTORY)
@@ -490,7 +453,3 @@ struct rulec_sockaddr_in6 {
 #define RULEC_IPPROTO_TCP 6
 #define RULEC_IPPROTO_UDP 17
 #define RULEC_IPPROTO_RAW 255
-
-/* The highest capability number the kernel defines (CAP_CHECKPOINT_RESTORE, 5.9+). Falco's
- * PPM_CAP_* bits use the kernel numbering for 0..40, so masking is all the translation needed. */
-#define RULEC_CAP_LAST_CAP 40

@@ -190,6 +190,19 @@ static __always_inline int rulec_lowest_bit(__u64 m)
     return b + !(m & 1);
 }
 
+/* endswith: the last n bytes of the value equal lit. */
+static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size, const char *lit,
+                                          __u32 n)
+{
+    if (len < n)
+        return 0;
+    __u32 start = len - n;
+    for (__u32 i = 0; i < n && i < 256; i++)
+        if (data[(start + i) & (size - 1)] != (__u8)lit[i])
+            return 0;
+    return 1;
+}
+
 /* The index of the last '/' in path[0, len) (zero-padded after len), or -1: a word at a time
  * from the end. */
 static __always_inline int rulec_last_slash(const __u8 path[RULEC_PATH_MAX], __u32 len)

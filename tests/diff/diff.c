@@ -1709,9 +1709,10 @@ static void _print_value(FILE *out, const struct ast_field *f)
     fputc('\n', out);
 }
 
-/* The kernel's memoised atoms, read from the generated C: each atom function's comment is its
- * canonical text (escaped as codegen's _emit_comment escapes it) and, when the atom is used more
- * than once, its body tests its memo bit. */
+/* The kernel's memoised atoms, read from the generated C: each atom's comment is its canonical
+ * text (escaped as codegen's cg_comment escapes it), on the function that decides it; when the
+ * atom is used more than once, that function is rulec_atomN_decide and rulec_atomN, which keeps
+ * the answer once per event, first tests its memo bit. */
 struct katom {
     char *text;
     int w, b; /* atom_have word and bit; w < 0: not memoised */
@@ -1734,24 +1735,24 @@ static char *_comment_text(const char *key)
 
 static void _parse_atoms(const char *ctext)
 {
-    static const char fn[] = " */\nstatic __always_inline RULEC_NODEBUG int rulec_atom";
+    static const char fn[] = "static __always_inline RULEC_NODEBUG enum rulec_tri rulec_atom";
+    static const char memo[] = "    if (e->atom_have[";
     for (const char *p = strstr(ctext, "\n/* "); p; p = strstr(p + 1, "\n/* ")) {
         char *end;
-        strtoul(p + 4, &end, 10);
+        unsigned long idx = strtoul(p + 4, &end, 10);
         if (end == p + 4 || strncmp(end, ": ", 2) != 0)
             continue;
-        const char *text = end + 2, *close = strstr(text, fn);
-        const char *next = strstr(text, "\n/* ");
-        if (!close || (next && next < close))
+        const char *text = end + 2, *close = strstr(text, " */\n");
+        /* An atom's comparison (not a gate's copy of it in the programs' unit). */
+        if (!close || strncmp(close + 4, fn, sizeof(fn) - 1) != 0)
             continue;
         struct katom k = {.text = _xcalloc((size_t)(close - text) + 1, 1), .w = -1, .b = 0};
         memcpy(k.text, text, (size_t)(close - text));
-        const char *memo = strstr(close, "if (e->atom_have[");
-        const char *after = strstr(close + 1, "\n/* ");
-        if (memo && (!after || memo < after) &&
-            sscanf(memo, "if (e->atom_have[%d] & (1ULL << %d))", &k.w, &k.b) != 2)
-            k.w = -1;
-        if (!memo || (after && memo > after))
+        char def[96];
+        snprintf(def, sizeof(def), " rulec_atom%lu(struct rulec_event *e)\n{\n%s", idx, memo);
+        const char *m = strstr(close, def);
+        if (!m || sscanf(m + strlen(def) - strlen(memo), "    if (e->atom_have[%d] & (1ULL << %d))",
+                         &k.w, &k.b) != 2)
             k.w = -1;
         _katoms = _xrealloc(_katoms, (_nkatoms + 1) * sizeof(*_katoms));
         _katoms[_nkatoms++] = k;

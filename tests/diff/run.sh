@@ -56,7 +56,7 @@ build_one() {
         return
     fi
     # The host headers first, then the real ABI header.
-    $CC -std=gnu11 -O0 -g $SAN -fPIC -shared -I"$HERE/host" -I"$OUT" -Icore \
+    $CC -std=gnu11 -O0 -g $SAN -fPIC -shared -I"$HERE/host" -I"$OUT" -Icore -I"$BUILD/gen" \
         -Wall -Wno-unused-function -Wno-unused-variable -Wno-unused-but-set-variable \
         -Wno-misleading-indentation -o "$OUT/$name.so" "$gen" >> "$OUT/$name.log" 2>&1 ||
         echo "diff: $name: the generated C does not compile natively" >> "$OUT/$name.log"

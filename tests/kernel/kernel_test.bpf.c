@@ -25,6 +25,16 @@ struct {
 
 RULEC_SCRATCH_MAP(scratch);
 
+/* The container.id matcher's memory, as rulec_cache.h's exec program has it. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct rulec_cgroup_work);
+} cgwork SEC(".maps");
+
+RULEC_CGROUP_ID_AT()
+
 static __always_inline bool tracked(void)
 {
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -58,6 +68,22 @@ int BPF_PROG(rk_fork, struct task_struct *parent, struct task_struct *child)
     return 0;
 }
 
+/* container.id as generated policies compute it at exec (rulec_cache.h's rulec_cid_exec). */
+static __always_inline long container_id(struct task_struct *task, char out[RK_CID])
+{
+    __u32 zero = 0;
+    struct rulec_cgroup_work *w = bpf_map_lookup_elem(&cgwork, &zero);
+    __u64 ids[RULEC_CGROUP_NSUBSYS], kns[RULEC_CGROUP_NSUBSYS];
+    long st;
+
+    if (!w)
+        return RULEC_E_FAULT;
+    rulec_task_cgroups(task, ids, kns);
+    st = rulec_cgroup_container_id(w, kns);
+    __builtin_memcpy(out, w->id, RK_CID);
+    return st;
+}
+
 /* The process-wide fields (also used for the exec record). */
 static __always_inline void fill_process(struct rulec_scratch *s, struct task_struct *task,
                                          struct rk_rec *r)
@@ -81,17 +107,16 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
 
     if (!tracked())
         return 0;
-    nr = rulec_syscall_nr(regs);
-    if (nr != 110 /* getppid */)
+    nr = rulec_regs_nr(regs);
+    if (nr != RULEC_NR_GETPPID)
         return 0;
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_TASK, nr, ret) : NULL;
     if (!r)
         return 0;
-    r->tag = rulec_syscall_arg(regs, false, 0);
+    r->tag = rulec_regs_arg(regs, 0);
 
     r->tgid = r->st[ST_TGID] = rulec_task_tgid(task);
-    r->tid = r->st[ST_TID] = rulec_task_tid(task);
     r->ppid = r->st[ST_PPID] = rulec_task_ppid(task);
     r->st[ST_PNAME] = rulec_task_pname(task, r->pname);
     for (__u32 i = 0; i < RK_NANC; i++) {
@@ -100,29 +125,32 @@ int BPF_PROG(rk_task, struct pt_regs *regs, long ret)
     }
     r->st[ST_EUID] = rulec_task_euid(task, &r->euid);
     r->st[ST_EGID] = rulec_task_egid(task, &r->egid);
-    r->st[ST_RUID] = rulec_task_ruid(task, &r->ruid);
-    r->st[ST_RGID] = rulec_task_rgid(task, &r->rgid);
     r->st[ST_LOGINUID] = rulec_task_loginuid(task, &r->loginuid);
-    r->st[ST_CAPI] = rulec_task_caps(task, RULEC_CAP_INHERITABLE, &r->caps[0]);
-    r->st[ST_CAPP] = rulec_task_caps(task, RULEC_CAP_PERMITTED, &r->caps[1]);
-    r->st[ST_CAPE] = rulec_task_caps(task, RULEC_CAP_EFFECTIVE, &r->caps[2]);
     r->st[ST_TTY] = rulec_task_tty(task, &r->tty);
     r->vpid = r->st[ST_VPID] = rulec_task_vpid(task);
-    r->vtid = r->st[ST_VTID] = rulec_task_vtid(task);
-    r->st[ST_PIDNS_INUM] = rulec_task_pidns_inum(task, &r->pidns_inum);
-    r->pidns_level = r->st[ST_PIDNS_LEVEL] = rulec_task_pidns_level(task);
-    r->child_pidns = r->st[ST_CHILD_PIDNS] = rulec_task_in_child_pidns(task);
+    r->compat = rulec_in_ia32_syscall(task);
     fill_process(s, task, r);
-    r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
+    r->st[ST_CID] = container_id(task, r->cid);
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
 
-    /* The predicate helpers on the comm (the driver knows its exact value). */
-    r->helper[0] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-root", 7);
-    r->helper[1] = rulec_tri_eq(r->st[ST_COMM], r->comm, "rk-roo", 6);
-    r->helper[2] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-", 3);
-    r->helper[3] = rulec_tri_prefix(r->st[ST_COMM], r->comm, "rk-rootx", 8);
-    r->helper[4] = rulec_make_key(r->key, 16, r->comm, r->st[ST_COMM]);
-    r->helper[5] = rulec_make_key(&r->key[16], 4, r->comm, r->st[ST_COMM]);
-    r->helper[6] = rulec_tri_eq(RULEC_E_FAULT, r->comm, "rk-root", 7);
+/* An ia32 getppid(tag) from a 64-bit process (int 0x80): the test generated programs use to
+ * leave compat syscalls out, and the ia32 register map. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rk_compat, struct pt_regs *regs, long ret)
+{
+    struct task_struct *task = rulec_current();
+    struct rk_rec *r;
+
+    if (!tracked() || !rulec_in_ia32_syscall(task) || rulec_regs_nr(regs) != 64 /* getppid */)
+        return 0;
+    r = rec_new(RK_COMPAT, rulec_regs_nr(regs), ret);
+    if (!r)
+        return 0;
+    r->compat = 1;
+    r->tag = rulec_regs_arg_ia32(regs, 0);
+    r->tgid = rulec_task_tgid(task);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -134,34 +162,26 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     struct rulec_open_args a;
     struct rulec_scratch *s;
     struct rk_rec *r;
-    bool ia32;
+    __u64 args[6];
     long nr, st;
 
     if (!tracked())
         return 0;
-    nr = rulec_syscall_nr(regs);
-    if (nr != RULEC_NR_open && nr != RULEC_NR_openat && nr != RULEC_NR_openat2 &&
-        nr != RULEC_NR_creat)
+    nr = rulec_regs_nr(regs);
+    if (nr != RULEC_NR_OPEN && nr != RULEC_NR_OPENAT && nr != RULEC_NR_OPENAT2 &&
+        nr != RULEC_NR_CREAT)
         return 0;
-    ia32 = rulec_in_ia32_syscall(task);
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_OPEN, nr, ret) : NULL;
     if (!r)
         return 0;
+    /* The record header's copy of the registers, as generated programs decode it. */
+    for (int i = 0; i < 6; i++)
+        args[i] = rulec_regs_arg(regs, i);
     /* The tag rides in the first argument register the call does not use. */
-    switch (nr) {
-    case RULEC_NR_open:
-        r->tag = rulec_syscall_arg(regs, ia32, 3);
-        break;
-    case RULEC_NR_creat:
-        r->tag = rulec_syscall_arg(regs, ia32, 2);
-        break;
-    default:
-        r->tag = rulec_syscall_arg(regs, ia32, 4);
-        break;
-    }
+    r->tag = args[nr == RULEC_NR_OPEN ? 3 : nr == RULEC_NR_CREAT ? 2 : 4];
     r->tgid = rulec_task_tgid(task);
-    r->st[ST_OPENARGS] = rulec_open_args(regs, ia32, nr, &a);
+    r->st[ST_OPENARGS] = rulec_open_args(nr, args, &a);
     r->dirfd = a.dirfd;
     r->flags = a.flags;
     r->mode = a.mode;
@@ -192,7 +212,6 @@ int BPF_PROG(rk_open, struct pt_regs *regs, long ret)
     a.flags = r->flags;
     a.creat = r->creat;
     r->is_create = rulec_open_is_create(task, &a, r->ret);
-    r->ppm_flags = rulec_open_flags_to_ppm(&a, rulec_open_fmode_created(task, r->ret));
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -233,33 +252,33 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
 
     if (!tracked())
         return 0;
-    nr = rulec_syscall_nr(regs);
-    if (nr != RULEC_NR_connect && nr != RULEC_NR_bind && nr != RULEC_NR_sendto &&
-        nr != 288 /* accept4 */)
+    nr = rulec_regs_nr(regs);
+    if (nr != RULEC_NR_CONNECT && nr != RULEC_NR_BIND && nr != RULEC_NR_SENDTO &&
+        nr != RULEC_NR_ACCEPT4)
         return 0;
     r = rec_new(RK_NET, nr, ret);
     if (!r)
         return 0;
     r->tgid = rulec_task_tgid(task);
-    fd = (int)rulec_syscall_arg(regs, false, 0);
-    if (nr == RULEC_NR_sendto) {
-        uptr = rulec_syscall_arg(regs, false, 4);
-        ulen = rulec_syscall_arg(regs, false, 5);
-    } else if (nr == 288) {
+    fd = (int)rulec_regs_arg(regs, 0);
+    if (nr == RULEC_NR_SENDTO) {
+        uptr = rulec_regs_arg(regs, 4);
+        ulen = rulec_regs_arg(regs, 5);
+    } else if (nr == RULEC_NR_ACCEPT4) {
         uptr = 0;
         ulen = 0;
-        r->tag = rulec_syscall_arg(regs, false, 4);
+        r->tag = rulec_regs_arg(regs, 4);
     } else {
-        uptr = rulec_syscall_arg(regs, false, 1);
-        ulen = rulec_syscall_arg(regs, false, 2);
-        r->tag = rulec_syscall_arg(regs, false, 3);
+        uptr = rulec_regs_arg(regs, 1);
+        ulen = rulec_regs_arg(regs, 2);
+        r->tag = rulec_regs_arg(regs, 3);
     }
     r->st[ST_SOCKADDR] = rulec_read_sockaddr(uptr, ulen, &sa);
     r->sa_family = sa.family;
     r->sa_port = sa.port;
     __builtin_memcpy(r->sa_addr, sa.addr, 16);
     bpf_probe_read_kernel(r->sa_path, sizeof(sa.path), sa.path);
-    if (nr == 288) {
+    if (nr == RULEC_NR_ACCEPT4) {
         if (ret >= 0)
             fill_sock(task, ret, RULEC_ROLE_SERVER, r);
     } else {
@@ -268,10 +287,6 @@ int BPF_PROG(rk_net, struct pt_regs *regs, long ret)
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
-
-#define A10 "AAAAAAAAAA"
-#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
-#define A300 A100 A100 A100 /* inline: clang 14 emits bad BTF for a const array of a literal */
 
 /* A successful execve: the registers were reset for the new image, so only the task is read. */
 SEC("tp_btf/sys_exit")
@@ -284,8 +299,8 @@ int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
 
     if (!tracked())
         return 0;
-    nr = rulec_syscall_nr(regs);
-    if ((nr != RULEC_NR_execve && nr != RULEC_NR_execveat) || ret != 0)
+    nr = rulec_regs_nr(regs);
+    if ((nr != RULEC_NR_EXECVE && nr != RULEC_NR_EXECVEAT) || ret != 0)
         return 0;
     s = rulec_scratch_get(&scratch);
     r = s ? rec_new(RK_EXEC, nr, ret) : NULL;
@@ -293,15 +308,6 @@ int BPF_PROG(rk_exec, struct pt_regs *regs, long ret)
         return 0;
     r->tgid = rulec_task_tgid(task);
     fill_process(s, task, r);
-
-    /* The predicate helpers on proc.args, truncated for the driver's long argument. */
-    r->helper[0] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAAA", 4);
-    r->helper[1] = rulec_tri_eq(r->st[ST_ARGS], r->args, "AAAA", 4);
-    r->helper[2] = rulec_tri_eq(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
-    r->helper[3] = rulec_tri_prefix(r->st[ST_ARGS], r->args, A300, sizeof(A300) - 1);
-    r->helper[4] = rulec_tri_prefix(r->st[ST_ARGS], r->args, "AAB", 3);
-    r->helper[5] = rulec_make_key(r->key, 32, r->args, r->st[ST_ARGS]);
-    r->helper[6] = rulec_tri_eq(r->st[ST_ARGS], r->args, "a b  c", 6);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }
@@ -322,7 +328,7 @@ int BPF_PROG(rk_sched_exec, struct task_struct *p, int old_pid, void *bprm)
         return 0;
     r->tgid = rulec_task_tgid(task);
     fill_process(s, task, r);
-    r->st[ST_CID] = rulec_task_container_id(s, task, r->cid);
+    r->st[ST_CID] = container_id(task, r->cid);
     bpf_ringbuf_submit(r, 0);
     return 0;
 }

@@ -14,31 +14,22 @@ enum rk_kind {
     RK_NET = 3,        /* connect, bind, sendto, accept4 */
     RK_EXEC = 4,       /* successful execve, at sys_exit */
     RK_SCHED_EXEC = 5, /* the same, from tp_btf/sched_process_exec */
+    RK_COMPAT = 6,     /* an ia32 getppid(tag) */
 };
 
 /* Index of each extractor's status in rk_rec.st. */
 enum rk_st {
     ST_COMM,
     ST_TGID,
-    ST_TID,
     ST_PPID,
     ST_PNAME,
     ST_ANAME0,
     ST_APID0 = ST_ANAME0 + RK_NANC,
     ST_EUID = ST_APID0 + RK_NANC,
     ST_EGID,
-    ST_RUID,
-    ST_RGID,
     ST_LOGINUID,
-    ST_CAPI,
-    ST_CAPP,
-    ST_CAPE,
     ST_TTY,
     ST_VPID,
-    ST_VTID,
-    ST_PIDNS_INUM,
-    ST_PIDNS_LEVEL,
-    ST_CHILD_PIDNS,
     ST_CID,
     ST_EXE,
     ST_ARGS,
@@ -65,10 +56,10 @@ struct rk_rec {
     __s64 st[ST_MAX];
 
     /* task */
-    __s64 tgid, tid, ppid, vpid, vtid, pidns_level, child_pidns;
+    __s64 tgid, ppid, vpid;
     __s64 apid[RK_NANC];
-    __u32 euid, egid, ruid, rgid, loginuid, tty, pidns_inum, pad0;
-    __u64 caps[3]; /* inheritable, permitted, effective */
+    __u32 euid, egid, loginuid, tty;
+    __u32 compat, pad0; /* the syscall was an ia32 one */
     char comm[RK_COMM];
     char pname[RK_COMM];
     char aname[RK_NANC][RK_COMM];
@@ -81,7 +72,7 @@ struct rk_rec {
 
     /* open */
     __s64 dirfd;
-    __u32 flags, mode, ppm_flags;
+    __u32 flags, mode;
     __u8 is_read, is_write, is_exec, is_create, creat;
     char open_typechar, fd_typechar, path_normal;
     __s32 last_slash; /* rulec_last_slash of fdname */
@@ -98,8 +89,4 @@ struct rk_rec {
     __u8 si_laddr[16], si_raddr[16];
     __u8 t_cip[16], t_sip[16];
     __u16 t_cport, t_sport, t_lport, t_rport;
-
-    /* the predicate helpers on this record's own values */
-    __s32 helper[8];
-    char key[32];
 };

@@ -1,19 +1,27 @@
 /* Host stand-in for compiler/bpf/rulec_fields.h: the per-event context,
- * the LPM key types, the string predicates (the semantics of the BPF
- * helpers, on host memory) and one filler per field the kernel reads, each
- * handing over to the differential test driver, which copies the synthetic
- * event's value into the slot. The filler list (rulec_host_fills.h) is
- * generated from compiler/kfields.c by `diff --fills`. */
+ * the LPM key types, the set lookups (the semantics of the BPF helpers, on
+ * host memory) and one filler per field the kernel reads, each handing over
+ * to the differential test driver, which copies the synthetic event's value
+ * into the slot. The filler list (rulec_host_fills.h) is generated from
+ * compiler/kfields.c by `diff --fills`. No extractor is needed here; the
+ * word-at-a-time string tests the generated atoms call are the real ones
+ * (compiler/bpf/rulec_words.h), with the loop they run under as a plain
+ * loop. */
 #ifndef RULEC_FIELDS_H
 #define RULEC_FIELDS_H
 
 #include "rulec_host.h"
+#include "rulec_nr.h" /* generated from core/evttypes.def, as the kernel's */
 
-#define RULEC_MAX_SYSCALLS 512
-enum {
-    RULEC_NR_EXECVE = 59,
-    RULEC_NR_EXECVEAT = 322,
-};
+#define RULEC_PATH_MAX 256
+#define RULEC_LOOP(n, step, ctx)                                                                   \
+    do {                                                                                           \
+        for (__u32 i_ = 0; i_ < (n); i_++)                                                         \
+            if (step(i_, (ctx)))                                                                   \
+                break;                                                                             \
+    } while (0)
+
+#include "../../../compiler/bpf/rulec_words.h"
 
 struct rulec_cx {
     long ret;
@@ -47,20 +55,6 @@ struct rulec_lpm_key256 {
     rulec_host_prefix_match((map_), rulec_host_map_type(map_), sizeof(*(map_)->key),               \
                             rulec_host_map_max(map_), (value_), (unsigned)(len_),                  \
                             (unsigned)(size_))
-
-/* As the BPF helper: the last n bytes of the value equal lit (indices
- * masked by the power-of-two slot size, as the verifier needs). */
-static __always_inline int rulec_endswith(const __u8 *data, __u32 len, __u32 size, const char *lit,
-                                          __u32 n)
-{
-    if (len < n)
-        return 0;
-    __u32 start = len - n;
-    for (__u32 i = 0; i < n && i < 256; i++)
-        if (data[(start + i) & (size - 1)] != (__u8)lit[i])
-            return 0;
-    return 1;
-}
 
 static __always_inline void rulec_cx_load(struct rulec_cx *cx, const struct rulec_record_hdr *h)
 {

@@ -87,9 +87,4 @@ static __always_inline int rulec_missed_one(__u32 rule, __u32 maybe)
 int rulec_capture(struct pt_regs *regs, long ret);
 #define RULEC_CAPTURE() rulec_capture(regs, ret)
 
-static __always_inline int rulec_not3(int v)
-{
-    return v == 2 ? 2 : !v;
-}
-
 #endif

@@ -1,6 +1,7 @@
-/* Code generation, the rules unit: the atom functions (one per distinct
- * comparison the kernel decides), the register tests of evt.arg atoms, and
- * one three-valued function per rule and program. Used by codegen.c. */
+/* Code generation's halves, shared by compiler/codegen.c (the prelude, slot fillers, programs
+ * and capture), codegen_atoms.c (one function per comparison the kernel decides) and
+ * codegen_rules.c (one three-valued function per rule and program). No other module includes
+ * this. */
 #pragma once
 
 #include "compiler/plan.h"
@@ -22,7 +23,7 @@ void cg_c_string(struct strbuf *sb, const char *s, size_t n);
 void cg_comment(struct strbuf *c, const char *text);
 
 /* The register tests (rulec_argtest<N>) and the atom functions, in atom order. */
-void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *atoms);
+void cg_atoms(const struct plan *p, struct strbuf *argtests, struct strbuf *out);
 /* The atoms that gate programs, again for the programs' unit (static inline there too). */
 void cg_gate_atoms(const struct plan *p, struct strbuf *out);
 /* One function per rule and program that runs it. */
