@@ -246,16 +246,39 @@ bool split_rule_hooked(const struct rs_rule *rule)
 /* ---- fields rulec run cannot give a value ------------------------------------------------------
  */
 
-bool split_field_available(const struct rs_rule *rule, const struct field_def *def, const char *arg)
+/* Why the field has no value in this rule, or NULL when it has one; *type names the event type
+ * the reason is about, when it is about one. */
+static const char *_unavailable_reason(const struct rs_rule *rule, const struct field_def *def,
+                                       const char *arg, const struct evttype **type)
 {
+    *type = NULL;
     if (!def)
-        return true; /* an unknown field is check.c's error */
+        return NULL; /* an unknown field is check.c's error */
     enum field_reader r = field_userspace_reader(def->id);
     if (field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
-        return r == FR_PLUGIN || (def->flags & FF_GENERIC);
+        return r == FR_PLUGIN || (def->flags & FF_GENERIC) ? NULL : field_unavailable_reason(def);
     if (def->source != FSRC_SYSCALL && !(def->flags & FF_GENERIC))
-        return false;
-    return kfield_for(def, arg) || (r != FR_NONE && r != FR_PLUGIN && r != FR_CONTAINER);
+        return field_unavailable_reason(def);
+    if (kfield_for(def, arg))
+        return NULL;
+    if (r == FR_NONE || r == FR_PLUGIN || r == FR_CONTAINER)
+        return field_unavailable_reason(def);
+    const struct evttype *t;
+    evtset_foreach(&rule->evttypes, t)
+    {
+        const char *gap = t->hook != EVTHOOK_NONE ? field_reader_gap(def->id, t) : NULL;
+        if (gap) {
+            *type = t;
+            return gap;
+        }
+    }
+    return NULL;
+}
+
+bool split_field_available(const struct rs_rule *rule, const struct field_def *def, const char *arg)
+{
+    const struct evttype *t;
+    return !_unavailable_reason(rule, def, arg, &t);
 }
 
 struct unavailable {
@@ -266,7 +289,9 @@ struct unavailable {
 
 static void _unavailable_field(struct unavailable *u, const struct ast_field *f, bool output)
 {
-    if (!f->def || split_field_available(u->rule, f->def, ast_field_arg(f)))
+    const struct evttype *t;
+    const char *reason = _unavailable_reason(u->rule, f->def, ast_field_arg(f), &t);
+    if (!reason)
         return;
     for (size_t i = 0; i < u->seen.len; i++)
         if (!strcmp(u->seen.items[i], f->name))
@@ -274,8 +299,8 @@ static void _unavailable_field(struct unavailable *u, const struct ast_field *f,
     ptr_vec_push(u->rule->split_arena, &u->seen, (void *)f->name);
     ptr_vec_push(u->rule->split_arena, &u->rule->split.unavailable, (void *)f->name);
     diag_report(u->diags, DIAG_RULEC_FIELD_UNAVAILABLE, f->pos, u->rule->name,
-                "rule '%s': field '%s' has no value in rulec run (%s), so %s", u->rule->name,
-                f->name, field_unavailable_reason(f->def),
+                "rule '%s': field '%s' has no value in rulec run%s%s (%s), so %s", u->rule->name,
+                f->name, t ? " on " : "", t ? t->name : "", reason,
                 output ? "the output prints <NA> for it"
                        : "a comparison on it is never true (as on Falco's <NA>)");
 }

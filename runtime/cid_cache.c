@@ -1,10 +1,12 @@
 #include "runtime/cid_cache.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -108,6 +110,22 @@ int cid_cache_resolve(uint32_t pid, char *id, size_t idlen)
         }
     }
     return 0;
+}
+
+int cid_cache_cgroups(uint32_t pid, uint32_t tid, struct cid_cgroups *out)
+{
+    struct cid_ctx *ctx = _lookup_ctx();
+    char path[64];
+    if (!ctx)
+        return -1;
+    cid_ctx_forget(ctx);
+    snprintf(path, sizeof(path), "/proc/%u/task/%u", pid, tid ? tid : pid);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = cid_read_cgroups(ctx, fd, out);
+    close(fd);
+    return rc;
 }
 
 void cid_cache_free(void)

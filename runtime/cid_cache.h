@@ -22,5 +22,10 @@ size_t cid_cache_seed(void);
  * decide; also stores it in the map. Returns 0, or -1 when the process is gone. */
 int cid_cache_resolve(uint32_t pid, char *id, size_t idlen);
 
+/* Thread tid's cgroups as libs' modern probe reports them (the paths container.id is computed
+ * from): thread.cgroups. Returns 0, or -1 when the thread is gone. */
+struct cid_cgroups;
+int cid_cache_cgroups(uint32_t pid, uint32_t tid, struct cid_cgroups *out);
+
 /* Frees what the lookups keep (the cgroup mounts and the directory memo). */
 void cid_cache_free(void);
