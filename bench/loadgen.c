@@ -13,11 +13,19 @@
  *       on it: this program's name is not in the rule's allow list). Stops after
  *       MATCHES matching actions (or SECONDS, whichever comes first). With -b (burst) a round
  *       is the matching action alone, back to back: no mix, no exec.
+ *   loadgen flood [-w WORKERS] [-n OPENS | -d SECONDS] [-r RATE] [-c PATH2] PATH
+ *       the overload: WORKERS processes (default 1, each its own pid) open and close PATH as
+ *       fast as they can, or at RATE opens a second in all, counting the opens that succeeded:
+ *       each is an event a rule on PATH matches, so the count is what alerts and aggregates
+ *       must add up to. The first worker also opens PATH2 once, half way. Named loadgen-flood
+ *       (the overload rules, tests/e2e/rules/overload.yaml, match that name). Prints
+ *       mode=flood opens=N seconds=S rate=R second=0|1
  *
  * Prints one line of key=value pairs on stdout, e.g.
  *   mode=mix rounds=N seconds=S rounds_per_s=R ns_per_round=X syscalls=N ns_per_syscall=Y
  *   execs=E matches=K match_fail=F
  * (syscalls counts the ones this process makes, not those of the exec'd children).
+ * SIGINT and SIGTERM end any mode early; it still prints.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -71,8 +80,90 @@ static void sleep_until(double t)
 static void usage(void)
 {
     fprintf(stderr, "usage: loadgen null|mix|match [-d SECONDS] [-n ROUNDS] [-r RATE] "
-                    "[-x EXEC_EVERY] [-k MATCHES] [-e EVERY] [-b]\n");
+                    "[-x EXEC_EVERY] [-k MATCHES] [-e EVERY] [-b]\n"
+                    "       loadgen flood [-w WORKERS] [-n OPENS | -d SECONDS] [-r RATE] "
+                    "[-c PATH2] PATH\n");
     exit(2);
+}
+
+#define FLOOD_MAX_WORKERS 64
+#define FLOOD_CHUNK 64 /* opens between two looks at the clock */
+
+struct flood_shared {
+    unsigned long opens[FLOOD_MAX_WORKERS];
+    int second;
+};
+
+static int open_close(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return 1;
+}
+
+/* One flood worker: `quota` opens (0: no limit) within `secs` (0: no limit) at `rate` a second. */
+static void flood_work(struct flood_shared *sh, int w, const char *path, const char *second,
+                       unsigned long quota, double secs, double rate, double start)
+{
+    unsigned long n = 0;
+    int second_done = !second;
+    while (!stop) {
+        double t = now_s() - start;
+        if ((quota && n >= quota) || (secs > 0 && t >= secs))
+            break;
+        if (!second_done && (quota ? n >= quota / 2 : t >= secs / 2)) {
+            sh->second = open_close(second);
+            second_done = 1;
+        }
+        if (rate > 0 && (double)n > t * rate) {
+            sleep_until(start + (double)n / rate);
+            continue;
+        }
+        for (int i = 0; i < FLOOD_CHUNK && !(quota && n >= quota); i++)
+            n += (unsigned long)open_close(path);
+    }
+    sh->opens[w] = n;
+}
+
+static int run_flood(int workers, unsigned long total, double secs, double rate, const char *path,
+                     const char *second)
+{
+    if (workers < 1 || workers > FLOOD_MAX_WORKERS || (!total && secs <= 0))
+        usage();
+    struct flood_shared *sh =
+        mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sh == MAP_FAILED)
+        return 1;
+    prctl(PR_SET_NAME, "loadgen-flood", 0, 0, 0);
+    double start = now_s();
+    pid_t pids[FLOOD_MAX_WORKERS];
+    for (int w = 0; w < workers; w++) {
+        pid_t pid = pids[w] = fork();
+        if (pid < 0)
+            return 1;
+        if (pid == 0) {
+            unsigned long quota = total / (unsigned long)workers;
+            if (total && w == 0)
+                quota += total % (unsigned long)workers;
+            flood_work(sh, w, path, w == 0 ? second : NULL, quota, secs, rate / workers, start);
+            _exit(0);
+        }
+    }
+    /* A signal interrupts wait(2): it is passed on to the workers, which stop and report. */
+    int passed = 0;
+    while (wait(NULL) > 0 || errno == EINTR)
+        if (stop && !passed++)
+            for (int w = 0; w < workers; w++)
+                kill(pids[w], SIGTERM);
+    double elapsed = now_s() - start;
+    unsigned long opens = 0;
+    for (int w = 0; w < workers; w++)
+        opens += sh->opens[w];
+    printf("mode=flood opens=%lu seconds=%.3f rate=%.0f second=%d\n", opens, elapsed,
+           (double)opens / elapsed, sh->second);
+    return 0;
 }
 
 static void cleanup(void)
@@ -107,10 +198,17 @@ int main(int argc, char **argv)
     const char *mode = argv[1];
     double secs = 0, rate = 0;
     unsigned long rounds_max = 0, exec_every = 500, matches_max = 0, match_every = 1;
-    int opt, burst = 0;
+    int opt, burst = 0, workers = 1;
+    const char *second = NULL;
     optind = 2;
-    while ((opt = getopt(argc, argv, "d:n:r:x:k:e:b")) != -1) {
+    while ((opt = getopt(argc, argv, "d:n:r:x:k:e:bw:c:")) != -1) {
         switch (opt) {
+        case 'w':
+            workers = atoi(optarg);
+            break;
+        case 'c':
+            second = optarg;
+            break;
         case 'd':
             secs = atof(optarg);
             break;
@@ -137,14 +235,16 @@ int main(int argc, char **argv)
         }
     }
     int is_null = strcmp(mode, "null") == 0, is_mix = strcmp(mode, "mix") == 0,
-        is_match = strcmp(mode, "match") == 0;
-    if (!is_null && !is_mix && !is_match)
+        is_match = strcmp(mode, "match") == 0, is_flood = strcmp(mode, "flood") == 0;
+    if (!is_null && !is_mix && !is_match && !is_flood)
+        usage();
+    if (is_flood != (optind == argc - 1))
         usage();
     if (is_match && matches_max == 0)
         usage();
     if (match_every == 0)
         match_every = 1;
-    if (secs <= 0 && rounds_max == 0 && !is_match)
+    if (secs <= 0 && rounds_max == 0 && !is_match && !is_flood)
         secs = 1;
     if (is_match && secs <= 0)
         secs = 60;
@@ -160,6 +260,8 @@ int main(int argc, char **argv)
 
     if (is_null)
         return run_null(secs);
+    if (is_flood)
+        return run_flood(workers, rounds_max, secs, rate, argv[optind], second);
 
     /* An ordinary temp file with some content. */
     const char *tmpdir = getenv("TMPDIR");

@@ -11,6 +11,8 @@
 #   BENCH_STATS_REPS    repetitions of the BPF-stats runs (default 3)
 #   BENCH_COMPILE_REPS  runs of the compile timing (default 5; lint runs 4x as many)
 #   BENCH_NO_WRITE=1    print the table but leave BENCHMARKS.md alone
+#   BENCH_CM_ALERTS, BENCH_CM_CONTAINERS, BENCH_CM_RATE   bench/containers.sh's sizes
+#   BENCH_ONLY=flood    only the flood step (7.): its rows, BENCHMARKS.md left alone (~2 min)
 #   CC, CLANG, BPFTRACE, BPFTOOL   tools (defaults cc, clang, bpftrace, bpftool)
 #
 # Every background process it starts (monitors, the load generator) is stopped by pid, the
@@ -93,6 +95,22 @@ sysctl -q -w kernel.bpf_stats_enabled=0 >/dev/null 2>&1
 
 # ---- helpers --------------------------------------------------------------------------------
 now_ns() { date +%s%N; }
+RES=$WORK/res   # one "key value" per line
+: >"$RES"
+put() { echo "$1 $2" >>"$RES"; }
+get() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "nan" : v) }' "$RES"; }
+getmed() { awk -v k="$1" '$1 == k { print $2 }' "$RES" | median; }
+# the table's rows
+pct() { fmt "$(calc "$1 * 100")" '%+.1f%%'; }
+yes_no() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
+ROWS=$WORK/rows
+: >"$ROWS"
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
+bar() { # bar FIGURE VALUE-TEXT BAR-TEXT CONDITION (awk expression; nan -> not measured)
+    local st
+    case $4 in *nan*) st="not measured" ;; *) st=$(yes_no "$4") ;; esac
+    row "$1" "$2" "$3" "$st"
+}
 # median of the numbers on stdin ("nan" when none)
 median() {
     sort -g | awk '{ a[NR] = $1 } END {
@@ -123,6 +141,7 @@ run_load() {
 }
 
 SEQ=0
+MON_ARGS=() # extra `rulec run` options for the next start_monitor rulec
 MON_KIND=
 MON_ERR=
 MON_OUT=
@@ -142,7 +161,7 @@ start_monitor() {
     case $MON_KIND in
     none) MON_PID= ; MON_READY_MS=0; return 0 ;;
     rulec)
-        "$RULEC" run --no-k8s-audit --trusted-key "$BENCH_KEY_PUB" "$2" >/dev/null 2>"$MON_ERR" &
+        "$RULEC" run --no-k8s-audit --trusted-key "$BENCH_KEY_PUB" "${MON_ARGS[@]}" "$2" >/dev/null 2>"$MON_ERR" &
         pat="loaded and attached"; file=$MON_ERR ;;
     shipall)
         "$BENCH_BIN/shipall" "$BENCH_BIN/shipall.bpf.o" >"$MON_OUT" 2>"$MON_ERR" &
@@ -269,6 +288,138 @@ if [ -n "$HAVE_BPFTRACE" ]; then
     { printf 'BEGIN\n{\n\tprintf("bench: attached\\n");\n}\n\n'; cat bench/three.bt; } >"$WORK/three.bt"
 fi
 
+# ---- 5. flood: the runtime overloaded ---------------------------------------------------------
+# Defined here, run last (7.; BENCH_ONLY=flood runs it alone). One Warning rule matches every
+# open of a file by the flood generator (loadgen flood, two worker processes), and a Critical
+# rule its one open of another file; the runtime writes JSON alerts to a file (file output,
+# keep_alive false) with the default 2 MiB ring buffer. Rates are matching events per second.
+FLOOD_SECS=2
+FLOOD_RATE0=10000
+FLOOD_DIR=$WORK/flood
+FLOOD_ALERTS=$FLOOD_DIR/alerts.json
+flood_start() {
+    : >"$FLOOD_ALERTS"
+    MON_ARGS=(--json --no-stdout --output-file "$FLOOD_ALERTS")
+    start_monitor rulec "$FLOOD_DIR/overload.bpf.o"
+    MON_ARGS=()
+}
+# the matches a running rulec has counted in aggregate alerts (its last counters line)
+rulec_aggregated() {
+    sed -n 's/.*aggregates [0-9]* (\([0-9]*\) matches).*/\1/p' "$MON_ERR" | tail -n 1
+}
+# flood_step RATE (0: as fast as possible): FLOOD_SECS of flood, then the runtime's counters
+# once the window's aggregate alerts are out: F_OPENS (matching events), F_RATE (achieved),
+# F_SINGLE (records read: one alert each), F_LOST (records no ring buffer took), F_AGGR (matches
+# in aggregate alerts)
+flood_step() {
+    local target=$1 c0 a0 c1 a1
+    c0=$(rulec_drain)
+    a0=$(rulec_aggregated)
+    run_load flood -w 2 -d "$FLOOD_SECS" -r "$target" "$FLOOD_DIR/flood-target"
+    sleep 2.2 # the once-a-second report, and the read after the last loss
+    c1=$(rulec_drain)
+    a1=$(rulec_aggregated)
+    set -- $c0 $c1
+    F_SINGLE=$(($9 - $4))
+    F_LOST=$(($8 - $3))
+    F_AGGR=$((${a1:-0} - ${a0:-0}))
+    F_OPENS=$(kv "$LOAD_OUT" opens)
+    F_RATE=$(kv "$LOAD_OUT" rate)
+    : >"$FLOOD_ALERTS"
+    say "  target ${target/#0/max}/s: $F_OPENS matching opens at $F_RATE/s: $F_SINGLE single alerts, $F_LOST records lost, $F_AGGR matches in aggregate alerts"
+}
+flood_kept_up() { [ "$F_LOST" -eq 0 ] && [ "$F_SINGLE" -eq "$F_OPENS" ]; }
+bench_flood() {
+    say "flood: the highest rate with 0 lost (doubling from $FLOOD_RATE0/s, then bisecting), 2x, 5x and 10x of it, the stop latency"
+    mkdir -p "$FLOOD_DIR"
+    touch "$FLOOD_DIR/flood-target" "$FLOOD_DIR/critical-target"
+    sed "s|@DIR@|$FLOOD_DIR|g" tests/e2e/rules/overload.yaml >"$FLOOD_DIR/overload.yaml"
+    "$RULEC" compile --sign "$BENCH_KEY" "$FLOOD_DIR/overload.yaml" -o "$FLOOD_DIR/overload.bpf.o" 2>"$WORK/c.err" ||
+        { cat "$WORK/c.err"; die "overload.yaml compile"; }
+    flood_start
+    local rate=$FLOOD_RATE0 ok_rate=0 fail=0 best=0 lim=0 mid base
+    while :; do
+        flood_step "$rate"
+        flood_kept_up || { fail=$rate; break; }
+        ok_rate=$rate
+        best=$F_RATE
+        # the generator's own limit: the runtime kept up with all it could make
+        awk -v a="$F_RATE" -v r="$rate" 'BEGIN { exit !(a < 0.8 * r) }' && { lim=1; break; }
+        rate=$((rate * 2))
+    done
+    if [ "$fail" -gt 0 ] && [ "$ok_rate" -gt 0 ]; then
+        for _ in 1 2 3; do
+            mid=$(((ok_rate + fail) / 2))
+            flood_step "$mid"
+            if flood_kept_up; then ok_rate=$mid; best=$F_RATE; else fail=$mid; fi
+        done
+    fi
+    put flood_best "$best"
+    put flood_gen_limit "$lim"
+    base=$ok_rate
+    [ "$base" -gt 0 ] || base=$FLOOD_RATE0
+    for k in 2 5 10; do
+        flood_step $((base * k))
+        put "flood_target_$k" $((base * k))
+        put "flood_rate_$k" "$F_RATE"
+        put "flood_opens_$k" "$F_OPENS"
+        put "flood_single_$k" "$F_SINGLE"
+        put "flood_aggr_$k" "$F_AGGR"
+    done
+    stop_monitor
+    local t0 t1 rc
+    for _ in 1 2 3; do
+        flood_start
+        "$LOADGEN" flood -w 2 -d 60 "$FLOOD_DIR/flood-target" >/dev/null 2>>"$WORK/load.err" &
+        LOAD_PID=$!
+        sleep 2
+        t0=$(now_ns)
+        kill -TERM "$MON_PID"
+        wait "$MON_PID"
+        rc=$?
+        t1=$(now_ns)
+        MON_PID=
+        kill -TERM "$LOAD_PID"
+        wait "$LOAD_PID"
+        LOAD_PID=
+        put flood_stop_ms "$(calc "($t1 - $t0) / 1e6")"
+        put flood_stop_rc "$rc"
+        say "  stop: SIGTERM to exit $(calc "($t1 - $t0) / 1e6") ms, exit $rc"
+    done
+}
+flood_rows() {
+    local best lim k t r o sg ag smax rcs
+    best=$(get flood_best)
+    lim=$([ "$(get flood_gen_limit)" = 1 ] && echo " (all the generator made: its limit)")
+    row "flood: matching events/s sustained with 0 lost (one Warning rule, JSON alerts to a file)" "$(fmt "$best" '%.0f')/s$lim" "" ""
+    for k in 2 5 10; do
+        t=$(get "flood_target_$k"); r=$(get "flood_rate_$k"); o=$(get "flood_opens_$k")
+        sg=$(get "flood_single_$k"); ag=$(get "flood_aggr_$k")
+        bar "flood at ${k}× that ($(fmt "$t" '%.0f')/s asked, $(fmt "$r" '%.0f')/s made): single / aggregated" "$sg single alerts, $ag matches in aggregate alerts ($(fmt "$(calc "$ag * 100 / $o")" '%.0f')%); $((sg + ag)) of $o matches accounted for" "alerts + aggregated = matches" "$sg + $ag == $o"
+    done
+    smax=$(awk '$1 == "flood_stop_ms" { if ($2 > m) m = $2 } END { print m + 0 }' "$RES")
+    rcs=$(awk '$1 == "flood_stop_rc" && $2 != 0 { n++ } END { print n + 0 }' "$RES")
+    bar "stop latency under a flood: SIGTERM to exit (median of $(grep -c '^flood_stop_ms ' "$RES"))" "$(fmt "$(getmed flood_stop_ms)" '%.0f') ms (max $(fmt "$smax" '%.0f') ms), $rcs non-zero exits" "< 1 s, exit 0" "$smax < 1000 && $rcs == 0"
+}
+
+# Policies are signed, and every rulec session trusts only that key, as a node that requires
+# signed policies runs: the integrity check measured is the whole one (digest, signature, signer).
+BENCH_KEY=$WORK/bench-key.pem
+BENCH_KEY_PUB=$WORK/bench-key.pub.pem
+{ openssl genpkey -algorithm ed25519 -out "$BENCH_KEY" && openssl pkey -in "$BENCH_KEY" -pubout -out "$BENCH_KEY_PUB"; } \
+    2>"$WORK/c.err" || { cat "$WORK/c.err"; die "cannot make a signing key (openssl; make deps installs it)"; }
+
+if [ "${BENCH_ONLY:-}" = flood ]; then
+    bench_flood
+    flood_rows
+    echo
+    echo "| figure | measured | bar | status |"
+    echo "|---|---|---|---|"
+    cat "$ROWS"
+    exit 0
+fi
+[ -z "${BENCH_ONLY:-}" ] || die "BENCH_ONLY: only 'flood' is known"
+
 UP_FILES=
 HAVE_UPSTREAM=
 if [ -f "$UPSTREAM_DIR/falco_rules.yaml" ] && [ -f "$UPSTREAM_DIR/falco-incubating_rules.yaml" ] &&
@@ -279,16 +430,10 @@ else
     say "upstream: skipped: upstream rules not found in $UPSTREAM_DIR (set RULEC_UPSTREAM_DIR)"
 fi
 
-# Policies are signed, and every rulec session trusts only that key, as a node that requires
-# signed policies runs: the integrity check measured is the whole one (digest, signature, signer).
-say "compiling and signing policies"
-BENCH_KEY=$WORK/bench-key.pem
-BENCH_KEY_PUB=$WORK/bench-key.pub.pem
-{ openssl genpkey -algorithm ed25519 -out "$BENCH_KEY" && openssl pkey -in "$BENCH_KEY" -pubout -out "$BENCH_KEY_PUB"; } \
-    2>"$WORK/c.err" || { cat "$WORK/c.err"; die "cannot make a signing key (openssl; make deps installs it)"; }
 STD_POL=$WORK/stdlib.bpf.o
 THREE_POL=$WORK/three.bpf.o
 UP_POL=$WORK/upstream.bpf.o
+say "compiling and signing policies"
 "$RULEC" compile --sign "$BENCH_KEY" stdlib-rules/*.yaml -o "$STD_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "stdlib compile"; }
 "$RULEC" compile --sign "$BENCH_KEY" bench/three.yaml -o "$THREE_POL" 2>"$WORK/c.err" || { cat "$WORK/c.err"; die "three.yaml compile"; }
 if [ -n "$HAVE_UPSTREAM" ]; then
@@ -297,11 +442,6 @@ if [ -n "$HAVE_UPSTREAM" ]; then
 fi
 
 T_START=$(date +%s)
-RES=$WORK/res   # one "key value" per line
-: >"$RES"
-put() { echo "$1 $2" >>"$RES"; }
-get() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "nan" : v) }' "$RES"; }
-getmed() { awk -v k="$1" '$1 == k { print $2 }' "$RES" | median; }
 
 # ---- 1. compile and lint times --------------------------------------------------------------
 if [ -n "$HAVE_UPSTREAM" ]; then
@@ -537,19 +677,16 @@ LOAD_PID=
 cat "$WORK/k8s.out" >>"$RES"
 say "  $(get k8s_max_eps) events/s as fast as possible, $(get k8s_max_refused) refused, $(get k8s_dropped) dropped"
 
+# ---- 6. container metadata: alerts/s with lookups on, memory per 1,000 containers -------------
+say "container metadata (bench/containers.sh)"
+bash bench/containers.sh "$BUILD_ARG" >>"$RES" || die "bench/containers.sh failed"
+
+# ---- 7. flood: sustained matching events, aggregates under overload, stop latency -------------
+bench_flood
+
 T_END=$(date +%s)
 
 # ---- the table ------------------------------------------------------------------------------
-pct() { fmt "$(calc "$1 * 100")" '%+.1f%%'; }
-yes_no() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
-ROWS=$WORK/rows
-: >"$ROWS"
-row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
-bar() { # bar FIGURE VALUE-TEXT BAR-TEXT CONDITION (awk expression; nan -> not measured)
-    local st
-    case $4 in *nan*) st="not measured" ;; *) st=$(yes_no "$4") ;; esac
-    row "$1" "$2" "$3" "$st"
-}
 
 none_null=$(getmed none_null); none_mix=$(getmed none_mix); none_rate=$(getmed none_rate)
 row "no monitor: getppid" "$(fmt "$none_null" '%.1f') ns/syscall" "" ""
@@ -689,6 +826,10 @@ row "peak RSS (VmHWM), rulec run, stdlib (reached while libbpf parses the kernel
 [ -n "$HAVE_UPSTREAM" ] && row "peak RSS (VmHWM), rulec run, upstream rules" "$(fmt "$(calc "$(getmed hwm_upstream_kb) / 1024")" '%.1f') MB" "" ""
 cpa=$(calc "$(get cpu_alerts) > 0 ? $(get cpu_ms) * 1000 / $(get cpu_alerts) : 0/0")
 row "rulec run CPU (user+sys) per 1,000 alerts, stdlib" "$(fmt "$cpa" '%.1f') ms ($(get cpu_ms) ms for $(get cpu_alerts) alerts, $(get cpu_lost) lost)" "" ""
+flood_rows
+
+row "rulec run alerts/s per CPU second, container metadata lookups on (name, image, pod, namespace in every alert) / off" "$(fmt "$(get cm_rate_on)" '%.0f') / $(fmt "$(get cm_rate_off)" '%.0f') ($(get cm_cpu_ms_per_1000_on) / $(get cm_cpu_ms_per_1000_off) ms CPU per 1,000 alerts; $(get cm_lost_on) / $(get cm_lost_off) lost)" "" ""
+row "memory added per 1,000 containers in the metadata cache ($(get cm_containers) containers)" "$(get cm_rss_kb_per_1000) kB VmRSS, of which the cache's own $(get cm_cache_kb_per_1000) kB" "" ""
 
 TABLE=$WORK/table
 {

@@ -70,6 +70,17 @@ static void _print_json(json_object *o)
                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* The fields the rule's condition or output reads that rulec run has no value for. */
+static void _print_unavailable(const struct policy_rule *r)
+{
+    if (!r->nunavailable)
+        return;
+    printf("  unavailable in rulec run (always <NA>):");
+    for (size_t i = 0; i < r->nunavailable; i++)
+        printf(" %s", r->unavailable[i]);
+    printf("\n");
+}
+
 static void _print_text(const char *path, const struct policy_meta *m,
                         const struct integrity_report *rep, size_t ntrusted)
 {
@@ -101,6 +112,7 @@ static void _print_text(const char *path, const struct policy_meta *m,
             /* k8s_audit: no kernel part */
             printf("\n  userspace: the interpreter decides it on each %s event\n", r->source);
             printf("  condition: %s\n", r->condition);
+            _print_unavailable(r);
             continue;
         }
         printf("\n  hooks:");
@@ -111,6 +123,7 @@ static void _print_text(const char *path, const struct policy_meta *m,
         printf("  condition: %s\n", r->condition);
         if (!r->kernel_exact)
             printf("  kernel predicate (atoms it cannot decide count as maybe): %s\n", r->kernel);
+        _print_unavailable(r);
     }
 }
 
@@ -131,8 +144,8 @@ static int _trusted_keys(const char *config_path, const char *const *flags, size
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         rc = -1;
     } else if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0 ||
-               integrity_keys_load((const char *const *)cfg.trusted_keys.items,
-                                   cfg.trusted_keys.len, keys, nkeys, err, sizeof(err)) < 0) {
+               integrity_keys_load((const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
+                                   keys, nkeys, err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec inspect: %s\n", err);
         rc = -1;
     }

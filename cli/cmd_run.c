@@ -1,27 +1,22 @@
 /* rulec run: load a policy object, attach it, and turn candidate records
  * into Falco-compatible alerts until SIGINT or SIGTERM. */
-#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-
 #include "cli/commands.h"
-#include "core/rulec_abi.h"
 #include "runtime/audit_source.h"
 #include "runtime/config.h"
+#include "runtime/container_meta.h"
 #include "runtime/dns.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
 #include "runtime/outputs.h"
-#include "runtime/profile.h"
+#include "runtime/run_loop.h"
 #include "runtime/users.h"
 #include "runtime/verify.h"
 
@@ -36,18 +31,6 @@ enum {
     RUN_EXIT_VERIFIER = 7,
     RUN_EXIT_INTEGRITY = 8,
 };
-
-static volatile sig_atomic_t _stop, _reopen, _stats;
-
-static void _on_signal(int sig)
-{
-    if (sig == SIGHUP)
-        _reopen = 1;
-    else if (sig == SIGUSR1)
-        _stats = 1;
-    else
-        _stop = 1;
-}
 
 static void _run_usage(FILE *out)
 {
@@ -69,32 +52,38 @@ static void _run_usage(FILE *out)
                  "  --no-k8s-audit        no k8s audit source, even with k8s_audit rules\n"
                  "  --trusted-key PEM|DIR run only policies signed by this Ed25519 public key\n"
                  "                        (or a *.pem in DIR); repeatable (policy_trusted_keys)\n"
-                 "Signals: SIGINT/SIGTERM stop, SIGHUP reopens the output file, SIGUSR1 prints\n"
-                 "counters. Exit: 0 stopped, 1 runtime error, 2 usage, 3 corrupt policy,\n"
-                 "4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring buffers,\n"
-                 "7 verifier rejection, 8 integrity: the policy is corrupt, modified, unsigned\n"
-                 "or signed by an untrusted key.\n");
+                 "Signals: SIGINT/SIGTERM stop (within a second, under any load), SIGHUP reopens\n"
+                 "the output file, SIGUSR1 prints counters. Exit: 0 stopped, 1 runtime error (or\n"
+                 "records lost with syscall_event_drops.actions: exit), 2 usage, 3 corrupt\n"
+                 "policy, 4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring\n"
+                 "buffers, 7 verifier rejection, 8 integrity: the policy is corrupt, modified,\n"
+                 "unsigned or signed by an untrusted key.\n");
 }
 
-static void _print_counters(const struct engine *eng, const struct loader *ld,
-                            const struct audit_source *src)
+/* The sources' counters, after the kernel's (run_loop.h's report hook). */
+struct _sources {
+    struct engine *eng;
+    struct audit_source *audit;
+    struct cmeta *containers;
+};
+
+static void _print_sources(void *ctx)
 {
-    unsigned long long c[RULEC_CNT_MAX] = {0};
-    loader_counters(ld, c, RULEC_CNT_MAX);
-    struct engine_stats st;
-    engine_stats(eng, &st);
-    fprintf(stderr,
-            "rulec: events %llu, candidates %llu, lost %llu, records %llu, alerts %llu, "
-            "residual rejections %llu\n",
-            c[RULEC_CNT_EVENTS], c[RULEC_CNT_CANDIDATES], c[RULEC_CNT_LOST],
-            (unsigned long long)st.records, (unsigned long long)st.alerts,
-            (unsigned long long)st.rejected);
-    if (ld->profile_fd >= 0)
-        profile_print(stderr, ld->profile_fd, engine_meta(eng), c[RULEC_CNT_EVENTS]);
-    if (!src)
+    const struct _sources *s = ctx;
+    struct cmeta_stats cs;
+    cmeta_stats(s->containers, &cs);
+    if (cs.lookups)
+        fprintf(stderr,
+                "rulec: container lookups %llu, asked %llu, found %llu, unknown %llu, failed "
+                "%llu, waited %llu (longest %.1f ms), late %llu, cached %zu (%zu bytes)\n",
+                (unsigned long long)cs.lookups, (unsigned long long)cs.requests,
+                (unsigned long long)cs.found, (unsigned long long)cs.not_found,
+                (unsigned long long)cs.failed, (unsigned long long)cs.waits,
+                (double)cs.wait_ns_max / 1e6, (unsigned long long)cs.late, cs.containers, cs.bytes);
+    if (!s->audit)
         return;
     struct audit_source_stats as;
-    audit_source_stats(src, &as);
+    audit_source_stats(s->audit, &as);
     fprintf(stderr,
             "rulec: k8s_audit: received %llu, evaluated %llu, dropped %llu (queue full), "
             "refused %llu (bad requests or lines), skipped %llu (no stageTimestamp, too large)\n",
@@ -135,10 +124,25 @@ static int _start_audit(struct audit_source **src, const struct rulec_config *cf
     return 0;
 }
 
-static int _on_record(void *ctx, void *data, size_t len)
+/* The audit queue's eventfd is readable: a slice of its events, so that the ring buffers are
+ * not starved. A file read once is finished when it is drained. */
+static int _on_audit_fd(void *ctx, int fd, short revents)
 {
-    engine_handle_record(ctx, data, len);
-    return 0;
+    struct _sources *s = ctx;
+    (void)fd;
+    (void)revents;
+    audit_source_drain(s->audit, 1024, _on_audit, s->eng);
+    return audit_source_finished(s->audit) ? RUN_LOOP_SOURCE_DONE : 0;
+}
+
+/* Stopping: the audit events already taken (the webhook answered 200 for them) are evaluated. */
+static void _stop_audit(void *ctx)
+{
+    struct _sources *s = ctx;
+    if (!s->audit)
+        return;
+    audit_source_close(s->audit);
+    audit_source_drain(s->audit, SIZE_MAX, _on_audit, s->eng);
 }
 
 static const char *_verifier_log_default(char *buf, size_t len)
@@ -273,14 +277,16 @@ int cmd_run(int argc, char **argv)
     struct diag_list diags = {0};
     struct output_set *outputs = NULL;
     struct users_db *users = NULL;
+    struct cmeta *containers = NULL;
     struct engine *eng = NULL;
-    struct loader ld = {.events_fd = -1, .counters_fd = -1};
-    struct ring_buffer *rb = NULL;
+    struct loader ld;
+    struct run_loop *loop = NULL;
     struct audit_source *src = NULL;
     struct dns_cache *dns = NULL;
     struct policy_image img = {0};
     struct integrity_report integrity;
     double verify_ms = 0;
+    loader_init(&ld);
     if (config_path && config_load(&cfg, config_path, &diags) < 0) {
         diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
         status = RUN_EXIT_USAGE;
@@ -309,8 +315,8 @@ int cmd_run(int argc, char **argv)
     }
     /* Nothing is loaded before the policy is known to be the one CI built. */
     enum verify_error vrc =
-        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items,
-                      cfg.trusted_keys.len, &img, &integrity, &verify_ms, err, sizeof(err));
+        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
+                      &img, &integrity, &verify_ms, err, sizeof(err));
     if (vrc != VERIFY_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE
@@ -335,6 +341,9 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "rulec run: cannot read the passwd/group databases; user names will "
                         "be <NA>\n");
     engine_set_sinks(eng, outputs, users);
+    if (cmeta_new(&containers, &cfg) < 0)
+        fprintf(stderr, "rulec run: out of memory for the container metadata cache\n");
+    engine_set_containers(eng, containers);
     const struct policy_meta *meta = engine_meta(eng);
     /* The names fd.sip.name and its kin compare with: first answers before loading. */
     if (meta->ndns_names &&
@@ -371,12 +380,6 @@ int cmd_run(int argc, char **argv)
     }
     dns_cache_set_map(dns, ld.dns_fd);
     policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
-    rb = ring_buffer__new(ld.events_fd, _on_record, eng, NULL);
-    if (!rb) {
-        fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(errno));
-        status = RUN_EXIT_KERNEL;
-        goto out;
-    }
     char digest[160];
     integrity_describe(&integrity, digest, sizeof(digest));
     fprintf(stderr,
@@ -385,70 +388,32 @@ int cmd_run(int argc, char **argv)
             policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld.load_ms, digest,
             verify_ms);
 loop:;
-    struct sigaction sa = {.sa_handler = _on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    time_t last_tick = time(NULL);
-    unsigned long long lost_seen = 0;
-    /* Both sources on one thread: the ring buffer's epoll fd and the audit
-     * queue's eventfd; audit events are taken in slices so neither starves. */
-    struct pollfd pfd[2] = {{.fd = rb ? ring_buffer__epoll_fd(rb) : -1, .events = POLLIN},
-                            {.fd = src ? audit_source_fd(src) : -1, .events = POLLIN}};
-    while (!_stop) {
-        if (poll(pfd, 2, 100) < 0 && errno != EINTR) {
-            fprintf(stderr, "rulec run: poll: %s\n", strerror(errno));
-            goto out;
-        }
-        int n = rb && (pfd[0].revents & POLLIN) ? ring_buffer__consume(rb) : 0;
-        if (n < 0 && n != -EINTR) {
-            fprintf(stderr, "rulec run: ring buffer: %s\n", strerror(-n));
-            goto out;
-        }
-        if (src && (pfd[1].revents & POLLIN))
-            audit_source_drain(src, 1024, _on_audit, eng);
-        /* A file read once, and nothing else to watch: done. */
-        if (src && !rb && audit_source_finished(src))
-            break;
-        if (_reopen) {
-            _reopen = 0;
-            outputs_reopen(outputs);
-        }
-        if (_stats) {
-            _stats = 0;
-            _print_counters(eng, &ld, src);
-        }
-        time_t now = time(NULL);
-        if (now != last_tick) {
-            last_tick = now;
-            outputs_tick(outputs);
-            /* Lost records are never silent: a drop alert, as Falco's. */
-            unsigned long long c[RULEC_CNT_MAX] = {0};
-            if (loader_counters(&ld, c, RULEC_CNT_MAX) == 0 && c[RULEC_CNT_LOST] > lost_seen) {
-                engine_drop_alert(eng, c[RULEC_CNT_LOST] - lost_seen, c[RULEC_CNT_EVENTS]);
-                lost_seen = c[RULEC_CNT_LOST];
-            }
-        }
+    struct _sources sources = {.eng = eng, .audit = src, .containers = containers};
+    struct run_loop_params params = {.eng = eng,
+                                     .ld = &ld,
+                                     .outputs = outputs,
+                                     .drops = &cfg.drops,
+                                     .report = _print_sources,
+                                     .on_stop = _stop_audit,
+                                     .ctx = &sources};
+    if (run_loop_new(&loop, &params, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        status = RUN_EXIT_KERNEL;
+        goto out;
     }
-    /* Drain what is already in the buffer, and the audit events already
-     * taken (the webhook answered 200 for them), before stopping. */
-    if (rb)
-        ring_buffer__consume(rb);
-    if (src) {
-        audit_source_close(src);
-        audit_source_drain(src, SIZE_MAX, _on_audit, eng);
+    if (src && run_loop_add_fd(loop, audit_source_fd(src), POLLIN, _on_audit_fd, &sources) < 0) {
+        fprintf(stderr, "rulec run: out of memory\n");
+        goto out;
     }
-    _print_counters(eng, &ld, src);
-    status = 0;
+    status = run_loop_run(loop) == RUN_LOOP_STOPPED ? 0 : RUN_EXIT_RUNTIME;
 out:
+    run_loop_free(&loop);
     audit_source_stop(&src);
-    ring_buffer__free(rb);
     loader_close(&ld);
     dns_cache_free(&dns);
     policy_image_free(&img);
     engine_free(&eng);
+    cmeta_free(&containers);
     outputs_free(&outputs);
     users_free(&users);
     diag_list_free(&diags);

@@ -44,8 +44,10 @@ static void _header(const struct plan *p, struct strbuf *c)
             strbuf_puts(c, "#define RULEC_USES_SOCKET 1 /* rulec_begin resets the socket */\n\n");
             break;
         }
-    strbuf_printf(c, "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n\n",
-                  p->mask_words, p->atom_words);
+    strbuf_printf(c,
+                  "#define RULEC_MASK_WORDS %zu\n#define RULEC_ATOM_WORDS %zu\n"
+                  "#define RULEC_NRULES %zu /* entries of rulec_missed */\n\n",
+                  p->mask_words, p->atom_words, p->nrules ? p->nrules : 1);
     strbuf_puts(c, "struct rulec_event {\n    struct rulec_record_hdr hdr;\n"
                    "    __u64 mask[RULEC_MASK_WORDS];\n    __u64 maybe[RULEC_MASK_WORDS];\n"
                    "    /* atoms decided for this event: have, and the value (one | two << 1) */\n"
@@ -248,6 +250,59 @@ static void _slots(const struct plan *p, struct strbuf *c)
     }
 }
 
+/* The submit step: a record with a candidate of priority Critical or above goes to the reserve
+ * ring buffer first (rulec_prog.h). */
+static void _reserve(const struct plan *p, struct strbuf *c)
+{
+    size_t words = (p->nrules + 63) / 64;
+    bool any = false;
+    for (size_t i = 0; i < p->nrules; i++) {
+        if (!plan_rule_reserved(&p->rules[i]))
+            continue;
+        strbuf_puts(c, any ? "\n     *   "
+                           : "    /* the reserve first for the rules of priority "
+                             "Critical and above:\n     *   ");
+        cg_comment(c, p->rules[i].rule->name);
+        any = true;
+    }
+    if (!any) {
+        strbuf_puts(c, "    rulec_submit(e, 0); /* no rule of priority Critical or above */\n");
+        return;
+    }
+    strbuf_puts(c, " */\n    rulec_submit(e, ");
+    bool first = true;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t bits = 0;
+        for (size_t i = w * 64; i < p->nrules && i < (w + 1) * 64; i++)
+            if (plan_rule_reserved(&p->rules[i]))
+                bits |= 1ULL << (i % 64);
+        if (!bits)
+            continue;
+        /* != 0: the flag is an int, and the bits may be above the 32nd */
+        strbuf_printf(c, "%s(e->mask[%zu] & 0x%llxULL) != 0", first ? "" : " || ", w,
+                      (unsigned long long)bits);
+        first = false;
+    }
+    strbuf_puts(c, ");\n");
+}
+
+/* What the kernel does when no ring buffer takes a record: each candidate counted, definite or
+ * maybe, for its rule and process (rulec_missed_one). Straight-line tests of the rules' bits, so
+ * that the cost grows with the rules, and is paid only for a lost record. */
+static void _missed(const struct plan *p, struct strbuf *c)
+{
+    strbuf_puts(c, "/* A record no ring buffer took: its candidates counted. */\n"
+                   "__noinline int rulec_missed_rules(void)\n{\n" CG_EVENT_LOOKUP
+                   "    if (!e)\n        return 0;\n");
+    for (size_t i = 0; i < p->nrules; i++) {
+        strbuf_printf(c, "    if (e->mask[%zu] & (1ULL << %zu)) /* ", i / 64, i % 64);
+        cg_comment(c, p->rules[i].rule->name);
+        strbuf_printf(c, " */\n        rulec_missed_one(%zu, (e->maybe[%zu] >> %zu) & 1);\n", i,
+                      i / 64, i % 64);
+    }
+    strbuf_puts(c, "    return 0;\n}\n\n");
+}
+
 /* The capture program: for each candidate, the slots its residual and
  * output need (those the rules filled already are kept), then the record. */
 static void _capture(const struct plan *p, struct strbuf *c)
@@ -267,10 +322,11 @@ static void _capture(const struct plan *p, struct strbuf *c)
             strbuf_printf(c, "        rulec_slot%zu();\n", plan_slot_index(p, r->slots.items[s]));
         strbuf_puts(c, "    }\n");
     }
-    strbuf_puts(c, "    rulec_submit(e);\n");
+    _reserve(p, c);
     if (p->profile)
         strbuf_printf(c, "    RULEC_PROF_STOP(%zu);\n", plan_profile_capture(p));
     strbuf_puts(c, "    return 0;\n}\n\n");
+    _missed(p, c);
 }
 
 /* The rules still to run (live<W>) and the gates that rule some out before they are called. */

@@ -45,6 +45,8 @@ static struct policy_rule _rule(const struct plan *p, const struct rs_rule *rule
         .enabled = rule->enabled,
         .hooks = (const char **)hooks.items,
         .nhooks = hooks.len,
+        .unavailable = (const char **)rule->split.unavailable.items,
+        .nunavailable = rule->split.unavailable.len,
     };
 }
 

@@ -430,6 +430,11 @@ bool plan_group_has_rule(const struct plan_group *grp, size_t rule)
     return (grp->rules[rule / 64] >> (rule % 64)) & 1;
 }
 
+bool plan_rule_reserved(const struct plan_rule *r)
+{
+    return priority_at_least((enum alert_priority)r->rule->priority, ALERT_PRIO_CRITICAL);
+}
+
 size_t plan_rule_ngroups(const struct plan *p, size_t rule)
 {
     size_t n = 0;

@@ -168,6 +168,8 @@ int plan_policy(struct ruleset *rs, struct plan *out);
 void plan_free(struct plan *p);
 
 bool plan_group_has_rule(const struct plan_group *grp, size_t rule);
+/* Priority Critical or above: the rule's records go to the reserve ring buffer first. */
+bool plan_rule_reserved(const struct plan_rule *r);
 /* How many programs run rule i: one function per program when several,
  * specialised to that program's syscalls. */
 size_t plan_rule_ngroups(const struct plan *p, size_t rule);

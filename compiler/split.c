@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "compiler/available.h"
 #include "compiler/check.h"
 #include "compiler/kfields.h"
 #include "core/evttypes.h"
@@ -246,23 +247,19 @@ bool split_rule_hooked(const struct rs_rule *rule)
 /* ---- fields rulec run cannot give a value ------------------------------------------------------
  */
 
-/* Why the field has no value in this rule, or NULL when it has one; *type names the event type
- * the reason is about, when it is about one. */
+/* Why the field has no value in this rule, or NULL when it has one. A field with a reader may
+ * still have none on some of the rule's event types where libsinsp has one (evt.args of an
+ * open): *type names the first such type, NULL otherwise. */
 static const char *_unavailable_reason(const struct rs_rule *rule, const struct field_def *def,
                                        const char *arg, const struct evttype **type)
 {
     *type = NULL;
     if (!def)
         return NULL; /* an unknown field is check.c's error */
-    enum field_reader r = field_userspace_reader(def->id);
-    if (field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
-        return r == FR_PLUGIN || (def->flags & FF_GENERIC) ? NULL : field_unavailable_reason(def);
-    if (def->source != FSRC_SYSCALL && !(def->flags & FF_GENERIC))
+    if (!available_field(field_source_from_name(rule->source), def, arg))
         return field_unavailable_reason(def);
-    if (kfield_for(def, arg))
+    if (kfield_for(def, arg) || field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
         return NULL;
-    if (r == FR_NONE || r == FR_PLUGIN || r == FR_CONTAINER)
-        return field_unavailable_reason(def);
     const struct evttype *t;
     evtset_foreach(&rule->evttypes, t)
     {
@@ -275,16 +272,10 @@ static const char *_unavailable_reason(const struct rs_rule *rule, const struct 
     return NULL;
 }
 
-bool split_field_available(const struct rs_rule *rule, const struct field_def *def, const char *arg)
-{
-    const struct evttype *t;
-    return !_unavailable_reason(rule, def, arg, &t);
-}
-
 struct unavailable {
     struct rs_rule *rule;
     struct diag_list *diags;
-    struct ptr_vec seen; /* field names reported for this rule */
+    struct ptr_vec partly; /* reported fields that have a value on other event types */
 };
 
 static void _unavailable_field(struct unavailable *u, const struct ast_field *f, bool output)
@@ -293,11 +284,13 @@ static void _unavailable_field(struct unavailable *u, const struct ast_field *f,
     const char *reason = _unavailable_reason(u->rule, f->def, ast_field_arg(f), &t);
     if (!reason)
         return;
-    for (size_t i = 0; i < u->seen.len; i++)
-        if (!strcmp(u->seen.items[i], f->name))
+    /* each field reported once a rule; only those <NA> on every event go to the metadata
+     * (rulec inspect's "always <NA>") */
+    struct ptr_vec *seen = t ? &u->partly : &u->rule->split.unavailable;
+    for (size_t i = 0; i < seen->len; i++)
+        if (!strcmp(seen->items[i], f->name))
             return;
-    ptr_vec_push(u->rule->split_arena, &u->seen, (void *)f->name);
-    ptr_vec_push(u->rule->split_arena, &u->rule->split.unavailable, (void *)f->name);
+    ptr_vec_push(u->rule->split_arena, seen, (void *)f->name);
     diag_report(u->diags, DIAG_RULEC_FIELD_UNAVAILABLE, f->pos, u->rule->name,
                 "rule '%s': field '%s' has no value in rulec run%s%s (%s), so %s", u->rule->name,
                 f->name, t ? " on " : "", t ? t->name : "", reason,

@@ -45,11 +45,6 @@ bool split_value_fits(const struct ast_value *v, uint32_t slot_size, size_t extr
  * (sysarg_terms) decide `=`; `!=` is its negation and `in` a disjunction of `=`. */
 enum ast_op split_sysarg_op(enum ast_op op);
 
-/* Whether rulec run gives the field a value in this rule (a kernel slot, or a userspace reader,
- * core/field_readers.h); the split warns RULEC_FIELD_UNAVAILABLE for each one that cannot. */
-bool split_field_available(const struct rs_rule *rule, const struct field_def *def,
-                           const char *arg);
-
 /* True when the rule's event types include a syscall rulec hooks. */
 bool split_rule_hooked(const struct rs_rule *rule);
 

@@ -1,5 +1,7 @@
 #include "core/field_readers.h"
 
+#include <string.h>
+
 #include "core/evtargs.h"
 #include "core/evttypes.h"
 
@@ -138,6 +140,43 @@ static const enum field_reader _readers[FIELD_ID_MAX] = {
     [FIELD_EVT_ABSPATH] = FR_DERIVED,
     [FIELD_EVT_ABSPATH_SRC] = FR_DERIVED,
     [FIELD_EVT_ABSPATH_DST] = FR_DERIVED,
+    /* What the container runtime says about the event's container.id (runtime/container_meta.c):
+     * container.* but container.id, k8s.*, proc.is_container_*. */
+    [FIELD_CONTAINER_FULL_ID] = FR_CONTAINER,
+    [FIELD_CONTAINER_NAME] = FR_CONTAINER,
+    [FIELD_CONTAINER_IMAGE] = FR_CONTAINER,
+    [FIELD_CONTAINER_IMAGE_ID] = FR_CONTAINER,
+    [FIELD_CONTAINER_TYPE] = FR_CONTAINER,
+    [FIELD_CONTAINER_PRIVILEGED] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNTS] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT_SOURCE] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT_DEST] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT_MODE] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT_RDWR] = FR_CONTAINER,
+    [FIELD_CONTAINER_MOUNT_PROPAGATION] = FR_CONTAINER,
+    [FIELD_CONTAINER_IMAGE_REPOSITORY] = FR_CONTAINER,
+    [FIELD_CONTAINER_IMAGE_TAG] = FR_CONTAINER,
+    [FIELD_CONTAINER_IMAGE_DIGEST] = FR_CONTAINER,
+    [FIELD_CONTAINER_START_TS] = FR_CONTAINER,
+    [FIELD_CONTAINER_DURATION] = FR_CONTAINER,
+    [FIELD_CONTAINER_IP] = FR_CONTAINER,
+    [FIELD_CONTAINER_CNI_JSON] = FR_CONTAINER,
+    [FIELD_CONTAINER_HOST_PID] = FR_CONTAINER,
+    [FIELD_CONTAINER_HOST_NETWORK] = FR_CONTAINER,
+    [FIELD_CONTAINER_HOST_IPC] = FR_CONTAINER,
+    [FIELD_CONTAINER_LABEL] = FR_CONTAINER,
+    [FIELD_CONTAINER_LABELS] = FR_CONTAINER,
+    [FIELD_K8S_POD_NAME] = FR_CONTAINER,
+    [FIELD_K8S_NS_NAME] = FR_CONTAINER,
+    [FIELD_K8S_POD_ID] = FR_CONTAINER,
+    [FIELD_K8S_POD_UID] = FR_CONTAINER,
+    [FIELD_K8S_POD_SANDBOX_ID] = FR_CONTAINER,
+    [FIELD_K8S_POD_FULL_SANDBOX_ID] = FR_CONTAINER,
+    [FIELD_K8S_POD_LABEL] = FR_CONTAINER,
+    [FIELD_K8S_POD_LABELS] = FR_CONTAINER,
+    [FIELD_K8S_POD_IP] = FR_CONTAINER,
+    [FIELD_K8S_POD_CNI_JSON] = FR_CONTAINER,
 };
 
 enum field_reader field_userspace_reader(enum field_id id)
@@ -273,12 +312,6 @@ static const char *const _reasons[FIELD_ID_MAX] = {
     [FIELD_EVT_BUFLEN] = "the record does not carry I/O data",
     [FIELD_FD_TYPES] = "it lists libsinsp's fd table, whose types depend on when and how each "
                        "fd was opened",
-    [FIELD_PROC_IS_CONTAINER_HEALTHCHECK] = "it comes from the container's health check "
-                                            "configuration, which rulec run does not read",
-    [FIELD_PROC_IS_CONTAINER_LIVENESS_PROBE] = "it comes from the container's probe "
-                                               "configuration, which rulec run does not read",
-    [FIELD_PROC_IS_CONTAINER_READINESS_PROBE] = "it comes from the container's probe "
-                                                "configuration, which rulec run does not read",
     [FIELD_EVT_PLUGINNAME] = "only plugin events have it",
     [FIELD_EVT_PLUGININFO] = "only plugin events have it",
 };
@@ -287,6 +320,8 @@ const char *field_unavailable_reason(const struct field_def *def)
 {
     if ((unsigned)def->id < FIELD_ID_MAX && _reasons[def->id])
         return _reasons[def->id];
+    if (def->desc && !strncmp(def->desc, "Deprecated", 10))
+        return "deprecated: Falco's plugins give it no value either";
     switch (def->origin) {
     case ORIGIN_USERSPACE:
         return "rulec run has no userspace reader for it";

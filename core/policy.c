@@ -60,6 +60,7 @@ char *policy_meta_to_json(const struct policy_meta *m)
         json_object_object_add(o, "kernel_exact", json_object_new_boolean(r->kernel_exact));
         json_object_object_add(o, "enabled", json_object_new_boolean(r->enabled));
         json_object_object_add(o, "hooks", _strs(r->hooks, r->nhooks));
+        json_object_object_add(o, "unavailable", _strs(r->unavailable, r->nunavailable));
         json_object_array_add(rules, o);
     }
     json_object_object_add(root, "rules", rules);
@@ -263,6 +264,7 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len, str
         p->kernel_exact = _bool(&r, o, "kernel_exact");
         p->enabled = _bool(&r, o, "enabled");
         p->hooks = _str_array(&r, o, "hooks", &p->nhooks);
+        p->unavailable = _str_array(&r, o, "unavailable", &p->nunavailable);
         if (r.ok && (!p->name || !p->condition || !p->priority || !p->source)) {
             r.ok = false;
             r.what = "rules";

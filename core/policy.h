@@ -10,7 +10,10 @@
 
 #include "core/arena.h"
 
-#define POLICY_FORMAT_VERSION 1
+/* 2: records of Critical and above go to a second ring buffer first, and matches no ring buffer
+ * took are counted in maps (core/rulec_abi.h): a runtime that does not read them would miss
+ * those alerts without a trace, so it must refuse the policy. */
+#define POLICY_FORMAT_VERSION 2
 #define POLICY_META_SECTION ".rulec.meta"
 
 /* A captured field's slot in the record (see compiler/bpf/rulec_abi.h). */
@@ -35,6 +38,8 @@ struct policy_rule {
     bool enabled;
     const char **hooks; /* event types the rule is attached through */
     size_t nhooks;
+    const char **unavailable; /* fields of the rule rulec run has no value for (<NA>) */
+    size_t nunavailable;
 };
 
 /* A set the kernel looks values up in: its map and the entries to load. */

@@ -131,9 +131,36 @@ struct rulec_cid_entry {
 /* Per-CPU counters, indices into the counters array map. */
 enum rulec_counter {
     RULEC_CNT_EVENTS = 0, /* hook invocations that evaluated rules */
-    RULEC_CNT_CANDIDATES, /* records submitted */
-    RULEC_CNT_LOST,       /* records that did not fit the ring buffer */
+    RULEC_CNT_CANDIDATES, /* records submitted (to either ring buffer) */
+    RULEC_CNT_LOST,       /* records that no ring buffer took: their matches are counted below */
+    RULEC_CNT_RESERVED,   /* of the candidates, records of Critical+ rules in the reserve ring */
     RULEC_CNT_MAX,
+};
+
+/* Matches that no ring buffer could take are still counted in the kernel, so that the runtime
+ * can say which rule matched how often, and for whom, when it could not report each match
+ * (compiler/bpf/rulec_prog.h). "maybe": candidates the kernel could not decide, whose residual
+ * the runtime never evaluated: possible matches, not matches. */
+#define RULEC_MISSED_MAP "rulec_missed"             /* per-CPU array, one entry per rule */
+#define RULEC_MISSED_PROCS_MAP "rulec_missed_procs" /* LRU hash by (rule, tgid) */
+#define RULEC_MISSED_PROCS 4096                     /* entries of the LRU map */
+#define RULEC_RESERVE_MAP "rulec_events_hi"         /* the ring buffer of Critical and above */
+#define RULEC_COMM_LEN 16
+
+struct rulec_missed_count {
+    __u64 definite;
+    __u64 maybe;
+};
+
+struct rulec_missed_key {
+    __u32 rule;
+    __u32 tgid;
+};
+
+struct rulec_missed_proc {
+    __u64 definite;
+    __u64 maybe;
+    char comm[RULEC_COMM_LEN]; /* the thread's name when the entry was made */
 };
 
 #endif

@@ -10,6 +10,8 @@
 #include <json-c/json.h>
 #include <yaml.h>
 
+#include "core/strbuf.h"
+
 /* Every key rulec reads, by its dotted falco.yaml path. The YAML reader, -o
  * style config_set and the overrides all go through this one table, so a key
  * has one type and one conversion wherever it comes from. */
@@ -17,8 +19,12 @@ enum _kind {
     _BOOL,
     _STRING,
     _PRIORITY,
-    _SIZE,    /* a positive integer */
-    _STRINGS, /* a YAML sequence of strings; -o appends one */
+    _SIZE,         /* a positive integer */
+    _UINT,         /* a whole number */
+    _LIST,         /* a YAML sequence of strings; -o KEY=a,b sets it, -o KEY[]=a appends */
+    _RATIO,        /* a number in [0, 1] (double) */
+    _NONNEG,       /* a number >= 0 (double) */
+    _DROP_ACTIONS, /* a sequence of ignore, log, alert, exit (unsigned: DROP_ACTION_*) */
 };
 
 struct _key {
@@ -44,7 +50,7 @@ static const struct _key _keys[] = {
     _K("time_format_iso_8601", _BOOL, time_format_iso_8601),
     _K("buffered_outputs", _BOOL, buffered_outputs),
     _K("host_root", _STRING, host_root),
-    _K("policy_trusted_keys", _STRINGS, trusted_keys),
+    _K("policy_trusted_keys", _LIST, trusted_keys),
     _K("k8s_audit.enabled", _BOOL, k8s_audit.enabled),
     _K("k8s_audit.open_params", _STRING, k8s_audit.open_params),
     _K("k8s_audit.ssl_certificate", _STRING, k8s_audit.ssl_certificate),
@@ -54,6 +60,20 @@ static const struct _key _keys[] = {
     _K("k8s_audit.webhook_timeout", _SIZE, k8s_audit.webhook_timeout),
     _K("k8s_audit.webhook_max_connections", _SIZE, k8s_audit.webhook_max_connections),
     _K("k8s_audit.queue_max_bytes", _SIZE, k8s_audit.queue_max_bytes),
+    _K("container_engines.docker.enabled", _BOOL, docker_enabled),
+    _K("container_engines.docker.sockets", _LIST, docker_sockets),
+    _K("container_engines.podman.enabled", _BOOL, podman_enabled),
+    _K("container_engines.podman.sockets", _LIST, podman_sockets),
+    _K("container_engines.cri.enabled", _BOOL, cri_enabled),
+    _K("container_engines.cri.sockets", _LIST, cri_sockets),
+    _K("container_engines.lookup_wait_ms", _UINT, lookup_wait_ms),
+    _K("container_engines.timeout_ms", _UINT, engine_timeout_ms),
+    _K("container_engines.label_max_len", _UINT, label_max_len),
+    _K("syscall_event_drops.actions", _DROP_ACTIONS, drops.actions),
+    _K("syscall_event_drops.threshold", _RATIO, drops.threshold),
+    _K("syscall_event_drops.rate", _NONNEG, drops.rate),
+    _K("syscall_event_drops.max_burst", _NONNEG, drops.max_burst),
+    _K("syscall_event_drops.simulate_drops", _BOOL, drops.simulate_drops),
 };
 
 /* init_config keys of the k8saudit plugin, and the key each sets. The
@@ -74,7 +94,11 @@ static const char *const _kind_names[] = {
     [_STRING] = "a string",
     [_PRIORITY] = "a priority (emergency, alert, critical, error, warning, notice, info, debug)",
     [_SIZE] = "a positive integer",
-    [_STRINGS] = "a list of paths (for example [/etc/rulec/keys])",
+    [_UINT] = "a whole number",
+    [_LIST] = "a list of strings (for example [/etc/rulec/keys])",
+    [_RATIO] = "a number from 0 to 1",
+    [_NONNEG] = "a number (0 or more)",
+    [_DROP_ACTIONS] = "a list of actions: ignore, or any of log, alert, exit",
 };
 
 static char *_xstrdup(const char *s)
@@ -93,23 +117,25 @@ static void _set_string(char **slot, const char *value)
     *slot = value ? _xstrdup(value) : NULL;
 }
 
-static void _append(struct config_strings *list, const char *value)
+static void _list_clear(struct config_list *l)
 {
-    char **items = realloc(list->items, (list->len + 1) * sizeof(*items));
-    if (!items) {
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    *l = (struct config_list){0};
+}
+
+static void _list_add(struct config_list *l, const char *item, size_t n)
+{
+    char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+    char *copy = strndup(item, n);
+    if (!items || !copy) {
         fputs("rulec: out of memory\n", stderr);
         abort();
     }
-    items[list->len++] = _xstrdup(value);
-    list->items = items;
-}
-
-static void _clear(struct config_strings *list)
-{
-    for (size_t i = 0; i < list->len; i++)
-        free(list->items[i]);
-    free(list->items);
-    *list = (struct config_strings){0};
+    items[l->n++] = copy;
+    l->items = items;
+    l->set = true;
 }
 
 void config_init(struct rulec_config *cfg)
@@ -141,6 +167,16 @@ void config_init(struct rulec_config *cfg)
                 .webhook_max_connections = 128,
                 .queue_max_bytes = 8 * 1024 * 1024,
             },
+        .docker_enabled = true,
+        .podman_enabled = true,
+        .cri_enabled = true,
+        .lookup_wait_ms = 5,
+        .engine_timeout_ms = 1000,
+        .label_max_len = 100,
+        .drops = {.actions = DROP_ACTION_LOG | DROP_ACTION_ALERT,
+                  .threshold = 0.1,
+                  .rate = 0.03333,
+                  .max_burst = 1},
         .files = NULL,
         .nfiles = 0,
     };
@@ -152,10 +188,13 @@ void config_free(struct rulec_config *cfg)
         return;
     free(cfg->file_name);
     free(cfg->host_root);
-    _clear(&cfg->trusted_keys);
+    _list_clear(&cfg->trusted_keys);
     free(cfg->k8s_audit.open_params);
     free(cfg->k8s_audit.ssl_certificate);
     free(cfg->k8s_audit.ssl_key);
+    struct config_list *lists[] = {&cfg->docker_sockets, &cfg->podman_sockets, &cfg->cri_sockets};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+        _list_clear(lists[i]);
     for (size_t i = 0; i < cfg->nfiles; i++)
         src_file_free(&cfg->files[i]);
     free(cfg->files);
@@ -210,6 +249,61 @@ static int _parse_bool(const char *s, bool *out)
     return -1;
 }
 
+static int _parse_number(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= min && v <= max))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* syscall_event_drops.actions, its items joined by commas ("log,alert"; `-o` also takes
+ * "[log, alert]"). Falco's rules: an empty list is "ignore", and "ignore" with another action is
+ * an error. */
+static int _parse_drop_actions(const char *s, unsigned *out, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        {"log", DROP_ACTION_LOG}, {"alert", DROP_ACTION_ALERT}, {"exit", DROP_ACTION_EXIT}};
+    unsigned actions = 0;
+    bool ignore = false;
+    const char *p = s;
+    while (*p) {
+        p += strspn(p, "[], \t");
+        size_t n = strcspn(p, "[], \t");
+        if (!n)
+            break;
+        bool known = n == 6 && strncmp(p, "ignore", 6) == 0;
+        ignore |= known;
+        for (size_t i = 0; !known && i < sizeof(names) / sizeof(names[0]); i++)
+            if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0) {
+                actions |= names[i].bit;
+                known = true;
+            }
+        if (!known) {
+            snprintf(err, errlen,
+                     "'syscall_event_drops.actions': unknown action '%.*s' (available: ignore, "
+                     "log, alert, exit)",
+                     (int)n, p);
+            return -1;
+        }
+        p += n;
+    }
+    if (ignore && actions) {
+        snprintf(err, errlen,
+                 "'syscall_event_drops.actions': the other actions do not make sense with "
+                 "\"ignore\"");
+        return -1;
+    }
+    *out = actions;
+    return 0;
+}
+
 static int _set_key(struct rulec_config *cfg, const struct _key *key, const char *value, char *err,
                     size_t errlen)
 {
@@ -222,11 +316,6 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
     case _STRING:
         _set_string((char **)slot, value);
         return 0;
-    case _STRINGS:
-        if (!*value)
-            break;
-        _append(slot, value);
-        return 0;
     case _PRIORITY: {
         enum alert_priority p = priority_parse(value);
         if (p != ALERT_PRIO_MAX) {
@@ -235,16 +324,44 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
         }
         break;
     }
-    case _SIZE: {
+    case _SIZE:
+    case _UINT: {
         char *end;
         errno = 0;
         unsigned long long v = strtoull(value, &end, 10);
-        if (*value >= '0' && *value <= '9' && !*end && !errno && v > 0 && v <= UINT32_MAX) {
-            *(uint64_t *)slot = v;
+        if (*value >= '0' && *value <= '9' && !*end && !errno && v <= UINT32_MAX &&
+            (v > 0 || key->kind == _UINT)) {
+            if (key->kind == _SIZE)
+                *(uint64_t *)slot = v;
+            else
+                *(unsigned *)slot = (unsigned)v;
             return 0;
         }
         break;
     }
+    case _LIST: {
+        /* -o KEY=a,b: the whole list, as a YAML sequence would give it; no empty entry. */
+        if (!*value || strstr(value, ",,") || value[0] == ',' || value[strlen(value) - 1] == ',')
+            break;
+        struct config_list *l = slot;
+        _list_clear(l);
+        l->set = true;
+        for (const char *p = value; *p;) {
+            size_t n = strcspn(p, ",");
+            _list_add(l, p, n);
+            p += n;
+            if (*p)
+                p++;
+        }
+        return 0;
+    }
+    case _RATIO:
+    case _NONNEG:
+        if (_parse_number(value, 0, key->kind == _RATIO ? 1 : 1e12, (double *)slot) == 0)
+            return 0;
+        break;
+    case _DROP_ACTIONS:
+        return _parse_drop_actions(value, (unsigned *)slot, err, errlen);
     }
     snprintf(err, errlen, "'%s' must be %s, not '%s'", key->path, _kind_names[key->kind], value);
     return -1;
@@ -253,12 +370,25 @@ static int _set_key(struct rulec_config *cfg, const struct _key *key, const char
 int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
                size_t errlen)
 {
-    const struct _key *k = _find_key(key);
+    /* KEY[]=VALUE appends one entry to a list, as Falco's -o does. */
+    size_t n = strlen(key);
+    bool append = n > 2 && !strcmp(key + n - 2, "[]");
+    char name[128];
+    snprintf(name, sizeof(name), "%.*s", (int)(append ? n - 2 : n), key);
+    const struct _key *k = _find_key(name);
     if (!k) {
-        snprintf(err, errlen, "unknown configuration key '%s'", key);
+        snprintf(err, errlen, "unknown configuration key '%s'", name);
         return -1;
     }
-    return _set_key(cfg, k, value, err, errlen);
+    if (!append)
+        return _set_key(cfg, k, value, err, errlen);
+    if (k->kind != _LIST || !*value) {
+        snprintf(err, errlen, "'%s[]' appends a non-empty entry to a list; '%s' is %s", name, name,
+                 _kind_names[k->kind]);
+        return -1;
+    }
+    _list_add((struct config_list *)((char *)cfg + k->offset), value, strlen(value));
+    return 0;
 }
 
 void config_apply_env(struct rulec_config *cfg)
@@ -413,33 +543,58 @@ static void _plugins(struct _ctx *ctx, const yaml_node_t *seq)
     }
 }
 
-/* A list key: the file's sequence replaces what earlier files set. */
+/* The strings of a YAML sequence into out (cleared first): each item must be a non-empty
+ * scalar, else an error at the item. */
+static void _read_sequence(struct _ctx *ctx, const char *path, const yaml_node_t *seq,
+                           struct config_list *out)
+{
+    _list_clear(out);
+    out->set = true;
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
+        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
+            !*item->data.scalar.value) {
+            _error(ctx, item ? item : seq, path,
+                   "each entry of '%s' must be a non-empty string, not %s", path,
+                   item ? _node_kind(item) : "nothing");
+            continue;
+        }
+        _list_add(out, (const char *)item->data.scalar.value, item->data.scalar.length);
+    }
+}
+
+/* A list key: the file's sequence replaces what earlier files set. syscall_event_drops.actions
+ * is a list too: its words, joined by commas, are parsed as `-o` gives them. */
 static void _visit_list(struct _ctx *ctx, const struct _key *key, const yaml_node_t *value)
 {
-    struct config_strings *list = (struct config_strings *)((char *)ctx->cfg + key->offset);
     if (value->type != YAML_SEQUENCE_NODE) {
         _error(ctx, value, key->path, "'%s' must be %s, not %s", key->path, _kind_names[key->kind],
                _node_kind(value));
         return;
     }
-    _clear(list);
-    for (yaml_node_item_t *i = value->data.sequence.items.start; i < value->data.sequence.items.top;
-         i++) {
-        const yaml_node_t *item = yaml_document_get_node(ctx->doc, *i);
-        if (!item || item->type != YAML_SCALAR_NODE || _is_null(item) ||
-            !*item->data.scalar.value) {
-            _error(ctx, item ? item : value, key->path, "each entry of '%s' must be a path, not %s",
-                   key->path, item ? _node_kind(item) : "nothing");
-            continue;
-        }
-        _append(list, (const char *)item->data.scalar.value);
+    if (key->kind == _LIST) {
+        _read_sequence(ctx, key->path, value,
+                       (struct config_list *)((char *)ctx->cfg + key->offset));
+        return;
     }
+    struct config_list words = {0};
+    _read_sequence(ctx, key->path, value, &words);
+    struct strbuf joined = {0};
+    for (size_t i = 0; i < words.n; i++)
+        strbuf_printf(&joined, "%s%s", i ? "," : "", words.items[i]);
+    char err[512];
+    if (_set_key(ctx->cfg, key, joined.len ? joined.data : "", err, sizeof(err)) < 0)
+        _error(ctx, value, key->path, "%s", err);
+    strbuf_free(&joined);
+    _list_clear(&words);
 }
 
 static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *value)
 {
     const struct _key *key = _find_key(path);
-    if (key && key->kind == _STRINGS) {
+    if (key &&
+        (key->kind == _LIST || (key->kind == _DROP_ACTIONS && value->type == YAML_SEQUENCE_NODE))) {
         _visit_list(ctx, key, value);
         return;
     }
@@ -622,7 +777,7 @@ int config_apply_overrides(struct rulec_config *cfg, const struct config_overrid
     if (ov->host_root)
         _set_string(&cfg->host_root, ov->host_root);
     for (size_t i = 0; i < ov->ntrusted_keys; i++)
-        _append(&cfg->trusted_keys, ov->trusted_keys[i]);
+        _list_add(&cfg->trusted_keys, ov->trusted_keys[i], strlen(ov->trusted_keys[i]));
     if (ov->k8s_audit) {
         _set_string(&cfg->k8s_audit.open_params, ov->k8s_audit);
         cfg->k8s_audit.enabled = true;

@@ -12,10 +12,29 @@
 #include "core/diag.h"
 #include "core/priority.h"
 
-/* A list of strings (each malloc'd). */
-struct config_strings {
+/* syscall_event_drops: what Falco does when the kernel could not hand records over (the ring
+ * buffer was full), checked once a second (runtime/drops.h). */
+enum rulec_drop_action {
+    DROP_ACTION_LOG = 1 << 0,   /* a message on stderr */
+    DROP_ACTION_ALERT = 1 << 1, /* Falco's "syscall event drop" alert */
+    DROP_ACTION_EXIT = 1 << 2,  /* stop, exit status 1 */
+};
+
+struct rulec_drops {
+    unsigned actions;    /* syscall_event_drops.actions: DROP_ACTION_*; 0 is "ignore" */
+    double threshold;    /* syscall_event_drops.threshold: act above this ratio of lost/events */
+    double rate;         /* syscall_event_drops.rate: actions per second, on average */
+    double max_burst;    /* syscall_event_drops.max_burst: actions at once */
+    bool simulate_drops; /* syscall_event_drops.simulate_drops: one drop a second, no threshold */
+};
+
+/* A list of strings (policy_trusted_keys, container_engines.*.sockets), each malloc'd: a YAML
+ * sequence, or comma-separated after -o. set is false until a value was given, so the user of
+ * the key applies its default. */
+struct config_list {
     char **items;
-    size_t len;
+    size_t n;
+    bool set;
 };
 
 struct rulec_config {
@@ -47,7 +66,19 @@ struct rulec_config {
     } k8s_audit;
     /* policy_trusted_keys: Ed25519 public keys (PEM files, or directories of *.pem files); when
      * there are any, only policies signed by one of them run (core/integrity.h). */
-    struct config_strings trusted_keys;
+    struct config_list trusted_keys;
+    /* container_engines: the container runtimes asked for container.* and k8s.* metadata
+     * (runtime/container_meta.c), in the shape of Falco's container_engines. */
+    bool docker_enabled;               /* container_engines.docker.enabled */
+    struct config_list docker_sockets; /* container_engines.docker.sockets */
+    bool podman_enabled;               /* container_engines.podman.enabled */
+    struct config_list podman_sockets; /* container_engines.podman.sockets */
+    bool cri_enabled;                  /* container_engines.cri.enabled (containerd, CRI-O) */
+    struct config_list cri_sockets;    /* container_engines.cri.sockets */
+    unsigned lookup_wait_ms;    /* container_engines.lookup_wait_ms: longest wait of an alert */
+    unsigned engine_timeout_ms; /* container_engines.timeout_ms: one call to a runtime */
+    unsigned label_max_len;     /* container_engines.label_max_len: longer labels are left out */
+    struct rulec_drops drops;
     /* The files the values came from, in load order, kept for as long as
      * the config so that diagnostics pointing into them stay valid. */
     struct src_file **files;
@@ -60,7 +91,10 @@ struct rulec_config {
  * included, priority debug, local time, unbuffered. The k8s_audit source:
  * the plugin's defaults (http://:9765/k8s-audit, 256 KiB events, 12 MiB
  * requests), its certificate /etc/rulec/rulec.pem, 10 s idle timeout, 128
- * connections, 8 MiB of events waiting. */
+ * connections, 8 MiB of events waiting. Every container engine enabled on its
+ * default sockets, an alert waits at most 5 ms for its container's metadata.
+ * syscall_event_drops as falco.yaml ships it (log and alert, threshold 0.1, rate 0.03333,
+ * max_burst 1), since a runtime without a file must not be silent about losses. */
 void config_init(struct rulec_config *cfg);
 void config_free(struct rulec_config *cfg);
 
@@ -74,8 +108,8 @@ int config_load(struct rulec_config *cfg, const char *path, struct diag_list *di
 int config_parse(struct rulec_config *cfg, struct src_file *file, struct diag_list *diags);
 
 /* Sets one key by its dotted falco.yaml path ("file_output.enabled",
- * "priority"), as Falco's -o key=value does; a list key (policy_trusted_keys)
- * gets the value appended. Returns 0, or -1 with a message in err for an
+ * "priority"), as Falco's -o key=value does: a list key takes a comma-separated list, and
+ * KEY[]=VALUE appends one entry to it. Returns 0, or -1 with a message in err for an
  * unknown key or a value of the wrong type. */
 int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
                size_t errlen);

@@ -15,6 +15,7 @@
 #include "core/strbuf.h"
 #include "grammar/condition.h"
 #include "runtime/event.h"
+#include "runtime/missed.h"
 #include "runtime/outputs.h"
 #include "runtime/users.h"
 
@@ -25,7 +26,8 @@ struct engine_rule {
     struct ast_node *condition;
     struct interp *interp;
     struct format_template *output;
-    struct alert_field *fields; /* scratch for output_fields, nfields of the template */
+    struct alert_field *fields;  /* scratch for output_fields, nfields of the template */
+    const char **aggregate_tags; /* the rule's tags and "rulec_aggregate" */
 };
 
 struct engine {
@@ -40,6 +42,7 @@ struct engine {
     struct output_set *outputs;
     struct users_db *users;
     struct dns_cache *dns;
+    struct cmeta *containers;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
     uint64_t start_boot_ns; /* evt.reltime's origin, as Falco's is the capture's start */
@@ -48,6 +51,9 @@ struct engine {
     struct strbuf message;
     struct engine_stats stats;
 };
+
+/* Marks aggregate alerts, for whoever reads the alerts and must tell them from single ones. */
+static const char _aggregate_tag[] = "rulec_aggregate";
 
 static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
 {
@@ -74,6 +80,9 @@ static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
         return -1;
     }
     r->fields = arena_alloc(eng->arena, (r->output->nfields + 1) * sizeof(*r->fields));
+    r->aggregate_tags = arena_alloc(eng->arena, (m->ntags + 1) * sizeof(*r->aggregate_tags));
+    memcpy(r->aggregate_tags, m->tags, m->ntags * sizeof(*m->tags));
+    r->aggregate_tags[m->ntags] = _aggregate_tag;
     return 0;
 }
 
@@ -138,6 +147,11 @@ void engine_free(struct engine **engp)
     *engp = NULL;
 }
 
+void engine_set_containers(struct engine *eng, struct cmeta *containers)
+{
+    eng->containers = containers;
+}
+
 const struct policy_meta *engine_meta(const struct engine *eng)
 {
     return &eng->meta;
@@ -189,11 +203,12 @@ static void _alert(struct engine *eng, struct engine_rule *r, field_getter get, 
           r->fields, r->output->nfields);
 }
 
-/* Rules below the minimum priority are not even evaluated. */
-static bool _wanted(const struct engine *eng, const struct engine_rule *r)
+/* The rule's alerts would not be written: below the minimum priority, or no sink wants them.
+ * Such rules are not even evaluated. */
+static bool _muted(const struct engine *eng, const struct engine_rule *r)
 {
-    return priority_at_least(r->priority, eng->min_priority) &&
-           (!eng->outputs || outputs_wants(eng->outputs, r->priority));
+    return !priority_at_least(r->priority, eng->min_priority) ||
+           (eng->outputs && !outputs_wants(eng->outputs, r->priority));
 }
 
 void engine_handle_record(struct engine *eng, const void *data, size_t len)
@@ -202,6 +217,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->ev.users = eng->users;
     eng->ev.dns = eng->dns;
     eng->ev.num = eng->stats.records;
+    eng->ev.containers = eng->containers;
     eng->ev.hostname = eng->hostname;
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
     eng->ev.start_boot_ns = eng->start_boot_ns;
@@ -213,7 +229,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
         users_refresh(eng->users);
     for (size_t i = 0; i < eng->meta.nrules; i++) {
         struct engine_rule *r = &eng->rules[i];
-        if (r->source != FSRC_SYSCALL || !event_is_candidate(&eng->ev, i) || !_wanted(eng, r))
+        if (r->source != FSRC_SYSCALL || !event_is_candidate(&eng->ev, i) || _muted(eng, r))
             continue;
         /* The kernel decided "yes" exactly, or only "maybe": then the
          * residual (the whole condition) decides here. */
@@ -236,8 +252,101 @@ void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev)
     ev->hostname = eng->hostname;
     for (size_t i = 0; i < eng->naudit_rules; i++) {
         struct engine_rule *r = &eng->rules[eng->audit_rules[i]];
-        if (_wanted(eng, r) && interp_eval(r->interp, k8saudit_get, ev))
+        if (!_muted(eng, r) && interp_eval(r->interp, k8saudit_get, ev))
             _alert(eng, r, k8saudit_get, ev, ev->time_ns);
+    }
+}
+
+void engine_tally_record(struct engine *eng, const void *data, size_t len, struct missed *m)
+{
+    eng->stats.records++;
+    if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {
+        eng->stats.bad++;
+        return;
+    }
+    eng->stats.tallied++;
+    for (size_t i = 0; i < eng->meta.nrules; i++) {
+        if (!event_is_candidate(&eng->ev, i))
+            continue;
+        bool maybe = event_is_maybe(&eng->ev, i);
+        missed_add(m, i, eng->ev.hdr->pid, NULL, !maybe, maybe);
+    }
+}
+
+static struct timespec _now_realtime(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return now;
+}
+
+static uint64_t _now_ns(void)
+{
+    struct timespec now = _now_realtime();
+    return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+/* 12345678 as "12,345,678": the counts of a flood are large, and read by a person first. */
+static void _thousands(struct strbuf *sb, uint64_t n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            strbuf_puts(sb, ",");
+        strbuf_append(sb, &digits[i], 1);
+    }
+}
+
+void engine_missed_alert(struct engine *eng, const struct missed_entry *e, double seconds)
+{
+    if (e->rule >= eng->meta.nrules)
+        return;
+    struct engine_rule *r = &eng->rules[e->rule];
+    if (_muted(eng, r))
+        return;
+    struct strbuf *msg = &eng->message;
+    msg->len = 0;
+    strbuf_printf(msg, "Rule \"%s\": ", r->meta->name);
+    if (e->definite) {
+        _thousands(msg, e->definite);
+        strbuf_puts(msg, e->definite == 1 ? " more match" : " more matches");
+    }
+    if (e->maybe) {
+        strbuf_puts(msg, e->definite ? " and " : "");
+        _thousands(msg, e->maybe);
+        strbuf_puts(msg, e->maybe == 1 ? " possible match" : " possible matches");
+        strbuf_puts(msg, " (the kernel could not decide, and the rest of the condition was not "
+                         "checked)");
+    }
+    if (e->pid) {
+        strbuf_printf(msg, " by pid %u", e->pid);
+        if (*e->comm)
+            strbuf_printf(msg, " (%s)", e->comm);
+    } else if (e->nprocs) {
+        strbuf_puts(msg, " by ");
+        _thousands(msg, e->nprocs);
+        strbuf_puts(msg, e->nprocs == 1 ? " other process" : " other processes");
+    } else {
+        strbuf_puts(msg, " by processes not tracked one by one");
+    }
+    strbuf_printf(msg, " in the last %.3g s, not alerted one by one (rulec could not keep up)",
+                  seconds);
+    struct alert_field fields[5] = {
+        {.key = "n_matches", .value = {.kind = FV_UINT, .u = e->definite}},
+        {.key = "n_maybe", .value = {.kind = FV_UINT, .u = e->maybe}},
+        {.key = "n_procs", .value = {.kind = FV_UINT, .u = e->nprocs}},
+        {.key = "proc.pid", .value = {.kind = e->pid ? FV_UINT : FV_NONE, .u = e->pid}},
+        {.key = "proc.name",
+         .value = {.kind = *e->comm ? FV_STR : FV_NONE,
+                   .str = {.ptr = e->comm, .len = strnlen(e->comm, sizeof(e->comm))}}},
+    };
+    uint64_t before = eng->stats.alerts;
+    _emit(eng, r->meta->name, r->priority, r->meta->source, r->aggregate_tags, r->meta->ntags + 1,
+          _now_ns(), fields, 5);
+    if (eng->stats.alerts != before) {
+        eng->stats.aggregates++;
+        eng->stats.aggregated += e->definite + e->maybe;
     }
 }
 
@@ -253,10 +362,8 @@ void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned lon
     fields[0].value = (struct field_value){.kind = FV_UINT, .u = lost};
     fields[1].key = "n_evts";
     fields[1].value = (struct field_value){.kind = FV_UINT, .u = events};
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
     _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal", tags, 1,
-          (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec, fields, 2);
+          _now_ns(), fields, 2);
 }
 
 void engine_stats(const struct engine *eng, struct engine_stats *out)

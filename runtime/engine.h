@@ -10,8 +10,11 @@
 #include "core/policy.h"
 #include "runtime/config.h"
 
+struct cmeta;
 struct engine;
 struct k8saudit_event;
+struct missed;
+struct missed_entry;
 struct output_set;
 struct users_db;
 
@@ -23,10 +26,13 @@ enum engine_error {
 
 struct engine_stats {
     uint64_t records;      /* candidate records received */
-    uint64_t alerts;       /* alerts written */
+    uint64_t alerts;       /* alerts written (aggregates and drop alerts included) */
     uint64_t rejected;     /* candidates whose residual said no */
     uint64_t bad;          /* records that did not fit the layout */
     uint64_t audit_events; /* k8s audit events evaluated */
+    uint64_t aggregates;   /* of the alerts, aggregates of matches not reported one by one */
+    uint64_t aggregated;   /* the matches and possible matches they count */
+    uint64_t tallied;      /* records counted into aggregates without being evaluated */
 };
 
 /* Reads the metadata of the policy in img (see runtime/verify.h: the bytes already verified). */
@@ -38,6 +44,8 @@ void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct use
 /* The resolved names fd.sip.name and its kin give (runtime/dns.h); NULL for none. */
 struct dns_cache;
 void engine_set_dns(struct engine *eng, struct dns_cache *dns);
+/* The container metadata cache the container.* and k8s.* fields read (NULL: none). */
+void engine_set_containers(struct engine *eng, struct cmeta *containers);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);
@@ -45,6 +53,12 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len);
 size_t engine_audit_rules(const struct engine *eng);
 /* One k8s audit event: alerts for the k8s_audit rules it matches, in rule order. */
 void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev);
+/* A record that there is no time left to evaluate (stopping): its candidates go into the
+ * aggregates as matches, or possible matches for those the kernel could not decide. */
+void engine_tally_record(struct engine *eng, const void *data, size_t len, struct missed *m);
+/* One aggregate alert (runtime/missed.h) of the rule's priority, source and tags (plus
+ * "rulec_aggregate"), over the last `seconds`. */
+void engine_missed_alert(struct engine *eng, const struct missed_entry *e, double seconds);
 /* Falco's syscall-event-drop alert for records lost since the last call. */
 void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events);
 void engine_stats(const struct engine *eng, struct engine_stats *out);

@@ -15,6 +15,7 @@
 #include "core/format.h"
 #include "core/strbuf.h"
 #include "core/sysargs.h"
+#include "runtime/container_meta.h"
 #include "runtime/event_internal.h"
 #include "runtime/users.h"
 
@@ -56,6 +57,7 @@ int event_bind(struct event *ev, const struct event_layout *layout, const void *
     ev->scratch = arena_new();
     ev->cid = NULL;
     ev->cid_done = false;
+    cmeta_begin_event(ev->containers);
     return 0;
 }
 
@@ -345,6 +347,18 @@ static int _from_time(struct event *ev, const struct ast_field *f, struct field_
     }
 }
 
+/* container.* and k8s.*: what the container runtime says about this event's container.id
+ * (runtime/container_meta.c); the lookup may wait a bounded time for the runtime. */
+static int _container_meta(struct event *ev, const struct ast_field *f, struct field_value *out)
+{
+    struct field_value id;
+    if (event_field(ev, FIELD_CONTAINER_ID, NULL, &id) < 0 || id.kind != FV_STR || id.truncated)
+        return 0;
+    const struct cinfo *ci = cmeta_get(ev->containers, id.str.ptr, id.str.len);
+    cinfo_field(ci, f->def->id, ast_field_arg(f), event_time_ns(ev), out);
+    return 0;
+}
+
 /* What the record's header holds, and the names the passwd and group
  * databases give its ids. Returns 1 when field is not one of these. */
 static int _from_header(struct event *ev, const struct ast_field *f, struct field_value *out)
@@ -414,9 +428,10 @@ int event_userspace_value(struct event *ev, const struct ast_field *f, struct fi
         return _syscall_arg(ev, f, out);
     case FR_DERIVED:
         return event_derived_value(ev, f, out);
+    case FR_CONTAINER:
+        return _container_meta(ev, f, out);
     case FR_NONE:
     case FR_PLUGIN: /* a plugin event's fields: not on syscall records */
-    case FR_CONTAINER:
     case FR_MAX:
         break;
     }

@@ -16,6 +16,7 @@
 #include "core/value.h"
 
 struct arena;
+struct cmeta;
 struct users_db;
 struct dns_cache;
 
@@ -36,6 +37,7 @@ struct event {
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
+    struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
     uint64_t start_boot_ns;    /* when rulec run started (boot time): evt.reltime's origin */
     const char *hostname;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "core/rulec_abi.h"
@@ -31,6 +32,25 @@ static int _libbpf_print(enum libbpf_print_level level, const char *fmt, va_list
     if (getenv("RULEC_DEBUG_LIBBPF") || level == LIBBPF_WARN)
         return vfprintf(stderr, fmt, ap);
     return 0;
+}
+
+/* The map descriptors the loader keeps once attached, in the order loader_open dups them. */
+#define _NFDS 10
+static void _fds(struct loader *ld, int *out[_NFDS])
+{
+    int *all[_NFDS] = {&ld->events_fd,  &ld->reserve_fd,  &ld->counters_fd, &ld->missed_fd,
+                       &ld->procs_fd,   &ld->syscalls_fd, &ld->capture_fd,  &ld->cid_cache_fd,
+                       &ld->profile_fd, &ld->dns_fd};
+    memcpy(out, all, sizeof(all));
+}
+
+void loader_init(struct loader *ld)
+{
+    int *fds[_NFDS];
+    memset(ld, 0, sizeof(*ld));
+    _fds(ld, fds);
+    for (size_t i = 0; i < _NFDS; i++)
+        *fds[i] = -1;
 }
 
 static double _now_ms(void)
@@ -68,6 +88,43 @@ static int _fill_set(struct bpf_object *obj, const struct policy_set *set, char 
     return 0;
 }
 
+/* Writes this process's tgid into rulec_self_tgid, found by name in the object's BTF (its place in
+ * .rodata is the compiler's choice), so that the kernel never evaluates the rules on the
+ * runtime's own syscalls. -1 when the policy has no such variable. */
+static int _set_self_tgid(struct bpf_object *obj)
+{
+    const struct btf *btf = bpf_object__btf(obj);
+    struct bpf_map *map, *rodata = NULL;
+    bpf_object__for_each_map(map, obj)
+    {
+        if (strstr(bpf_map__name(map), ".rodata"))
+            rodata = map;
+    }
+    int sec = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+    if (!rodata || sec < 0)
+        return -1;
+    const struct btf_type *t = btf__type_by_id(btf, (__u32)sec);
+    const struct btf_var_secinfo *v = btf_var_secinfos(t);
+    for (__u16 i = 0; i < btf_vlen(t); i++, v++) {
+        const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, v->type)->name_off);
+        size_t sz = 0;
+        const void *init = bpf_map__initial_value(rodata, &sz);
+        if (!name || strcmp(name, "rulec_self_tgid") != 0 || v->size != sizeof(__u32) || !init ||
+            v->offset + sizeof(__u32) > sz)
+            continue;
+        unsigned char *copy = malloc(sz);
+        if (!copy)
+            return -1;
+        memcpy(copy, init, sz);
+        __u32 self = (__u32)getpid();
+        memcpy(copy + v->offset, &self, sizeof(self));
+        int rc = bpf_map__set_initial_value(rodata, copy, sz);
+        free(copy);
+        return rc < 0 ? -1 : 0;
+    }
+    return -1;
+}
+
 static enum loader_error _classify_load_error(int rc)
 {
     if (rc == -EPERM || rc == -EACCES)
@@ -91,9 +148,7 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
                               const char *verifier_log_path, char *err, size_t errlen)
 {
     const char *path = img->path;
-    memset(ld, 0, sizeof(*ld));
-    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
-        ld->profile_fd = ld->dns_fd = -1;
+    loader_init(ld);
     double start = _now_ms();
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
         snprintf(err, errlen,
@@ -110,33 +165,25 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
         snprintf(err, errlen, "%s: cannot open as a BPF object: %s", path, strerror(errno));
         return LOADER_ERR_CORRUPT;
     }
-    struct bpf_map *rodata = NULL, *map;
-    bpf_object__for_each_map(map, ld->obj)
-    {
-        const char *name = bpf_map__name(map);
-        if (strstr(name, ".rodata"))
-            rodata = map;
-    }
-    if (rodata) {
-        /* rulec_self_tgid is the policy's only read-only variable. */
-        size_t sz = 0;
-        const void *init = bpf_map__initial_value(rodata, &sz);
-        if (init && sz >= sizeof(__u32)) {
-            unsigned char *copy = malloc(sz);
-            if (copy) {
-                memcpy(copy, init, sz);
-                __u32 self = (__u32)getpid();
-                memcpy(copy, &self, sizeof(self));
-                bpf_map__set_initial_value(rodata, copy, sz);
-                free(copy);
-            }
-        }
+    if (_set_self_tgid(ld->obj) < 0) {
+        snprintf(err, errlen,
+                 "%s: no read-only rulec_self_tgid in the policy: it could not exclude this "
+                 "process from its rules (corrupt policy)",
+                 path);
+        return LOADER_ERR_CORRUPT;
     }
     struct bpf_map *events = bpf_object__find_map_by_name(ld->obj, "rulec_events");
     if (!events || !bpf_object__find_map_by_name(ld->obj, "rulec_syscalls")) {
         snprintf(err, errlen, "%s: not a rulec policy (no rulec_events/rulec_syscalls map)", path);
         return LOADER_ERR_CORRUPT;
     }
+    static const char *const required[] = {RULEC_RESERVE_MAP, RULEC_MISSED_MAP,
+                                           RULEC_MISSED_PROCS_MAP};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+        if (!bpf_object__find_map_by_name(ld->obj, required[i])) {
+            snprintf(err, errlen, "%s: policy has no map '%s' (corrupt policy)", path, required[i]);
+            return LOADER_ERR_CORRUPT;
+        }
     if (ringbuf_bytes)
         bpf_map__set_max_entries(events, (__u32)ringbuf_bytes);
     struct bpf_map *cid_cache = NULL;
@@ -250,15 +297,19 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
      * attached and the programs their maps; the tables of tail-called programs must keep a
      * user-space descriptor, or the kernel empties them. */
     int keep[] = {bpf_map__fd(events),
+                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_RESERVE_MAP),
                   bpf_object__find_map_fd_by_name(ld->obj, "rulec_counters"),
+                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_MISSED_MAP),
+                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_MISSED_PROCS_MAP),
                   table,
                   capture_table,
                   cid_cache ? bpf_map__fd(cid_cache) : -1,
                   bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP),
                   bpf_object__find_map_fd_by_name(ld->obj, RULEC_DNS_MAP)};
-    int *dups[] = {&ld->events_fd,    &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
-                   &ld->cid_cache_fd, &ld->profile_fd,  &ld->dns_fd};
-    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+    int *dups[_NFDS];
+    _fds(ld, dups);
+    _Static_assert(sizeof(keep) / sizeof(keep[0]) == _NFDS, "one descriptor per map kept");
+    for (size_t i = 0; i < _NFDS; i++) {
         *dups[i] = keep[i] >= 0 ? fcntl(keep[i], F_DUPFD_CLOEXEC, 3) : -1;
         if (keep[i] >= 0 && *dups[i] < 0) {
             snprintf(err, errlen, "dup: %s", strerror(errno));
@@ -275,21 +326,27 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
     return LOADER_OK;
 }
 
+void loader_detach(struct loader *ld)
+{
+    /* The dispatcher was attached last: detached first, so no record is made after it. */
+    for (size_t i = ld->nlinks; i-- > 0;)
+        bpf_link__destroy(ld->links[i]);
+    free(ld->links);
+    ld->links = NULL;
+    ld->nlinks = 0;
+}
+
 void loader_close(struct loader *ld)
 {
     cid_cache_free();
-    for (size_t i = 0; i < ld->nlinks; i++)
-        bpf_link__destroy(ld->links[i]);
-    free(ld->links);
+    loader_detach(ld);
     bpf_object__close(ld->obj);
-    int *fds[] = {&ld->events_fd,    &ld->counters_fd, &ld->syscalls_fd, &ld->capture_fd,
-                  &ld->cid_cache_fd, &ld->profile_fd,  &ld->dns_fd};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+    int *fds[_NFDS];
+    _fds(ld, fds);
+    for (size_t i = 0; i < _NFDS; i++)
         if (*fds[i] >= 0)
             close(*fds[i]);
-    memset(ld, 0, sizeof(*ld));
-    ld->events_fd = ld->counters_fd = ld->syscalls_fd = ld->capture_fd = ld->cid_cache_fd =
-        ld->profile_fd = ld->dns_fd = -1;
+    loader_init(ld);
 }
 
 int loader_counters(const struct loader *ld, unsigned long long *out, size_t n)

@@ -28,7 +28,10 @@ struct loader {
     struct bpf_link **links;
     size_t nlinks;
     int events_fd;    /* ring buffer map */
+    int reserve_fd;   /* the ring buffer of Critical and above (RULEC_RESERVE_MAP) */
     int counters_fd;  /* per-CPU counters */
+    int missed_fd;    /* matches no ring buffer took, per rule (RULEC_MISSED_MAP) */
+    int procs_fd;     /* the same per rule and process (RULEC_MISSED_PROCS_MAP) */
     int syscalls_fd;  /* the dispatcher's table of group programs */
     int capture_fd;   /* the capture program's table */
     int cid_cache_fd; /* the container.id cache, or -1 */
@@ -37,6 +40,9 @@ struct loader {
     double load_ms;   /* open + load + fill + attach */
 };
 
+/* A loader with nothing open: loader_close on it does nothing. */
+void loader_init(struct loader *ld);
+
 /* Loads the object in img (the bytes runtime/verify.h checked; img must outlive a failed
  * loader_open until loader_close, and may be freed once it succeeded). ringbuf_bytes == 0 keeps
  * the object's default. On error, err names the cause (and for LOADER_ERR_VERIFIER the file
@@ -44,6 +50,9 @@ struct loader {
 enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
                               const struct policy_meta *meta, size_t ringbuf_bytes,
                               const char *verifier_log_path, char *err, size_t errlen);
+/* Detaches the programs: the kernel makes no more records or counts, the maps stay readable
+ * (what is left in the ring buffers, the final counts). loader_close does it too. */
+void loader_detach(struct loader *ld);
 void loader_close(struct loader *ld);
 
 /* Sums each counter over CPUs (indices: enum rulec_counter). */

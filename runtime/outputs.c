@@ -43,6 +43,7 @@ struct output_set {
     enum alert_priority min_priority;
     bool enabled[OUTPUT_SINK_MAX];
     bool keep_alive;
+    bool batch; /* between outputs_batch_begin and _end: unbuffered sinks wait for the end */
     char *file_name;
     struct _stream out;  /* OUTPUT_STDOUT */
     struct _stream file; /* OUTPUT_FILE */
@@ -223,7 +224,7 @@ static void _append(struct output_set *set, enum output_sink sink, const char *l
     s->buf[s->len + len] = '\n';
     s->len += need;
     s->alerts++;
-    if (!s->buffered)
+    if (!s->buffered && !set->batch)
         _flush(set, sink);
 }
 
@@ -241,8 +242,9 @@ int outputs_new(struct output_set **out, const struct rulec_config *cfg, char *e
     set->enabled[OUTPUT_SYSLOG] = cfg->syslog_enabled;
     set->keep_alive = cfg->file_keep_alive;
     set->out = (struct _stream){.fd = STDOUT_FILENO, .buffered = cfg->buffered_outputs};
-    /* Without keep_alive every alert is its own open-write-close: nothing to
-     * buffer across alerts. */
+    /* Without keep_alive every write is its own open-write-close: nothing to
+     * buffer across alerts (but the alerts of one loop turn go together,
+     * outputs_batch_begin). */
     set->file =
         (struct _stream){.fd = -1, .buffered = cfg->buffered_outputs && cfg->file_keep_alive};
 
@@ -363,6 +365,20 @@ int outputs_reopen(struct output_set *set)
         return -e;
     }
     return 0;
+}
+
+void outputs_batch_begin(struct output_set *set)
+{
+    set->batch = true;
+}
+
+void outputs_batch_end(struct output_set *set)
+{
+    set->batch = false;
+    if (!set->out.buffered)
+        _flush(set, OUTPUT_STDOUT);
+    if (!set->file.buffered)
+        _flush(set, OUTPUT_FILE);
 }
 
 void outputs_flush(struct output_set *set)

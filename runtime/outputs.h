@@ -51,6 +51,14 @@ void outputs_write(struct output_set *set, enum alert_priority prio, const char 
  * alert). */
 int outputs_reopen(struct output_set *set);
 
+/* A batch: the alerts of one turn of the main loop. Between begin and end, sinks that are not
+ * buffered keep their alerts, in order, and end writes them with one write(2) (and, without
+ * keep_alive, one open and close of the file) instead of one per alert, so that the output keeps
+ * up with a burst. Alerts are whole lines in the buffer: a write never splits one between two
+ * batches. */
+void outputs_batch_begin(struct output_set *set);
+void outputs_batch_end(struct output_set *set);
+
 /* Writes out buffered alerts (buffered_outputs: true). */
 void outputs_flush(struct output_set *set);
 

@@ -84,6 +84,47 @@ cp "$T/out" "$T/lint-split.json"
 check "compile: split warnings exit 0" 0 "$RULEC" compile --format json "$T/split.yaml" -o "$T/s.bpf.o"
 expect_file "lint and compile report the same diagnostics" \
     "jq -S .diagnostics '$T/lint-split.json' > '$T/l.j' && jq -S .diagnostics '$T/out' > '$T/c.j' && cmp -s '$T/l.j' '$T/c.j' && jq -e 'map(.code) | index(\"RULEC_KERNEL_MAYBE\") and index(\"RULEC_NOT_COMPILED\") and index(\"RULEC_NEVER_TRUE\")' '$T/l.j' >/dev/null"
+
+# Never a silent <NA>: a field rulec run has no value for is named at each use (lint and
+# compile), inspect lists it per rule, and a rule that cannot fire without it says so.
+cat >"$T/na.yaml" <<'Y'
+- list: nobody
+  items: []
+- rule: Slow open
+  desc: needs the previous event its filter check saw
+  condition: evt.type = openat and evt.deltatime > 1000
+  output: slow
+  priority: WARNING
+- rule: Open without buffer
+  desc: an exception on a field without a value never applies
+  condition: evt.type = openat and fd.name = /x and not evt.buffer exists
+  output: open %fd.name %evt.cpu
+  priority: WARNING
+- rule: Nobody
+  desc: an empty list
+  condition: evt.type = openat and proc.name in (nobody)
+  output: never
+  priority: WARNING
+Y
+check "lint: unavailable fields are warnings" 0 "$RULEC" lint "$T/na.yaml"
+expect_file "lint: RULEC_FIELD_UNAVAILABLE at the use, with the caret" \
+    "grep -q 'na.yaml:10:57: warning\[RULEC_FIELD_UNAVAILABLE\]: rule .Open without buffer.: field .evt.buffer. has no value in rulec run' '$T/err' && grep -q 'na.yaml:11:26: warning\[RULEC_FIELD_UNAVAILABLE\].*the output prints <NA>' '$T/err'"
+expect_file "lint: a rule false without its field never fires, and says so" \
+    "grep -q 'na.yaml:5:36: warning\[RULEC_NEVER_TRUE\]: rule .Slow open. can never fire in rulec run: .*evt.deltatime' '$T/err'"
+expect_file "lint: a rule folded to false on an empty list says so" \
+    "grep -q 'na.yaml:15:36: warning\[RULEC_NEVER_TRUE\]: rule .Nobody. can never fire' '$T/err'"
+check "lint --strict: an unavailable field fails the lint" 1 "$RULEC" lint --strict "$T/na.yaml"
+check "lint --format json: unavailable fields" 0 "$RULEC" lint --format json "$T/na.yaml"
+cp "$T/out" "$T/lint-na.json"
+check "compile: unavailable fields" 0 "$RULEC" compile --format json "$T/na.yaml" -o "$T/na.bpf.o"
+expect_file "compile reports them as lint does" \
+    "jq -S .diagnostics '$T/lint-na.json' > '$T/l.j' && jq -S .diagnostics '$T/out' > '$T/c.j' && cmp -s '$T/l.j' '$T/c.j'"
+check "inspect: unavailable fields" 0 "$RULEC" inspect "$T/na.bpf.o"
+expect_file "inspect lists the rule's unavailable field" \
+    "grep -q 'unavailable in rulec run (always <NA>): evt.buffer evt.cpu' '$T/out'"
+check "inspect --json: unavailable fields" 0 "$RULEC" inspect --json "$T/na.bpf.o"
+expect_file "inspect JSON: the rule's unavailable list; the folded rules are not compiled" \
+    "jq -e '(.rules | length) == 1 and .rules[0].unavailable == [\"evt.buffer\", \"evt.cpu\"] and .rules[0].kernel_exact' '$T/out' >/dev/null"
 check "compile: clean rules" 0 "$RULEC" compile "$T/good.yaml" -o "$T/a.bpf.o"
 check "compile: again" 0 "$RULEC" compile "$T/good.yaml" -o "$T/b.bpf.o"
 expect_file "compile is deterministic (byte-identical objects)" "cmp -s '$T/a.bpf.o' '$T/b.bpf.o'"
@@ -187,7 +228,7 @@ expect_file "run: the message says to compile it again" "grep -q 'compile it aga
 # A policy of another metadata format version is refused before loading (its record
 # rewritten, so that the format, not the integrity, is what is refused).
 llvm-objcopy --dump-section .rulec.meta="$T/meta.json" "$T/a.bpf.o" "$T/dump.o"
-sed 's/"format_version":1/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
+sed -E 's/"format_version":[0-9]+/"format_version":99/' "$T/meta.json" >"$T/meta99.json"
 llvm-objcopy --update-section .rulec.meta="$T/meta99.json" "$T/a.bpf.o" "$T/v99.bpf.o"
 check "run: a modified metadata section exits 8" 8 "$RULEC" run "$T/v99.bpf.o"
 reseal "$T/v99.bpf.o"

@@ -38,6 +38,7 @@
 
 #include <linux/bpf.h>
 
+#include "compiler/available.h"
 #include "compiler/codegen.h"
 #include "compiler/front.h"
 #include "compiler/kfields.h"
@@ -49,6 +50,7 @@
 #include "core/interp.h"
 #include "core/ipaddr.h"
 #include "core/policy.h"
+#include "core/priority.h"
 #include "core/rulec_abi.h"
 #include "core/sysargs.h"
 #include "core/value.h"
@@ -287,7 +289,7 @@ void rulec_host_fill(const char *fill, const void *cx, struct rulec_slot_hdr *h,
                      __u32 size, __u32 arg);
 int rulec_host_begin(void *event, size_t event_size, struct rulec_record_hdr *hdr);
 void rulec_host_submit(const void *event, size_t event_size, const __u64 *mask, const __u64 *maybe,
-                       unsigned words);
+                       unsigned words, int reserve);
 
 void *rulec_host_map_lookup(const void *map, unsigned type, size_t key_size, size_t value_size,
                             unsigned max_entries, const void *key)
@@ -1037,7 +1039,9 @@ static int _get(void *ctx, const struct ast_field *f, struct field_value *out)
     (void)ctx;
     memset(out, 0, sizeof(*out));
     out->kind = FV_NONE;
-    if (!f->def)
+    /* A field rulec run has no value for is <NA> there, whatever the event (lowering folds its
+     * comparisons to false). */
+    if (!f->def || !available_field(FSRC_SYSCALL, f->def, ast_field_arg(f)))
         return 0;
     switch (f->def->id) {
     case FIELD_EVT_TYPE: {
@@ -1236,12 +1240,21 @@ int rulec_host_begin(void *event, size_t event_size, struct rulec_record_hdr *hd
 }
 
 void rulec_host_submit(const void *event, size_t event_size, const __u64 *mask, const __u64 *maybe,
-                       unsigned words)
+                       unsigned words, int reserve)
 {
     (void)event;
     (void)event_size;
     if (words != _mask_words)
         _inconsistent("submit with %u mask words, metadata says %u", words, _mask_words);
+    /* The reserve ring buffer is for records with a candidate of priority Critical or above. */
+    int want = 0;
+    for (size_t i = 0; i < _meta->nrules; i++)
+        if (((mask[i / 64] >> (i % 64)) & 1) &&
+            priority_at_least(priority_parse(_meta->rules[i].priority), ALERT_PRIO_CRITICAL))
+            want = 1;
+    if (!!reserve != want)
+        _inconsistent("submit to the %s ring buffer, the candidates' priorities say the %s",
+                      reserve ? "reserve" : "main", want ? "reserve" : "main");
     _submitted = true;
     memcpy(_sub_mask, mask, words * 8);
     memcpy(_sub_maybe, maybe, words * 8);

@@ -5,6 +5,10 @@
  *                                         an executable file (mode 0755)
  *   actor [-n NAME] dial IP PORT          connect to IP:PORT (a listener elsewhere)
  *   actor [-n NAME] sys-open PATH         the open syscall itself (libc's open() is openat)
+ *   actor [-n NAME] openat2 PATH w|t      openat2 for writing, w, or writing with O_TRUNC, t
+ *   actor [-n NAME] sleep-open SECS PATH  sleep, then open PATH for reading (an old process)
+ *   actor [-n NAME] nocap CAP PROG ARG... drop capability number CAP from the bounding set,
+ *                                         then exec PROG (as root, it starts without it)
  *   actor [-n NAME] cwd-open DIR REL      chdir(DIR), then open REL for reading
  *   actor [-n NAME] connect PORT          listen on 127.0.0.1:PORT and connect to it
  *   actor [-n NAME] listen PORT           accept one connection on 127.0.0.1:PORT (10 s)
@@ -55,6 +59,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pty.h>
@@ -465,6 +470,21 @@ int main(int argc, char **argv)
     if (!strcmp(action, "sys-open") && nargs == 1) {
         long fd = syscall(SYS_open, args[0], O_RDONLY | O_CLOEXEC);
         return fd < 0 ? _fail(args[0]) : close((int)fd);
+    }
+    if (!strcmp(action, "openat2") && nargs == 2) {
+        struct open_how how = {.flags = O_WRONLY | O_CLOEXEC | (args[1][0] == 't' ? O_TRUNC : 0)};
+        long fd = syscall(SYS_openat2, AT_FDCWD, args[0], &how, sizeof(how));
+        return fd < 0 ? _fail(args[0]) : close((int)fd);
+    }
+    if (!strcmp(action, "sleep-open") && nargs == 2) {
+        sleep((unsigned)atoi(args[0]));
+        return _open(args[1], "r");
+    }
+    if (!strcmp(action, "nocap") && nargs >= 2) {
+        if (prctl(PR_CAPBSET_DROP, atoi(args[0]), 0, 0, 0) < 0)
+            return _fail("PR_CAPBSET_DROP");
+        execvp(args[1], args + 1);
+        return _fail(args[1]);
     }
     if (!strcmp(action, "cwd-open") && nargs == 2) {
         if (chdir(args[0]) < 0)

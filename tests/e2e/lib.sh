@@ -9,6 +9,8 @@ WORK=$(mktemp -d /tmp/rulec-e2e.XXXXXX)
 ALERTS=$WORK/alerts.json
 RULEC_PID=
 FAILED=0
+# A command (an array) start_rulec runs rulec under, such as unshare for a mount namespace.
+RULEC_WRAP=()
 trap 'stop_rulec; rm -rf "$WORK"' EXIT
 
 ok() { echo "ok - $*"; }
@@ -29,7 +31,7 @@ compile() {
 # START_JSON= (empty) gives text alerts.
 start_rulec() {
     : >"$ALERTS"
-    "$RULEC" run ${START_JSON---json} --no-stdout --output-file "$ALERTS" -o k8s_audit.enabled=false "$@" \
+    "${RULEC_WRAP[@]}" "$RULEC" run ${START_JSON---json} --no-stdout --output-file "$ALERTS" -o k8s_audit.enabled=false "$@" \
         "$WORK/policy.bpf.o" 2>"$WORK/run.err" &
     RULEC_PID=$!
     for _ in $(seq 1 600); do
@@ -89,6 +91,16 @@ expect() {
     else
         not_ok "$desc: expected $n alert(s) of '$rule'${cond:+ with $cond}, got $got"
         sed 's/^/    /' "$ALERTS" | head -20
+    fi
+}
+
+# no_engine_warning [PREFIX]: asserts that rulec run printed no container engine warning.
+no_engine_warning() {
+    if grep -q "warning: container engine" "$WORK/run.err"; then
+        not_ok "${1:-}no container engine warning"
+        cat "$WORK/run.err"
+    else
+        ok "${1:-}no container engine warning"
     fi
 }
 

@@ -450,8 +450,93 @@ static void test_config_set(void **state)
     config_free(&cfg);
 }
 
-/* policy_trusted_keys: a sequence of paths; a later file replaces it, -o and --trusted-key add
- * to it; anything but a sequence of paths is an error at its place. */
+/* syscall_event_drops: falco.yaml's shipped values by default, every key read from YAML (the
+ * actions as a sequence), from -o (a comma-separated or bracketed list), and Falco's errors. */
+static void test_drops_defaults(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    config_init(&cfg);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_ALERT);
+    assert_true(cfg.drops.threshold == 0.1);
+    assert_true(cfg.drops.rate == 0.03333);
+    assert_true(cfg.drops.max_burst == 1);
+    assert_false(cfg.drops.simulate_drops);
+    config_free(&cfg);
+}
+
+static void test_drops_keys(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "syscall_event_drops:\n"
+                            "  threshold: 0\n"
+                            "  actions:\n"
+                            "    - log\n"
+                            "    - exit\n"
+                            "  rate: 2.5\n"
+                            "  max_burst: 10\n"
+                            "  simulate_drops: true\n"),
+                     0);
+    assert_int_equal(diags.len, 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_EXIT);
+    assert_true(cfg.drops.threshold == 0);
+    assert_true(cfg.drops.rate == 2.5);
+    assert_true(cfg.drops.max_burst == 10);
+    assert_true(cfg.drops.simulate_drops);
+    _done(&cfg, &diags);
+    /* An empty list is "ignore", as in Falco. */
+    assert_int_equal(_parse(&cfg, &diags, "syscall_event_drops:\n  actions: []\n"), 0);
+    assert_int_equal(cfg.drops.actions, 0);
+    _done(&cfg, &diags);
+    assert_int_equal(_parse(&cfg, &diags, "syscall_event_drops:\n  actions: [ignore]\n"), 0);
+    assert_int_equal(cfg.drops.actions, 0);
+    _done(&cfg, &diags);
+}
+
+static void test_drops_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *message;
+        unsigned line, col;
+    } cases[] = {
+        {"syscall_event_drops:\n  actions: [log, shout]\n", "unknown action 'shout'", 2, 12},
+        {"syscall_event_drops:\n  actions: [ignore, alert]\n", "do not make sense", 2, 12},
+        {"syscall_event_drops:\n  actions: [[log]]\n", "must be a non-empty string", 2, 13},
+        {"syscall_event_drops:\n  threshold: 1.5\n", "a number from 0 to 1", 2, 14},
+        {"syscall_event_drops:\n  rate: fast\n", "a number (0 or more)", 2, 9},
+        {"syscall_event_drops:\n  max_burst: -1\n", "a number (0 or more)", 2, 14},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rulec_config cfg;
+        struct diag_list diags;
+        assert_int_equal(_parse(&cfg, &diags, cases[i].text), -1);
+        assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, cases[i].line, cases[i].col);
+        assert_non_null(strstr(diags.items[0].message, cases[i].message));
+        _done(&cfg, &diags);
+    }
+    struct rulec_config cfg;
+    char err[256];
+    config_init(&cfg);
+    assert_int_equal(
+        config_set(&cfg, "syscall_event_drops.actions", "[log, alert]", err, sizeof(err)), 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_LOG | DROP_ACTION_ALERT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.actions", "exit", err, sizeof(err)), 0);
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_EXIT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.actions", "log,nope", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "unknown action 'nope'"));
+    assert_int_equal(cfg.drops.actions, DROP_ACTION_EXIT);
+    assert_int_equal(config_set(&cfg, "syscall_event_drops.threshold", "0.5x", err, sizeof(err)),
+                     -1);
+    config_free(&cfg);
+}
+
+/* policy_trusted_keys: a sequence of paths; a later file replaces it, -o KEY=a,b too, -o KEY[]=a
+ * and --trusted-key add to it; anything but a sequence of paths is an error at its place. */
 static void test_trusted_keys(void **state)
 {
     (void)state;
@@ -459,23 +544,27 @@ static void test_trusted_keys(void **state)
     struct diag_list diags;
     assert_int_equal(_parse(&cfg, &diags, "policy_trusted_keys: [/etc/rulec/keys, /k/old.pem]\n"),
                      0);
-    assert_int_equal(cfg.trusted_keys.len, 2);
+    assert_int_equal(cfg.trusted_keys.n, 2);
     assert_string_equal(cfg.trusted_keys.items[0], "/etc/rulec/keys");
     assert_string_equal(cfg.trusted_keys.items[1], "/k/old.pem");
     static const char later[] = "policy_trusted_keys:\n  - /k/new.pem\n";
     assert_int_equal(
         config_parse(&cfg, src_file_new("later.yaml", later, strlen(later), 1), &diags), 0);
-    assert_int_equal(cfg.trusted_keys.len, 1);
+    assert_int_equal(cfg.trusted_keys.n, 1);
     char err[256];
-    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "/k/o.pem", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys[]", "/k/o.pem", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys[]", "", err, sizeof(err)), -1);
     assert_int_equal(config_set(&cfg, "policy_trusted_keys", "", err, sizeof(err)), -1);
+    assert_int_equal(config_set(&cfg, "policy_trusted_keys", "/a,,/b", err, sizeof(err)), -1);
+    assert_int_equal(config_set(&cfg, "json_output[]", "true", err, sizeof(err)), -1);
+    assert_int_equal(cfg.trusted_keys.n, 2);
     struct config_overrides ov;
     config_overrides_init(&ov);
     const char *flags[] = {"/k/flag.pem"};
     ov.trusted_keys = flags;
     ov.ntrusted_keys = 1;
     assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
-    assert_int_equal(cfg.trusted_keys.len, 3);
+    assert_int_equal(cfg.trusted_keys.n, 3);
     assert_string_equal(cfg.trusted_keys.items[0], "/k/new.pem");
     assert_string_equal(cfg.trusted_keys.items[2], "/k/flag.pem");
     _done(&cfg, &diags);
@@ -485,7 +574,7 @@ static void test_trusted_keys(void **state)
                             "---\n"),
                      -1);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 22);
-    assert_non_null(strstr(diags.items[0].message, "a list of paths"));
+    assert_non_null(strstr(diags.items[0].message, "a list of strings"));
     _done(&cfg, &diags);
     assert_int_equal(_parse(&cfg, &diags,
                             "policy_trusted_keys:\n"
@@ -496,7 +585,7 @@ static void test_trusted_keys(void **state)
     assert_int_equal(diags.errors, 2);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 5);
     assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 5);
-    assert_int_equal(cfg.trusted_keys.len, 1);
+    assert_int_equal(cfg.trusted_keys.n, 1);
     _done(&cfg, &diags);
 }
 
@@ -638,10 +727,67 @@ static void test_packaged_config(void **state)
     assert_false(cfg.stdout_enabled);
     assert_false(cfg.k8s_audit.enabled); /* nodes receive no audit events */
     assert_string_equal(cfg.k8s_audit.open_params, "http://:9765/k8s-audit");
+    /* The container engines as written there are the defaults. */
+    assert_true(cfg.docker_sockets.set);
+    assert_int_equal(cfg.docker_sockets.n, 1);
+    assert_string_equal(cfg.docker_sockets.items[0], "/var/run/docker.sock");
+    assert_int_equal(cfg.cri_sockets.n, 4);
+    assert_int_equal(cfg.lookup_wait_ms, 5);
     struct config_overrides ov;
     config_overrides_init(&ov);
     char err[256];
     assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    _done(&cfg, &diags);
+}
+
+static void test_container_engines(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    config_init(&cfg);
+    assert_true(cfg.docker_enabled && cfg.podman_enabled && cfg.cri_enabled);
+    assert_false(cfg.docker_sockets.set); /* the engine's own defaults apply */
+    assert_int_equal(cfg.lookup_wait_ms, 5);
+    assert_int_equal(cfg.engine_timeout_ms, 1000);
+    assert_int_equal(cfg.label_max_len, 100);
+    config_free(&cfg);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    enabled: false\n"
+                            "    sockets: [/a.sock, /b.sock]\n"
+                            "  cri:\n"
+                            "    sockets: []\n"
+                            "  lookup_wait_ms: 20\n"
+                            "  timeout_ms: 250\n"),
+                     0);
+    assert_false(cfg.docker_enabled);
+    assert_int_equal(cfg.docker_sockets.n, 2);
+    assert_string_equal(cfg.docker_sockets.items[1], "/b.sock");
+    assert_true(cfg.cri_sockets.set); /* an empty list: no CRI socket at all */
+    assert_int_equal(cfg.cri_sockets.n, 0);
+    assert_int_equal(cfg.lookup_wait_ms, 20);
+    assert_int_equal(cfg.engine_timeout_ms, 250);
+    char err[256];
+    assert_int_equal(
+        config_set(&cfg, "container_engines.podman.sockets", "/x,/y", err, sizeof(err)), 0);
+    assert_int_equal(cfg.podman_sockets.n, 2);
+    assert_string_equal(cfg.podman_sockets.items[0], "/x");
+    assert_int_equal(config_set(&cfg, "container_engines.lookup_wait_ms", "-1", err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "a whole number"));
+    _done(&cfg, &diags);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "container_engines:\n"
+                            "  docker:\n"
+                            "    sockets: [/a.sock, [nested]]\n"
+                            "  label_max_len: many\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 24);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 18);
     _done(&cfg, &diags);
 }
 
@@ -667,9 +813,13 @@ int main(void)
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_config_set),
         cmocka_unit_test(test_trusted_keys),
+        cmocka_unit_test(test_drops_defaults),
+        cmocka_unit_test(test_drops_keys),
+        cmocka_unit_test(test_drops_errors),
         cmocka_unit_test(test_env_host_root),
         cmocka_unit_test(test_k8s_audit),
         cmocka_unit_test(test_packaged_config),
+        cmocka_unit_test(test_container_engines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,6 +370,35 @@ static void test_disk_full(void **state)
                         "last report: No space left on device\n");
 }
 
+/* A loop turn's alerts are written together, in order: without keep_alive one open of the file
+ * for the batch, which a rename in the middle of it shows. Outside a batch each alert is
+ * written at once. */
+static void test_batch(void **state)
+{
+    struct _fixture *f = *state;
+    f->cfg.file_keep_alive = false;
+    struct output_set *set;
+    char err[256];
+    assert_int_equal(outputs_new(&set, &f->cfg, err, sizeof(err)), 0);
+    outputs_batch_begin(set);
+    _write(set, ALERT_PRIO_WARNING, "one");
+    _write(set, ALERT_PRIO_ERROR, "two");
+    assert_string_equal(_read(f->path), "");
+    char rotated[160];
+    snprintf(rotated, sizeof(rotated), "%s.1", f->path);
+    assert_int_equal(rename(f->path, rotated), 0);
+    _write(set, ALERT_PRIO_WARNING, "three");
+    outputs_batch_end(set);
+    assert_string_equal(_read(f->path), "one\ntwo\nthree\n");
+    assert_string_equal(_read(rotated), "");
+    _write(set, ALERT_PRIO_WARNING, "four");
+    assert_string_equal(_read(f->path), "one\ntwo\nthree\nfour\n");
+    struct output_stats st;
+    outputs_stats(set, &st);
+    assert_int_equal(st.written[OUTPUT_FILE], 4);
+    outputs_free(&set);
+}
+
 static void test_no_sink(void **state)
 {
     struct _fixture *f = *state;
@@ -399,6 +428,7 @@ int main(void)
         _T(test_stdout),
         _T(test_stdout_closed_pipe),
         _T(test_disk_full),
+        _T(test_batch),
         _T(test_no_sink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

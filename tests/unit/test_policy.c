@@ -95,13 +95,13 @@ static void test_hostile(void **state)
         "",
         "{",
         "[]",
-        "{\"format_version\": 1}",
-        "{\"format_version\": 1, \"rules\": 3, \"slots\": [], \"sets\": [], \"hooks\": []}",
-        "{\"format_version\": 1, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
+        "{\"format_version\": 2}",
+        "{\"format_version\": 2, \"rules\": 3, \"slots\": [], \"sets\": [], \"hooks\": []}",
+        "{\"format_version\": 2, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
         "\"record_size\": 10, \"mask_words\": 1, \"slots\": [{\"field\": \"proc.name\", "
         "\"arg\": null, \"offset\": 100, \"size\": 16}], \"rules\": [], \"sets\": [], "
         "\"hooks\": []}",
-        "{\"format_version\": \"1\"}",
+        "{\"format_version\": \"2\"}",
     };
     for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
         struct arena *arena = arena_new();

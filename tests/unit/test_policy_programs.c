@@ -47,7 +47,7 @@ static void test_absent(void **state)
 {
     (void)state;
     static const char json[] =
-        "{\"format_version\": 1, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
+        "{\"format_version\": 2, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
         "\"record_size\": 64, \"mask_words\": 1, \"slots\": [], \"rules\": [], \"sets\": [], "
         "\"hooks\": []}";
     struct arena *arena = arena_new();
@@ -63,13 +63,13 @@ static void test_malformed(void **state)
 {
     (void)state;
     static const char *const inputs[] = {
-        "{\"format_version\": 1, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
+        "{\"format_version\": 2, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
         "\"record_size\": 64, \"mask_words\": 1, \"slots\": [], \"rules\": [], \"sets\": [], "
         "\"hooks\": [], \"programs\": [{\"program\": \"p\"}]}",
-        "{\"format_version\": 1, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
+        "{\"format_version\": 2, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
         "\"record_size\": 64, \"mask_words\": 1, \"slots\": [], \"rules\": [], \"sets\": [], "
         "\"hooks\": [], \"programs\": 3}",
-        "{\"format_version\": 1, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
+        "{\"format_version\": 2, \"compiler_version\": \"x\", \"sources_digest\": \"x\", "
         "\"record_size\": 64, \"mask_words\": 1, \"slots\": [], \"rules\": [], \"sets\": [], "
         "\"hooks\": [], \"cid_cache\": 7}",
     };

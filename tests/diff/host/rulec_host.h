@@ -30,8 +30,9 @@ __u64 rulec_host_dns(const __u8 *ip_slot);
 /* rulec_begin: fills the record header from the synthetic event; returns
  * 0 when the event is not evaluated (a failed exec). */
 int rulec_host_begin(void *event, size_t event_size, struct rulec_record_hdr *hdr);
-/* rulec_submit: the candidate and maybe masks. */
+/* rulec_submit: the candidate and maybe masks, and whether the record went to the reserve ring
+ * buffer (of Critical and above) first. */
 void rulec_host_submit(const void *event, size_t event_size, const __u64 *mask, const __u64 *maybe,
-                       unsigned words);
+                       unsigned words, int reserve);
 
 #endif

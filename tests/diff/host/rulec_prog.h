@@ -1,7 +1,8 @@
 /* Host stand-in for compiler/bpf/rulec_prog.h: the per-CPU event is an
  * ordinary map the host lookup serves; begin/mark/any/submit keep the BPF
  * versions' semantics (reset the have, mask, maybe and atom words; drop a
- * failed exec) and report to the driver. Included by the generated C after
+ * failed exec) and report to the driver, which checks the choice of ring
+ * buffer. Included by the generated C after
  * struct rulec_event. */
 #ifndef RULEC_PROG_H
 #define RULEC_PROG_H
@@ -68,10 +69,18 @@ static __always_inline struct rulec_event *rulec_ids(struct rulec_event *e)
     return e;
 }
 
-static __always_inline void rulec_submit(struct rulec_event *e)
+static __always_inline void rulec_submit(struct rulec_event *e, int reserve)
 {
     e->hdr.size = sizeof(*e);
-    rulec_host_submit(e, sizeof(*e), e->mask, e->maybe, RULEC_MASK_WORDS);
+    rulec_host_submit(e, sizeof(*e), e->mask, e->maybe, RULEC_MASK_WORDS, reserve);
+}
+
+/* The host's ring buffer never fills: rulec_missed_rules (generated) has nothing to count. */
+static __always_inline int rulec_missed_one(__u32 rule, __u32 maybe)
+{
+    (void)rule;
+    (void)maybe;
+    return 0;
 }
 
 /* The tail call to the capture program is a plain call here. */
