@@ -6,6 +6,7 @@
 #include "compiler/order.h"
 #include "compiler/split.h"
 #include "core/evttypes.h"
+#include "core/field_readers.h"
 #include "core/fields.h"
 #include "core/format.h"
 #include "core/rulec_abi.h"
@@ -89,6 +90,24 @@ const struct plan_slot *plan_fd_typechar_slot(const struct plan *p)
     return _find_slot((struct plan *)p, field_by_id(FIELD_FD_TYPECHAR), NULL);
 }
 
+static void _capture_field(struct plan *p, struct plan_rule *r, const struct field_def *def,
+                           const char *arg);
+
+/* A field the kernel does not read, computed in userspace from fields it does
+ * (core/field_readers.h): those, on each of the rule's event types. */
+static void _capture_inputs(struct plan *p, struct plan_rule *r, const struct field_def *def)
+{
+    const struct evttype *t;
+    evtset_foreach(&r->rule->evttypes, t)
+    {
+        struct field_input in[32];
+        size_t n = field_reader_inputs(def->id, t, in, 32);
+        for (size_t i = 0; i < n && i < 32; i++)
+            if (kfield_for(field_by_id(in[i].id), in[i].arg))
+                _capture_field(p, r, field_by_id(in[i].id), in[i].arg);
+    }
+}
+
 /* A field a candidate's residual or output needs: its slot, in the rule's
  * capture list. Header fields are in every record already. */
 static void _capture_field(struct plan *p, struct plan_rule *r, const struct field_def *def,
@@ -97,7 +116,11 @@ static void _capture_field(struct plan *p, struct plan_rule *r, const struct fie
     if (!def)
         return;
     const struct kfield *kf = kfield_for(def, arg);
-    if (!kf || kf->header)
+    if (!kf) {
+        _capture_inputs(p, r, def);
+        return;
+    }
+    if (kf->header)
         return;
     struct plan_slot *slots[2];
     size_t n = _field_slots(p, def, arg, kf, slots);

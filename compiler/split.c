@@ -270,24 +270,53 @@ bool split_rule_hooked(const struct rs_rule *rule)
 /* ---- fields rulec run cannot give a value ------------------------------------------------------
  */
 
+/* Why the field has no value in this rule, or NULL when it has one. A field with a reader may
+ * still have none on some of the rule's event types where libsinsp has one (evt.args of an
+ * open): *type names the first such type, NULL otherwise. */
+static const char *_unavailable_reason(const struct rs_rule *rule, const struct field_def *def,
+                                       const char *arg, const struct evttype **type)
+{
+    *type = NULL;
+    if (!def)
+        return NULL; /* an unknown field is check.c's error */
+    if (!available_field(field_source_from_name(rule->source), def, arg))
+        return field_unavailable_reason(def);
+    if (kfield_for(def, arg) || field_source_from_name(rule->source) == FSRC_K8S_AUDIT)
+        return NULL;
+    const struct evttype *t;
+    evtset_foreach(&rule->evttypes, t)
+    {
+        const char *gap = t->hook != EVTHOOK_NONE ? field_reader_gap(def->id, t) : NULL;
+        if (gap) {
+            *type = t;
+            return gap;
+        }
+    }
+    return NULL;
+}
+
 struct unavailable {
     struct rs_rule *rule;
     struct diag_list *diags;
+    struct ptr_vec partly; /* reported fields that have a value on other event types */
 };
 
 static void _unavailable_field(struct unavailable *u, const struct ast_field *f, bool output)
 {
-    if (!f->def ||
-        available_field(field_source_from_name(u->rule->source), f->def, ast_field_arg(f)))
+    const struct evttype *t;
+    const char *reason = _unavailable_reason(u->rule, f->def, ast_field_arg(f), &t);
+    if (!reason)
         return;
-    struct ptr_vec *seen = &u->rule->split.unavailable; /* each field reported once a rule */
+    /* each field reported once a rule; only those <NA> on every event go to the metadata
+     * (rulec inspect's "always <NA>") */
+    struct ptr_vec *seen = t ? &u->partly : &u->rule->split.unavailable;
     for (size_t i = 0; i < seen->len; i++)
         if (!strcmp(seen->items[i], f->name))
             return;
-    ptr_vec_push(u->rule->split_arena, &u->rule->split.unavailable, (void *)f->name);
+    ptr_vec_push(u->rule->split_arena, seen, (void *)f->name);
     diag_report(u->diags, DIAG_RULEC_FIELD_UNAVAILABLE, f->pos, u->rule->name,
-                "rule '%s': field '%s' has no value in rulec run (%s), so %s", u->rule->name,
-                f->name, field_unavailable_reason(f->def),
+                "rule '%s': field '%s' has no value in rulec run%s%s (%s), so %s", u->rule->name,
+                f->name, t ? " on " : "", t ? t->name : "", reason,
                 output ? "the output prints <NA> for it"
                        : "a comparison on it is never true (as on Falco's <NA>)");
 }

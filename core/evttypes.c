@@ -11,6 +11,19 @@ static const struct evttype _types[EVTTYPE_COUNT] = {
 #undef EVTTYPE
 };
 
+/* The syscalls without a row are libs' generic events; the others are not. */
+static const struct evtclass _classes[EVTTYPE_COUNT] = {
+#define EVTCLASS(id_, category_, flags_) [EVTTYPE_##id_] = {category_, flags_, false},
+#include "core/evtclass.def"
+#undef EVTCLASS
+};
+
+static const bool _has_class[EVTTYPE_COUNT] = {
+#define EVTCLASS(id_, category_, flags_) [EVTTYPE_##id_] = true,
+#include "core/evtclass.def"
+#undef EVTCLASS
+};
+
 static const struct evtparam _params[] = {
 #define EVTPARAM(name_, arg_type_, raw_type_) {name_, arg_type_, raw_type_},
 #include "core/evttypes.def"
@@ -113,6 +126,26 @@ const char *evttype_hook_name(enum evttype_hook hook)
         [EVTHOOK_SCHED_PROCESS_EXIT] = "sched_process_exit",
     };
     return (unsigned)hook < EVTHOOK_MAX ? names[hook] : "unknown";
+}
+
+struct evtclass evttype_class(const struct evttype *type)
+{
+    if (!type || !_has_class[type->id])
+        return (struct evtclass){EVTCAT_OTHER, 0, type && type->kind == EVTK_SYSCALL};
+    return _classes[type->id];
+}
+
+const char *evttype_category_name(enum evt_category category)
+{
+    /* sinsp_filter_check_event's TYPE_CATEGORY: note "IPC" in capitals, unlike the ipc
+     * subcategory of an I/O event. */
+    static const char *const names[EVTCAT_MAX] = {
+        [EVTCAT_OTHER] = "other", [EVTCAT_FILE] = "file",     [EVTCAT_NET] = "net",
+        [EVTCAT_IPC] = "IPC",     [EVTCAT_MEMORY] = "memory", [EVTCAT_PROCESS] = "process",
+        [EVTCAT_SLEEP] = "sleep", [EVTCAT_SYSTEM] = "system", [EVTCAT_SIGNAL] = "signal",
+        [EVTCAT_USER] = "user",   [EVTCAT_TIME] = "time",     [EVTCAT_WAIT] = "wait",
+    };
+    return (unsigned)category < EVTCAT_MAX && names[category] ? names[category] : "unknown";
 }
 
 /* ---- sets -------------------------------------------------------------------------------- */

@@ -46,6 +46,47 @@ struct evttype {
     const char *reported_as;
 };
 
+/* libsinsp's event categories (ppm_event_category without EC_SYSCALL, sinsp_evt::get_category)
+ * and the event flags the evt.* fields read (ppm_event_flags): core/evtclass.def. */
+enum evt_category {
+    EVTCAT_OTHER,
+    EVTCAT_FILE,
+    EVTCAT_NET,
+    EVTCAT_IPC,
+    EVTCAT_MEMORY,
+    EVTCAT_PROCESS,
+    EVTCAT_SLEEP,
+    EVTCAT_SYSTEM,
+    EVTCAT_SIGNAL,
+    EVTCAT_USER,
+    EVTCAT_TIME,
+    EVTCAT_IO_READ, /* the I/O categories print the category of their fd (evt.category) */
+    EVTCAT_IO_WRITE,
+    EVTCAT_IO_OTHER,
+    EVTCAT_WAIT,
+    EVTCAT_MAX,
+};
+
+#define EVTF_CREATES_FD (1u << 0)
+#define EVTF_DESTROYS_FD (1u << 1)
+#define EVTF_USES_FD (1u << 2)
+#define EVTF_READS_FD (1u << 3)
+#define EVTF_WRITES_FD (1u << 4)
+#define EVTF_WAITS (1u << 5)
+
+struct evtclass {
+    enum evt_category category;
+    unsigned flags; /* EVTF_* */
+    /* libs reports the syscall as a generic event (PPME_GENERIC_X): no return value, no
+     * parameters (evt.res, evt.failed and evt.count.error are <NA>, evt.args is empty). */
+    bool generic;
+};
+
+/* The class of the events rulec reports under this type, as libsinsp sees them. */
+struct evtclass evttype_class(const struct evttype *type);
+/* evt.category's text for a category that is not an I/O one ("file", "net", "IPC", ...). */
+const char *evttype_category_name(enum evt_category category);
+
 /* NULL when Falco does not know the name. */
 const struct evttype *evttype_lookup(const char *name);
 const struct evttype *evttype_by_id(enum evttype_id id);

@@ -90,3 +90,6 @@ enum format_time_style {
     FORMAT_TIME_STYLE_MAX,
 };
 void format_timestamp(struct strbuf *out, uint64_t ns, enum format_time_style style);
+/* The style a time field (evt.time, evt.time.s, evt.time.iso8601, evt.datetime, evt.datetime.s,
+ * evt.outputtime) prints its nanoseconds in; -1 for other fields. */
+int format_time_style(enum field_id id);

@@ -76,11 +76,9 @@ void format_timestamp(struct strbuf *out, uint64_t ns, enum format_time_style st
 
 /* The time fields print a nanosecond timestamp as text, and give it to
  * JSON as an integer (sinsp_filter_check_gen_event::extract_as_js). */
-static int _time_style(const struct ast_field *f)
+int format_time_style(enum field_id id)
 {
-    if (!f->def || f->ntransformers)
-        return -1;
-    switch (f->def->id) {
+    switch (id) {
     case FIELD_EVT_TIME:
     case FIELD_EVT_OUTPUTTIME: /* time_output_mode 'h', Falco's default */
         return FORMAT_TIME;
@@ -95,6 +93,11 @@ static int _time_style(const struct ast_field *f)
     default:
         return -1;
     }
+}
+
+static int _time_style(const struct ast_field *f)
+{
+    return !f->def || f->ntransformers ? -1 : format_time_style(f->def->id);
 }
 
 enum format_pf {

@@ -284,6 +284,40 @@ const char *sysarg_render_kind(enum sysarg_kind kind, uint64_t raw, char *buf, s
     }
 }
 
+const char *sysarg_errno_name(int64_t ret)
+{
+    /* The kernel-internal codes a raw syscall exit can show (include/linux/errno.h). */
+    static const char *const internal[] = {
+        "ERESTARTSYS",
+        "ERESTARTNOINTR",
+        "ERESTARTNOHAND",
+        "ENOIOCTLCMD",
+        "ERESTART_RESTARTBLOCK",
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        "EBADHANDLE",
+        "ENOTSYNC",
+        "EBADCOOKIE",
+        "ENOTSUPP",
+        "ETOOSMALL",
+        "ESERVERFAULT",
+        "EBADTYPE",
+        "EJUKEBOX",
+        "EIOCBQUEUED",
+        "EIOCBRETRY",
+    };
+    int64_t code = -ret;
+    /* libsinsp names the codes up to ECANCELED (125) as the C library does, and not the
+     * newer ones (ENOKEY and after). */
+    if (code >= 1 && code <= 125)
+        return strerrorname_np((int)code);
+    if (code >= 512 && code < 512 + (int64_t)(sizeof(internal) / sizeof(internal[0])))
+        return internal[code - 512];
+    return NULL;
+}
+
 /* The name table of a flag or enumeration kind; NULL for numbers and strings. */
 static const struct flag_name *_table(enum sysarg_kind kind, bool *is_enum)
 {

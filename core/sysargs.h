@@ -43,8 +43,12 @@ bool sysarg_param_is_string(const char *param);
 
 /* Falco's text for a register value of a non-string argument, in buf. */
 const char *sysarg_render(const struct sysarg *a, uint64_t raw, char *buf, size_t len);
-/* The same for a value of a kind. */
+/* The same for a value of kind K ("S_IRUSR|S_ISUID" for a mode, "0" for none). */
 const char *sysarg_render_kind(enum sysarg_kind kind, uint64_t raw, char *buf, size_t len);
+
+/* The name libsinsp gives a syscall's negative return value (sinsp_utils::errno_to_str:
+ * "ENOENT", and the kernel's own restart codes, "ERESTARTSYS"); NULL when it has none. */
+const char *sysarg_errno_name(int64_t ret);
 
 /* Whether no syscall passes PARAM as a string: its value is the register. */
 bool sysarg_param_is_numeric(const char *param);

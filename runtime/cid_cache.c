@@ -1,10 +1,12 @@
 #include "runtime/cid_cache.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -127,4 +129,25 @@ int cid_cache_resolve(struct cid_cache *cache, uint32_t pid, char *id, size_t id
         }
     }
     return 0;
+}
+
+int cid_cache_cgroups(struct cid_cache *cache, uint32_t pid, uint32_t tid, struct cid_cgroups *out)
+{
+    /* Without a cache (no policy loaded: tests, tools), the cgroup mounts are read for this call.
+     */
+    struct cid_ctx *own = cache ? NULL : cid_ctx_new();
+    struct cid_ctx *ctx = cache ? _lookup_ctx(cache) : own;
+    char path[64];
+    int rc = -1;
+    if (!ctx)
+        return -1;
+    cid_ctx_forget(ctx);
+    snprintf(path, sizeof(path), "/proc/%u/task/%u", pid, tid ? tid : pid);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        rc = cid_read_cgroups(ctx, fd, out);
+        close(fd);
+    }
+    cid_ctx_free(&own);
+    return rc;
 }

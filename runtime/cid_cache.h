@@ -29,3 +29,8 @@ size_t cid_cache_seed(struct cid_cache *cache);
 /* container.id of process pid (its tgid), from /proc, for an event the kernel could not
  * decide; also stores it in the map. Returns 0, or -1 when the process is gone. */
 int cid_cache_resolve(struct cid_cache *cache, uint32_t pid, char *id, size_t idlen);
+
+/* Thread tid's cgroups as libs' modern probe reports them (the paths container.id is computed
+ * from): thread.cgroups. cache may be NULL. Returns 0, or -1 when the thread is gone. */
+struct cid_cgroups;
+int cid_cache_cgroups(struct cid_cache *cache, uint32_t pid, uint32_t tid, struct cid_cgroups *out);

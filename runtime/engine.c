@@ -46,6 +46,7 @@ struct engine {
     struct cid_cache *cids;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
+    uint64_t start_boot_ns; /* evt.reltime's origin, as Falco's is the capture's start */
     struct event ev;
     struct strbuf line;
     struct strbuf message;
@@ -127,6 +128,7 @@ int engine_new(struct engine **out, const struct policy_image *img, const struct
     if (gethostname(eng->hostname, sizeof(eng->hostname) - 1) < 0)
         strcpy(eng->hostname, "unknown");
     eng->boot_to_epoch_ns = event_boot_to_epoch_ns();
+    eng->start_boot_ns = event_boot_ns();
     return 0;
 }
 
@@ -225,6 +227,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->ev.containers = eng->containers;
     eng->ev.hostname = eng->hostname;
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
+    eng->ev.start_boot_ns = eng->start_boot_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {
         eng->stats.bad++;
         return;
@@ -241,7 +244,7 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
             eng->stats.rejected++;
             continue;
         }
-        _alert(eng, r, event_get, &eng->ev, event_time_ns(&eng->ev));
+        _alert(eng, r, event_get_output, &eng->ev, event_time_ns(&eng->ev));
     }
 }
 

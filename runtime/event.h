@@ -1,8 +1,10 @@
 /* One candidate event as the runtime sees it: a ring-buffer record decoded
  * through the policy's slot layout, with what the kernel did not capture
- * computed here (names from the passwd and group databases, process facts
- * from /proc, the event type's name). event_get is the field_getter the
- * interpreter and the output formatter read values through. */
+ * computed here by each field's userspace reader (core/field_readers.h):
+ * the record's header and event type (event.c), /proc of the process
+ * (event_proc.c), other captured fields (event_derived.c) and the event's
+ * parameters (event_args.c). event_get is the field_getter the interpreter
+ * reads values through, event_get_output the one outputs do. */
 #pragma once
 
 #include <stddef.h>
@@ -39,7 +41,12 @@ struct event {
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
     struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */
+    uint64_t start_boot_ns;    /* when rulec run started (boot time): evt.reltime's origin */
     const char *hostname;
+    /* Set while event_get_output reads: libsinsp extracts a few fields for outputs otherwise
+     * than it compares them in conditions (the ancestor fields without an index, the time
+     * fields' text). */
+    bool output;
     /* Strings computed for this event (from /proc, formatting numbers);
      * a new arena for each record, freed by the next event_bind and by
      * event_free. */
@@ -62,8 +69,14 @@ uint64_t event_time_ns(const struct event *ev);
  * the catalogue names a reader that does not handle it; tests/unit/test_event_readers.c). */
 int event_userspace_value(struct event *ev, const struct ast_field *f, struct field_value *out);
 
-/* field_getter for interp_eval and format rendering; ctx is struct event *. */
+/* field_getter for interp_eval; ctx is struct event *. */
 int event_get(void *ctx, const struct ast_field *field, struct field_value *out);
+/* field_getter for outputs (format rendering, output_fields): the values libsinsp's
+ * extraction gives where they differ from what its comparisons see. */
+int event_get_output(void *ctx, const struct ast_field *field, struct field_value *out);
+
+/* CLOCK_BOOTTIME now, in ns: the kernel's clock for record timestamps. */
+uint64_t event_boot_ns(void);
 
 /* Falco's wall-clock offset: realtime minus boottime, now. */
 uint64_t event_boot_to_epoch_ns(void);

@@ -91,14 +91,14 @@ cat >"$T/na.yaml" <<'Y'
 - list: nobody
   items: []
 - rule: Slow open
-  desc: needs the enter event
-  condition: evt.type = openat and evt.latency > 1000
+  desc: needs the previous event its filter check saw
+  condition: evt.type = openat and evt.deltatime > 1000
   output: slow
   priority: WARNING
 - rule: Open without buffer
   desc: an exception on a field without a value never applies
   condition: evt.type = openat and fd.name = /x and not evt.buffer exists
-  output: open %fd.name %evt.latency.human
+  output: open %fd.name %thread.totexectime
   priority: WARNING
 - rule: Nobody
   desc: an empty list
@@ -110,7 +110,7 @@ check "lint: unavailable fields are warnings" 0 "$RULEC" lint "$T/na.yaml"
 expect_file "lint: RULEC_FIELD_UNAVAILABLE at the use, with the caret" \
     "grep -q 'na.yaml:10:57: warning\[RULEC_FIELD_UNAVAILABLE\]: rule .Open without buffer.: field .evt.buffer. has no value in rulec run' '$T/err' && grep -q 'na.yaml:11:26: warning\[RULEC_FIELD_UNAVAILABLE\].*the output prints <NA>' '$T/err'"
 expect_file "lint: a rule false without its field never fires, and says so" \
-    "grep -q 'na.yaml:5:36: warning\[RULEC_NEVER_TRUE\]: rule .Slow open. can never fire in rulec run: .*evt.latency' '$T/err'"
+    "grep -q 'na.yaml:5:36: warning\[RULEC_NEVER_TRUE\]: rule .Slow open. can never fire in rulec run: .*evt.deltatime' '$T/err'"
 expect_file "lint: a rule folded to false on an empty list says so" \
     "grep -q 'na.yaml:15:36: warning\[RULEC_NEVER_TRUE\]: rule .Nobody. can never fire' '$T/err'"
 check "lint --strict: an unavailable field fails the lint" 1 "$RULEC" lint --strict "$T/na.yaml"
@@ -121,10 +121,10 @@ expect_file "compile reports them as lint does" \
     "jq -S .diagnostics '$T/lint-na.json' > '$T/l.j' && jq -S .diagnostics '$T/out' > '$T/c.j' && cmp -s '$T/l.j' '$T/c.j'"
 check "inspect: unavailable fields" 0 "$RULEC" inspect "$T/na.bpf.o"
 expect_file "inspect lists the rule's unavailable field" \
-    "grep -q 'unavailable in rulec run (always <NA>): evt.buffer evt.latency.human' '$T/out'"
+    "grep -q 'unavailable in rulec run (always <NA>): evt.buffer thread.totexectime' '$T/out'"
 check "inspect --json: unavailable fields" 0 "$RULEC" inspect --json "$T/na.bpf.o"
 expect_file "inspect JSON: the rule's unavailable list; the folded rules are not compiled" \
-    "jq -e '(.rules | length) == 1 and .rules[0].unavailable == [\"evt.buffer\", \"evt.latency.human\"] and .rules[0].kernel_exact' '$T/out' >/dev/null"
+    "jq -e '(.rules | length) == 1 and .rules[0].unavailable == [\"evt.buffer\", \"thread.totexectime\"] and .rules[0].kernel_exact' '$T/out' >/dev/null"
 check "compile: clean rules" 0 "$RULEC" compile "$T/good.yaml" -o "$T/a.bpf.o"
 check "compile: again" 0 "$RULEC" compile "$T/good.yaml" -o "$T/b.bpf.o"
 expect_file "compile is deterministic (byte-identical objects)" "cmp -s '$T/a.bpf.o' '$T/b.bpf.o'"

@@ -54,8 +54,13 @@
  *   actor [-n NAME] memfd-exec PROG ARG... copy PROG into a memfd and execute it from there
  *   actor [-n NAME] exec PROG ARG...      exec PROG (after -n, to name the parent of nothing)
  *   actor [-n NAME] syscall-mkdir DIR     mkdir DIR, then rmdir it
+ *   actor [-n NAME] at-mkdir DIR NAME     mkdirat and unlinkat (AT_REMOVEDIR) NAME through an fd
+ *                                         of DIR, which stays open
+ *   actor [-n NAME] kill PID SIG          kill(PID, SIG)
  *
- * -n sets the process name (comm) first; the default is "rulec-actor". */
+ * -n sets the process name (comm) first; the default is "rulec-actor". -w SECONDS (after -n)
+ * keeps the process alive that long after the action, for the fields rulec run reads from
+ * /proc. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -465,6 +470,23 @@ static int _memfd_exec(char **argv)
     return _fail("execveat");
 }
 
+static unsigned _hold_seconds;
+
+static void _hold(void)
+{
+    sleep(_hold_seconds);
+}
+
+static int _at_mkdir(const char *dir, const char *name)
+{
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0)
+        return _fail(dir);
+    if (mkdirat(d, name, 0750) < 0 || unlinkat(d, name, AT_REMOVEDIR) < 0)
+        return _fail(name);
+    return 0; /* d stays open until the process exits */
+}
+
 int main(int argc, char **argv)
 {
     const char *name = "rulec-actor";
@@ -472,6 +494,11 @@ int main(int argc, char **argv)
     if (argc > 2 && !strcmp(argv[1], "-n")) {
         name = argv[2];
         i = 3;
+    }
+    if (argc > i + 1 && !strcmp(argv[i], "-w")) {
+        _hold_seconds = (unsigned)atoi(argv[i + 1]);
+        atexit(_hold);
+        i += 2;
     }
     prctl(PR_SET_NAME, name, 0, 0, 0);
     if (argc - i < 1 || (argc - i < 2 && strcmp(argv[i], "setuid-root") &&
@@ -596,6 +623,10 @@ int main(int argc, char **argv)
         return _memfd_exec(args);
     if (!strcmp(action, "syscall-mkdir") && nargs == 1)
         return mkdir(args[0], 0755) < 0 || rmdir(args[0]) < 0 ? _fail("mkdir") : 0;
+    if (!strcmp(action, "at-mkdir") && nargs == 2)
+        return _at_mkdir(args[0], args[1]);
+    if (!strcmp(action, "kill") && nargs == 2)
+        return kill((pid_t)atoi(args[0]), atoi(args[1])) < 0 ? _fail("kill") : 0;
     fprintf(stderr, "actor: unknown action '%s'\n", action);
     return 2;
 }
