@@ -35,7 +35,8 @@ enum {
 static void _run_usage(FILE *out)
 {
     fprintf(out, "usage: rulec run [options] POLICY.bpf.o\n"
-                 "  --config FILE         YAML configuration in falco.yaml's shape\n"
+                 "  --config FILE         YAML configuration in falco.yaml's shape (repeatable:\n"
+                 "                        later files win)\n"
                  "  --json                JSON alerts (Falco's keys)\n"
                  "  --output-file PATH    append alerts to PATH (reopened on SIGHUP)\n"
                  "  --syslog              also send alerts to syslog\n"
@@ -190,7 +191,8 @@ int cmd_run(int argc, char **argv)
     };
     struct config_overrides ov;
     config_overrides_init(&ov);
-    const char *config_path = NULL, *vlog = NULL;
+    const char *configs[16], *vlog = NULL;
+    size_t nconfigs = 0;
     const char *sets[32], *keys[32];
     size_t nsets = 0;
     unsigned long ringbuf = 0;
@@ -199,7 +201,11 @@ int cmd_run(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_CONFIG:
-            config_path = optarg;
+            if (nconfigs == sizeof(configs) / sizeof(configs[0])) {
+                fprintf(stderr, "rulec run: too many --config options\n");
+                return RUN_EXIT_USAGE;
+            }
+            configs[nconfigs++] = optarg;
             break;
         case OPT_JSON:
             ov.json_output = 1;
@@ -287,11 +293,13 @@ int cmd_run(int argc, char **argv)
     struct integrity_report integrity;
     double verify_ms = 0;
     loader_init(&ld);
-    if (config_path && config_load(&cfg, config_path, &diags) < 0) {
-        diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
-        status = RUN_EXIT_USAGE;
+    for (size_t i = 0; i < nconfigs; i++)
+        if (config_load(&cfg, configs[i], &diags) < 0)
+            status = RUN_EXIT_USAGE;
+    /* Warnings too (Falco keys that do not apply): nothing in the file goes unsaid. */
+    diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
+    if (status == RUN_EXIT_USAGE)
         goto out;
-    }
     for (size_t i = 0; i < nsets; i++) {
         char *eq = strchr(sets[i], '=');
         if (!eq) {
@@ -301,11 +309,14 @@ int cmd_run(int argc, char **argv)
         }
         char key[128];
         snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
-        if (config_set(&cfg, key, eq + 1, err, sizeof(err)) < 0) {
+        int set_rc = config_set(&cfg, key, eq + 1, err, sizeof(err));
+        if (set_rc < 0) {
             fprintf(stderr, "rulec run: %s\n", err);
             status = RUN_EXIT_USAGE;
             goto out;
         }
+        if (set_rc > 0)
+            fprintf(stderr, "rulec run: warning: %s\n", err);
     }
     config_apply_env(&cfg);
     if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0) {
@@ -313,6 +324,13 @@ int cmd_run(int argc, char **argv)
         status = RUN_EXIT_USAGE;
         goto out;
     }
+    if (cfg.rules_files.n)
+        fprintf(stderr,
+                "rulec run: note: rules_files is not read here: the rules are in the compiled "
+                "policy (`rulec compile --config FILE` compiles the rules_files)\n");
+    char hostname[256];
+    if (config_hostname(hostname, sizeof(hostname)))
+        fprintf(stderr, "rulec: hostname overridden by FALCO_HOSTNAME: %s\n", hostname);
     /* Nothing is loaded before the policy is known to be the one CI built. */
     enum verify_error vrc =
         verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
@@ -328,9 +346,10 @@ int cmd_run(int argc, char **argv)
     int erc = engine_new(&eng, &img, &cfg, err, sizeof(err));
     if (erc < 0) {
         fprintf(stderr, "rulec run: %s\n", err);
-        status = erc == ENGINE_ERR_VERSION ? RUN_EXIT_VERSION
-                 : erc == ENGINE_ERR_IO    ? RUN_EXIT_RUNTIME
-                                           : RUN_EXIT_CORRUPT;
+        status = erc == ENGINE_ERR_VERSION  ? RUN_EXIT_VERSION
+                 : erc == ENGINE_ERR_IO     ? RUN_EXIT_RUNTIME
+                 : erc == ENGINE_ERR_CONFIG ? RUN_EXIT_USAGE
+                                            : RUN_EXIT_CORRUPT;
         goto out;
     }
     if (outputs_new(&outputs, &cfg, err, sizeof(err)) < 0) {

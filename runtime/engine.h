@@ -22,6 +22,7 @@ enum engine_error {
     ENGINE_ERR_IO = -1,      /* out of memory */
     ENGINE_ERR_CORRUPT = -2, /* not a policy, or its metadata does not hold together */
     ENGINE_ERR_VERSION = -3, /* another metadata format version */
+    ENGINE_ERR_CONFIG = -4,  /* the configuration does not fit the policy (append_output) */
 };
 
 struct engine_stats {
@@ -38,6 +39,9 @@ struct engine_stats {
 /* Reads the metadata of the policy in img (see runtime/verify.h: the bytes already verified). */
 int engine_new(struct engine **out, const struct policy_image *img, const struct rulec_config *cfg,
                char *err, size_t errlen);
+/* The same from the metadata's JSON text alone (tests: no object, no kernel). */
+int engine_new_json(struct engine **out, const char *json, size_t len,
+                    const struct rulec_config *cfg, char *err, size_t errlen);
 void engine_free(struct engine **eng);
 const struct policy_meta *engine_meta(const struct engine *eng);
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users);
@@ -47,11 +51,13 @@ void engine_set_dns(struct engine *eng, struct dns_cache *dns);
 /* The container metadata cache the container.* and k8s.* fields read (NULL: none). */
 void engine_set_containers(struct engine *eng, struct cmeta *containers);
 
-/* One ring-buffer record: alerts for the candidates that match, in rule order. */
+/* One ring-buffer record: alerts for the candidates that match, in rule order; with
+ * rule_matching: first, only the first of them. */
 void engine_handle_record(struct engine *eng, const void *data, size_t len);
 /* The policy's k8s_audit rules: how many (none: no audit source to run). */
 size_t engine_audit_rules(const struct engine *eng);
-/* One k8s audit event: alerts for the k8s_audit rules it matches, in rule order. */
+/* One k8s audit event: alerts for the k8s_audit rules it matches, in rule order (the first only,
+ * with rule_matching: first). */
 void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev);
 /* A record that there is no time left to evaluate (stopping): its candidates go into the
  * aggregates as matches, or possible matches for those the kernel could not decide. */
