@@ -115,3 +115,9 @@ void cid_cache_free(void)
     cid_ctx_free(&_ctx);
     _map_fd = -1;
 }
+
+void cid_cache_unbind(int map_fd)
+{
+    if (_map_fd == map_fd)
+        cid_cache_free();
+}

@@ -24,3 +24,6 @@ int cid_cache_resolve(uint32_t pid, char *id, size_t idlen);
 
 /* Frees what the lookups keep (the cgroup mounts and the directory memo). */
 void cid_cache_free(void);
+/* A loader closing its map: unbound if it is the one bound (map_fd -1: none was bound); with
+ * nothing bound any more, what the lookups keep is freed too. */
+void cid_cache_unbind(int map_fd);

@@ -409,7 +409,8 @@ static bool _muted(const struct engine *eng, const struct engine_rule *r)
            (eng->outputs && !outputs_wants(eng->outputs, r->priority));
 }
 
-void engine_handle_record(struct engine *eng, const void *data, size_t len)
+unsigned engine_handle_record_except(struct engine *eng, const void *data, size_t len,
+                                     const uint64_t *skip, size_t skip_words)
 {
     eng->stats.records++;
     eng->ev.users = eng->users;
@@ -420,14 +421,17 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->ev.boot_to_epoch_ns = eng->boot_to_epoch_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {
         eng->stats.bad++;
-        return;
+        return 0;
     }
     if (eng->users)
         users_refresh(eng->users);
+    unsigned alerts = 0;
     for (size_t i = 0; i < eng->meta.nrules; i++) {
         struct engine_rule *r = &eng->rules[i];
         if (r->source != FSRC_SYSCALL || !event_is_candidate(&eng->ev, i) || _muted(eng, r))
             continue;
+        if (skip && i / 64 < skip_words && (skip[i / 64] >> (i % 64)) & 1)
+            continue; /* decided already (a reload's overlap: runtime/dedupe.h) */
         /* The kernel decided "yes" exactly, or only "maybe": then the
          * residual (the whole condition) decides here. */
         if (event_is_maybe(&eng->ev, i) && !interp_eval(r->interp, event_get, &eng->ev)) {
@@ -435,11 +439,23 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
             continue;
         }
         _alert(eng, r, event_get, &eng->ev, event_time_ns(&eng->ev));
+        alerts++;
         /* rule_matching: first stops at the first rule that matches (a muted rule never
          * counts: Falco does not even load rules below `priority`). */
         if (eng->matching == RULE_MATCHING_FIRST)
             break;
     }
+    return alerts;
+}
+
+unsigned engine_handle_record(struct engine *eng, const void *data, size_t len)
+{
+    return engine_handle_record_except(eng, data, len, NULL, 0);
+}
+
+bool engine_first_match(const struct engine *eng)
+{
+    return eng->matching == RULE_MATCHING_FIRST;
 }
 
 size_t engine_audit_rules(const struct engine *eng)
@@ -558,9 +574,10 @@ void engine_missed_alert(struct engine *eng, const struct missed_entry *e, doubl
     }
 }
 
+static const char *const _internal_tags[] = {"rulec_internal"};
+
 void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events)
 {
-    static const char *const tags[] = {"rulec_internal"};
     eng->message.len = 0;
     strbuf_printf(&eng->message,
                   "Falco internal: syscall event drop. %llu system calls dropped in last second.",
@@ -570,11 +587,36 @@ void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned lon
     fields[0].value = (struct field_value){.kind = FV_UINT, .u = lost};
     fields[1].key = "n_evts";
     fields[1].value = (struct field_value){.kind = FV_UINT, .u = events};
-    _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal", tags, 1,
-          _now_ns(), fields, 2, NULL, 0);
+    _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal",
+          _internal_tags, 1, _now_ns(), fields, 2, NULL, 0);
+}
+
+void engine_internal_alert(struct engine *eng, const char *rule, const char *why)
+{
+    /* create_signal_handlers.cpp: "<rule>: <error>", priority Critical, no fields. */
+    eng->message.len = 0;
+    strbuf_printf(&eng->message, "%s: %s", rule, why);
+    _emit(eng, rule, ALERT_PRIO_CRITICAL, "internal", _internal_tags, 1, _now_ns(), NULL, 0, NULL,
+          0);
 }
 
 void engine_stats(const struct engine *eng, struct engine_stats *out)
 {
     *out = eng->stats;
+}
+
+uint64_t engine_rule_alerts(const struct engine *eng, size_t i)
+{
+    return i < eng->meta.nrules ? eng->rules[i].alerts : 0;
+}
+
+void engine_inherit(struct engine *eng, const struct engine *old)
+{
+    eng->stats = old->stats;
+    for (size_t i = 0; i < eng->meta.nrules; i++)
+        for (size_t j = 0; j < old->meta.nrules; j++)
+            if (!strcmp(eng->meta.rules[i].name, old->meta.rules[j].name)) {
+                eng->rules[i].alerts = old->rules[j].alerts;
+                break;
+            }
 }

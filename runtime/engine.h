@@ -4,6 +4,7 @@
  * decode, decide the residual of every "maybe" candidate, render, write. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,7 +54,13 @@ void engine_set_containers(struct engine *eng, struct cmeta *containers);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order; with
  * rule_matching: first, only the first of them. */
-void engine_handle_record(struct engine *eng, const void *data, size_t len);
+unsigned engine_handle_record(struct engine *eng, const void *data, size_t len);
+/* The same, the rules whose bit is set in skip (skip_words words) left out: decided by the old
+ * policy of a reload (runtime/dedupe.h). Returns the alerts written. */
+unsigned engine_handle_record_except(struct engine *eng, const void *data, size_t len,
+                                     const uint64_t *skip, size_t skip_words);
+/* rule_matching: first. */
+bool engine_first_match(const struct engine *eng);
 /* The policy's k8s_audit rules: how many (none: no audit source to run). */
 size_t engine_audit_rules(const struct engine *eng);
 /* One k8s audit event: alerts for the k8s_audit rules it matches, in rule order (the first only,
@@ -67,4 +74,12 @@ void engine_tally_record(struct engine *eng, const void *data, size_t len, struc
 void engine_missed_alert(struct engine *eng, const struct missed_entry *e, double seconds);
 /* Falco's syscall-event-drop alert for records lost since the last call. */
 void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events);
+/* An alert of rulec itself, priority Critical ("Falco internal: hot restart failure"): the
+ * output is "<rule>: <why>". */
+void engine_internal_alert(struct engine *eng, const char *rule, const char *why);
 void engine_stats(const struct engine *eng, struct engine_stats *out);
+/* Alerts of rule i so far (single ones: aggregates are counted apart), for /metrics. */
+uint64_t engine_rule_alerts(const struct engine *eng, size_t i);
+/* A reloaded policy's engine takes over the old one's counts: per rule by name (a rule kept
+ * across the reload keeps counting, as Prometheus counters must), and the totals. */
+void engine_inherit(struct engine *eng, const struct engine *old);

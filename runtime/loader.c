@@ -143,7 +143,7 @@ static void _object_name(const char *path, char *name, size_t len)
     snprintf(name, len, "%.*s", (int)strcspn(base, "."), base);
 }
 
-enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+enum loader_error loader_load(struct loader *ld, const struct policy_image *img,
                               const struct policy_meta *meta, size_t ringbuf_bytes,
                               const char *verifier_log_path, char *err, size_t errlen)
 {
@@ -253,6 +253,20 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
             return LOADER_ERR_CORRUPT;
         }
     }
+    ld->load_ms = _now_ms() - start;
+    return LOADER_OK;
+}
+
+enum loader_error loader_attach(struct loader *ld, const struct policy_meta *meta, char *err,
+                                size_t errlen)
+{
+    double start = _now_ms();
+    int table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls");
+    int capture_table = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog");
+    struct bpf_map *events = bpf_object__find_map_by_name(ld->obj, "rulec_events");
+    struct bpf_map *cid_cache =
+        meta->cid_cache ? bpf_object__find_map_by_name(ld->obj, meta->cid_cache) : NULL;
+    const char *path = "policy";
     /* The dispatcher and the programs keeping per-process state are attached; group programs
      * run by tail call. */
     struct bpf_program *dispatch = bpf_object__find_program_by_name(ld->obj, "rulec_dispatch");
@@ -322,8 +336,17 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
     ld->obj = NULL;
     /* Give the freed load-time memory (libbpf's parse of the kernel's BTF among it) back. */
     malloc_trim(0);
-    ld->load_ms = _now_ms() - start;
+    ld->load_ms += _now_ms() - start;
     return LOADER_OK;
+}
+
+enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen)
+{
+    enum loader_error rc =
+        loader_load(ld, img, meta, ringbuf_bytes, verifier_log_path, err, errlen);
+    return rc == LOADER_OK ? loader_attach(ld, meta, err, errlen) : rc;
 }
 
 void loader_detach(struct loader *ld)
@@ -338,7 +361,8 @@ void loader_detach(struct loader *ld)
 
 void loader_close(struct loader *ld)
 {
-    cid_cache_free();
+    /* Only this loader's map: a reloaded policy's may be bound already. */
+    cid_cache_unbind(ld->cid_cache_fd);
     loader_detach(ld);
     bpf_object__close(ld->obj);
     int *fds[_NFDS];
