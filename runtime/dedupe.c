@@ -15,7 +15,7 @@ struct _rec {
     struct _key key;
     uint64_t ts;
     bool old;
-    bool paired; /* old: taken by a new record */
+    bool paired;  /* old: taken by a new record */
     size_t index; /* old: into olds; new: the caller's index */
 };
 
@@ -98,8 +98,8 @@ int dedupe_add_old(struct dedupe *d, const struct rulec_record_hdr *h, const uin
         return -ENOMEM;
     }
     memcpy(mask, candidates, words * sizeof(*mask));
-    d->olds[d->nolds++] = (struct _old){
-        .twin = {.candidates = mask, .words = words, .alerts = alerts}, .mask = mask};
+    d->olds[d->nolds++] =
+        (struct _old){.twin = {.candidates = mask, .words = words, .alerts = alerts}, .mask = mask};
     return 0;
 }
 

@@ -141,8 +141,7 @@ void metrics_render(struct strbuf *out, const struct metrics_sources *src)
 {
     const struct run_loop_totals *t = src->totals;
     _family(out, "falcosecurity_falco_version_info", "gauge", "rulec's version");
-    strbuf_printf(out, "falcosecurity_falco_version_info{version=\"rulec %s\"} 1\n",
-                  RULEC_VERSION);
+    strbuf_printf(out, "falcosecurity_falco_version_info{version=\"rulec %s\"} 1\n", RULEC_VERSION);
     if (src->policy_sha256) {
         _family(out, "rulec_policy_info", "gauge", "The policy running now");
         strbuf_puts(out, "rulec_policy_info{sha256=\"");
@@ -173,8 +172,7 @@ void metrics_render(struct strbuf *out, const struct metrics_sources *src)
     _counter(out, "rulec_reload_failures_total", "Policy reloads refused (the old one runs)",
              t->reload_failures);
     _counter(out, "rulec_reload_twins_total",
-             "Records of a reload's overlap that both policies sent up, handled once",
-             t->twins);
+             "Records of a reload's overlap that both policies sent up, handled once", t->twins);
     _family(out, "falcosecurity_falco_reload_timestamp_nanoseconds", "gauge",
             "When the policy last switched (0: never)");
     _sample(out, "falcosecurity_falco_reload_timestamp_nanoseconds", t->reload_ns);

@@ -18,9 +18,9 @@ struct metrics_sources {
     const struct run_loop_totals *totals;
     const struct engine *eng; /* the policy running now: its rules */
     const struct output_set *outputs;
-    const struct cmeta *containers;    /* or NULL */
-    const struct audit_source *audit;  /* or NULL */
-    const char *policy_sha256;         /* or NULL */
+    const struct cmeta *containers;   /* or NULL */
+    const struct audit_source *audit; /* or NULL */
+    const char *policy_sha256;        /* or NULL */
 };
 
 void metrics_render(struct strbuf *out, const struct metrics_sources *src);

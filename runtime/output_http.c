@@ -84,7 +84,8 @@ static int _send(void *ctx, struct output_queue *q, const char *line, size_t len
     /* outputs_http.cpp: timeouts are retried, up to max_consecutive_timeouts. */
     do
         rc = _c.perform(h->curl);
-    while (rc == CURLE_OPERATION_TIMEDOUT && tries++ < h->max_timeouts && !output_queue_aborting(q));
+    while (rc == CURLE_OPERATION_TIMEDOUT && tries++ < h->max_timeouts &&
+           !output_queue_aborting(q));
     h->q = NULL;
     if (rc != CURLE_OK) {
         snprintf(why, whylen, "libcurl failed to perform call: %s", _c.strerror(rc));

@@ -30,9 +30,9 @@ static void _prepare(struct reloader *r, struct reload_result *res)
     const struct reload_params *p = r->p;
     struct policy_image img = {0};
     const struct config_list *keys = &p->cfg->trusted_keys;
-    enum verify_error v = verify_policy(p->policy_path, (const char *const *)keys->items, keys->n,
-                                        &img, &res->integrity, &res->verify_ms, res->err,
-                                        sizeof(res->err));
+    enum verify_error v =
+        verify_policy(p->policy_path, (const char *const *)keys->items, keys->n, &img,
+                      &res->integrity, &res->verify_ms, res->err, sizeof(res->err));
     if (v != VERIFY_OK)
         return;
     int erc = engine_new(&res->eng, &img, p->cfg, res->err, sizeof(res->err));

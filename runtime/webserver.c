@@ -67,8 +67,8 @@ static enum MHD_Result _handle(void *cls, struct MHD_Connection *c, const char *
                               sizeof(stalled) - 1);
     } else {
         /* falco_metrics::content_type_prometheus */
-        ret = _answer(w, c, MHD_HTTP_OK, "text/plain; version=0.0.4", w->text.data ? w->text.data : "",
-                      w->text.len);
+        ret = _answer(w, c, MHD_HTTP_OK, "text/plain; version=0.0.4",
+                      w->text.data ? w->text.data : "", w->text.len);
     }
     pthread_mutex_unlock(&w->lock);
     return ret;
@@ -146,8 +146,7 @@ int webserver_start(struct webserver **out, const struct webserver_config *cfg, 
     mhd_addr_free(ai);
     if (!w->daemon) {
         snprintf(err, errlen, "webserver: cannot listen on %s:%u%s%s",
-                 cfg->address ? cfg->address : "", cfg->port, e ? ": " : "",
-                 e ? strerror(e) : "");
+                 cfg->address ? cfg->address : "", cfg->port, e ? ": " : "", e ? strerror(e) : "");
         webserver_stop(&w);
         return -1;
     }

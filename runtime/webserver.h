@@ -15,11 +15,11 @@
 struct webserver;
 
 struct webserver_config {
-    const char *address;  /* listen_address; NULL or "": every address */
-    unsigned port;        /* listen_port; 0: one the kernel picks (webserver_port) */
-    const char *healthz;  /* k8s_healthz_endpoint */
-    bool metrics;         /* prometheus_metrics_enabled: serve /metrics */
-    bool tls;             /* ssl_enabled, with cert_file (certificate and key, PEM) */
+    const char *address; /* listen_address; NULL or "": every address */
+    unsigned port;       /* listen_port; 0: one the kernel picks (webserver_port) */
+    const char *healthz; /* k8s_healthz_endpoint */
+    bool metrics;        /* prometheus_metrics_enabled: serve /metrics */
+    bool tls;            /* ssl_enabled, with cert_file (certificate and key, PEM) */
     const char *cert_file;
     unsigned threads; /* threadiness: 0 or 1 one thread, more a pool */
 };

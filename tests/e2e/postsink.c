@@ -19,7 +19,7 @@
 static const char *header(const char *head, const char *name, char *out, size_t len)
 {
     size_t n = strlen(name);
-    for (const char *p = head; (p = strchr(p, '\n')); ) {
+    for (const char *p = head; (p = strchr(p, '\n'));) {
         p++;
         if (!strncasecmp(p, name, n) && p[n] == ':') {
             p += n + 1;
@@ -76,14 +76,16 @@ int main(int argc, char **argv)
         for (;;) {
             char *end = NULL;
             while (!(end = memmem(buf, have, "\r\n\r\n", 4))) {
-                ssize_t n = have < sizeof(buf) - 1 ? read(c, buf + have, sizeof(buf) - 1 - have) : 0;
+                ssize_t n =
+                    have < sizeof(buf) - 1 ? read(c, buf + have, sizeof(buf) - 1 - have) : 0;
                 if (n <= 0)
                     goto done;
                 have += (size_t)n;
             }
             *end = '\0';
             char v[256];
-            size_t body_len = header(buf, "Content-Length", v, sizeof(v)) ? strtoul(v, NULL, 10) : 0;
+            size_t body_len =
+                header(buf, "Content-Length", v, sizeof(v)) ? strtoul(v, NULL, 10) : 0;
             size_t head_len = (size_t)(end - buf) + 4;
             while (have < head_len + body_len && have < sizeof(buf)) {
                 ssize_t n = read(c, buf + have, sizeof(buf) - have);
@@ -108,9 +110,9 @@ int main(int argc, char **argv)
             if (delay)
                 usleep((useconds_t)delay * 1000);
             char resp[128];
-            int n = snprintf(resp, sizeof(resp),
-                             "HTTP/1.1 %d X\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok",
-                             status);
+            int n = snprintf(
+                resp, sizeof(resp),
+                "HTTP/1.1 %d X\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok", status);
             if (write(c, resp, (size_t)n) != n)
                 break;
             memmove(buf, buf + head_len + body_len, have - head_len - body_len);
