@@ -240,24 +240,6 @@ static void _mhd_log(void *cls, const char *fmt, va_list ap)
     fprintf(stderr, "rulec: k8s_audit webhook: %s\n", msg);
 }
 
-static char *_read_pem(const char *path, const char *what, char *err, size_t errlen)
-{
-    FILE *f = path ? fopen(path, "r") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "cannot read the TLS %s %s: %s (k8s_audit.ssl_%s)", what,
-                 path ? path : "(none)", path ? strerror(errno) : "no file given",
-                 !strcmp(what, "key") ? "key" : "certificate");
-        return NULL;
-    }
-    struct strbuf sb = {0};
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (1u << 20))
-        strbuf_append(&sb, buf, n);
-    fclose(f);
-    return strbuf_take(&sb);
-}
-
 static struct MHD_Daemon *_start(struct audit_webhook *w, const struct audit_webhook_config *cfg,
                                  unsigned flags, const struct sockaddr *sa)
 {
@@ -300,9 +282,11 @@ int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_c
     w->max_body = cfg->max_body;
     w->max_event = cfg->max_event;
     w->buffer_limit = 2 * cfg->max_body;
-    if (cfg->tls && (!(w->cert = _read_pem(cfg->cert_file, "certificate", err, errlen)) ||
-                     !(w->key = _read_pem(cfg->key_file ? cfg->key_file : cfg->cert_file, "key",
-                                          err, errlen)))) {
+    if (cfg->tls &&
+        (!(w->cert = mhd_read_pem(cfg->cert_file, "k8s_audit.ssl_certificate", err, errlen)) ||
+         !(w->key = mhd_read_pem(cfg->key_file ? cfg->key_file : cfg->cert_file,
+                                 cfg->key_file ? "k8s_audit.ssl_key" : "k8s_audit.ssl_certificate",
+                                 err, errlen)))) {
         audit_webhook_stop(&w);
         return -1;
     }
@@ -332,8 +316,7 @@ int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_c
         audit_webhook_stop(&w);
         return -1;
     }
-    const union MHD_DaemonInfo *info = _mhd->daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    w->port = info ? info->port : cfg->port;
+    w->port = mhd_port(_mhd, w->daemon, cfg->port);
     *out = w;
     return 0;
 }

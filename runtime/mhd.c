@@ -1,10 +1,13 @@
 #include "runtime/mhd.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
+#include "core/strbuf.h"
 #include "runtime/dynlib.h"
 
 static struct mhd_lib _lib;
@@ -63,4 +66,27 @@ void mhd_addr_free(struct addrinfo *ai)
 {
     if (ai)
         freeaddrinfo(ai);
+}
+
+char *mhd_read_pem(const char *path, const char *key, char *err, size_t errlen)
+{
+    FILE *f = path && *path ? fopen(path, "r") : NULL;
+    if (!f) {
+        snprintf(err, errlen, "cannot read the TLS file %s: %s (%s)", path ? path : "(none)",
+                 path && *path ? strerror(errno) : "no file given", key);
+        return NULL;
+    }
+    struct strbuf sb = {0};
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (1u << 20))
+        strbuf_append(&sb, buf, n);
+    fclose(f);
+    return strbuf_take(&sb);
+}
+
+unsigned mhd_port(const struct mhd_lib *m, struct MHD_Daemon *d, unsigned asked)
+{
+    const union MHD_DaemonInfo *info = m->daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : asked;
 }

@@ -30,3 +30,9 @@ const struct mhd_lib *mhd_load(char *err, size_t errlen);
 struct addrinfo;
 int mhd_addr(const char *host, unsigned port, struct addrinfo **out, char *err, size_t errlen);
 void mhd_addr_free(struct addrinfo *ai);
+
+/* A TLS certificate or key file's PEM text (at most 1 MiB; the caller frees), or NULL with err
+ * naming the file and the configuration key it came from (key, "k8s_audit.ssl_key"). */
+char *mhd_read_pem(const char *path, const char *key, char *err, size_t errlen);
+/* The port a started daemon listens on (the kernel's pick for port 0), or asked. */
+unsigned mhd_port(const struct mhd_lib *m, struct MHD_Daemon *d, unsigned asked);

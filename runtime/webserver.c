@@ -74,23 +74,6 @@ static enum MHD_Result _handle(void *cls, struct MHD_Connection *c, const char *
     return ret;
 }
 
-static char *_read_file(const char *path, char *err, size_t errlen)
-{
-    FILE *f = path ? fopen(path, "r") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "cannot read webserver.ssl_certificate %s: %s", path ? path : "",
-                 path ? strerror(errno) : "not set");
-        return NULL;
-    }
-    struct strbuf sb = {0};
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (1u << 20))
-        strbuf_append(&sb, buf, n);
-    fclose(f);
-    return strbuf_take(&sb);
-}
-
 int webserver_start(struct webserver **out, const struct webserver_config *cfg, char *err,
                     size_t errlen)
 {
@@ -112,7 +95,8 @@ int webserver_start(struct webserver **out, const struct webserver_config *cfg, 
     w->metrics = cfg->metrics;
     w->beat = _now_s();
     pthread_mutex_init(&w->lock, NULL);
-    if (cfg->tls && !(w->pem = _read_file(cfg->cert_file, err, errlen))) {
+    if (cfg->tls &&
+        !(w->pem = mhd_read_pem(cfg->cert_file, "webserver.ssl_certificate", err, errlen))) {
         webserver_stop(&w);
         return -1;
     }
@@ -150,8 +134,7 @@ int webserver_start(struct webserver **out, const struct webserver_config *cfg, 
         webserver_stop(&w);
         return -1;
     }
-    const union MHD_DaemonInfo *info = mhd->daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    w->port = info ? info->port : cfg->port;
+    w->port = mhd_port(mhd, w->daemon, cfg->port);
     *out = w;
     return 0;
 }

@@ -60,11 +60,11 @@ static void test_not_twins(void **state)
     dedupe_add_old(d, &o2, &mask, 1, 2);
     dedupe_add_old(d, &o3, &mask, 1, 0);
     dedupe_add_old(d, &o4, &mask, 1, 0);
-    struct rulec_record_hdr n1 = _h(1, 257, 1200, 6);                      /* other argument */
-    struct rulec_record_hdr n2 = _h(2, 257, 1150, 5);                      /* twin (thread 2) */
+    struct rulec_record_hdr n1 = _h(1, 257, 1200, 6);                         /* other argument */
+    struct rulec_record_hdr n2 = _h(2, 257, 1150, 5);                         /* twin (thread 2) */
     struct rulec_record_hdr n3 = _h(3, 257, 1000 + DEDUPE_MAX_GAP_NS + 1, 5); /* too late */
-    struct rulec_record_hdr n4 = _h(4, 2, 1100, 5);                          /* another event */
-    struct rulec_record_hdr n5 = _h(9, 257, 1100, 5);                        /* no old record */
+    struct rulec_record_hdr n4 = _h(4, 2, 1100, 5);                           /* another event */
+    struct rulec_record_hdr n5 = _h(9, 257, 1100, 5);                         /* no old record */
     dedupe_add_new(d, &n1);
     dedupe_add_new(d, &n2);
     dedupe_add_new(d, &n3);
@@ -88,7 +88,8 @@ static void test_one_twin_each(void **state)
     (void)state;
     struct dedupe *d = dedupe_new();
     uint64_t mask = 1;
-    struct rulec_record_hdr o = _h(5, 257, 100, 1), n1 = _h(5, 257, 200, 1), n2 = _h(5, 257, 300, 1);
+    struct rulec_record_hdr o = _h(5, 257, 100, 1), n1 = _h(5, 257, 200, 1),
+                            n2 = _h(5, 257, 300, 1);
     dedupe_add_old(d, &o, &mask, 1, 1);
     dedupe_add_new(d, &n1);
     dedupe_add_new(d, &n2);

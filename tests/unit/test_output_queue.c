@@ -28,8 +28,8 @@ static double _now(void)
 /* A sink that blocks until released: a server that stopped answering. */
 static atomic_bool _released;
 static atomic_int _sent;
-static int _blocked_send(void *ctx, struct output_queue *q, const char *line, size_t len,
-                         char *why, size_t whylen)
+static int _blocked_send(void *ctx, struct output_queue *q, const char *line, size_t len, char *why,
+                         size_t whylen)
 {
     while (!atomic_load(&_released) && !output_queue_aborting(q))
         usleep(1000);

@@ -38,8 +38,8 @@ static char *_request(unsigned port, const char *method, const char *path)
 
 static struct webserver *_start(bool metrics)
 {
-    struct webserver_config c = {.address = "127.0.0.1", .port = 0, .healthz = "/healthz",
-                                 .metrics = metrics};
+    struct webserver_config c = {
+        .address = "127.0.0.1", .port = 0, .healthz = "/healthz", .metrics = metrics};
     struct webserver *w = NULL;
     char err[256];
     if (webserver_start(&w, &c, err, sizeof(err)) < 0)
