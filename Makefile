@@ -15,7 +15,8 @@ PREFIX  ?= /usr/local
 
 PKGS := build-essential clang llvm bison flex libyaml-dev libbpf-dev libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libpcre2-dev libssl-dev libclang-rt-14-dev bpftool bpftrace jq \
-        libmicrohttpd-dev curl openssl strace clang-format libnghttp2-dev docker.io busybox-static
+        libmicrohttpd-dev curl libcurl4-openssl-dev openssl strace clang-format libnghttp2-dev docker.io \
+        busybox-static
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
@@ -23,8 +24,10 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(BUILD)/gen -MMD -
 # libcrypto is not linked: compile, sign and inspect load it (core/crypto.c); `rulec run` checks
 # its policy in a short-lived child (runtime/verify.c) and never maps it. Nor is libmicrohttpd
 # (and GnuTLS behind it): the k8s audit webhook loads it when it starts (runtime/audit_webhook.c),
-# so a run without one never maps them. Nor is libnghttp2: `rulec run` loads it when it first
-# asks a CRI runtime (runtime/http.c).
+# so a run without one never maps them; the webserver (runtime/webserver.c) shares that loader
+# (runtime/mhd.c). Nor is libnghttp2: `rulec run` loads it when it first asks a CRI runtime
+# (runtime/http.c). Nor is libcurl (with its TLS, LDAP and SSH libraries, 6 MB resident): only
+# http_output loads it (runtime/output_http.c); its headers come from libcurl4-openssl-dev.
 LDLIBS  := -lyaml -lbpf -lelf -lz -ljson-c -lpcre2-8
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -142,12 +145,16 @@ $(BUILD)/rulec-cri: tests/e2e/cri.c $(BUILD)/librulec.a
 $(BUILD)/rulec-load: tests/e2e/load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
+# A POST sink for the http_output tests.
+$(BUILD)/rulec-postsink: tests/e2e/postsink.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
 # bench's load generator: its flood mode drives tests/e2e/test_overload.sh.
 $(BUILD)/rulec-loadgen: bench/loadgen.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
 e2e: $(BUILD)/rulec $(BUILD)/rulec-san $(BUILD)/rulec-actor $(BUILD)/rulec-load $(BUILD)/rulec-loadgen \
-     $(BUILD)/rulec-fakedocker $(BUILD)/rulec-cri
+     $(BUILD)/rulec-fakedocker $(BUILD)/rulec-cri $(BUILD)/rulec-postsink
 	@sh tests/e2e/run.sh $(BUILD)
 
 # Differential test: generated kernel predicates (compiled natively) against

@@ -80,11 +80,11 @@ stop_rulec() {
     MON_PID=
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$MON_PID/status"; }
-# SIGUSR1, then the newest container counters line: "lookups ... cached N (B bytes)"
+# SIGUSR2, then the newest container counters line: "lookups ... cached N (B bytes)"
 cache_bytes() {
     local n0
     n0=$(grep -c 'container lookups' "$WORK/run.err")
-    kill -USR1 "$MON_PID"
+    kill -USR2 "$MON_PID"
     for _ in $(seq 1 100); do
         [ "$(grep -c 'container lookups' "$WORK/run.err")" -gt "$n0" ] && break
         sleep 0.02

@@ -74,7 +74,7 @@ counters() {
     local n0 n line
     for _ in $(seq 1 100); do
         n0=$(grep -c 'k8s_audit: received' "$WORK/run.err")
-        kill -USR1 "$PID"
+        kill -USR2 "$PID"
         for _ in $(seq 1 50); do
             n=$(grep -c 'k8s_audit: received' "$WORK/run.err")
             [ "$n" -gt "$n0" ] && break

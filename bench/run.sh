@@ -198,16 +198,16 @@ stop_monitor() {
     wait "$MON_PID" 2>/dev/null
     MON_PID=
 }
-# rulec's counters, last line printed (SIGUSR1 or exit): "events cand lost records alerts"
+# rulec's counters, last line printed (SIGUSR2 or exit): "events cand lost records alerts"
 rulec_counters() {
     sed -n 's/.*events \([0-9]*\), candidates \([0-9]*\), lost \([0-9]*\), records \([0-9]*\), alerts \([0-9]*\).*/\1 \2 \3 \4 \5/p' \
         "$MON_ERR" | tail -n 1
 }
-# ask a running rulec for its counters (SIGUSR1) and wait for the new line
+# ask a running rulec for its counters (SIGUSR2) and wait for the new line
 rulec_poll() {
     local n0 n
     n0=$(grep -c 'candidates' "$MON_ERR")
-    kill -USR1 "$MON_PID" 2>/dev/null || return 1
+    kill -USR2 "$MON_PID" 2>/dev/null || return 1
     for _ in $(seq 1 100); do
         n=$(grep -c 'candidates' "$MON_ERR")
         [ "$n" -gt "$n0" ] && break

@@ -21,7 +21,9 @@ static void _compile_usage(FILE *out)
                  "  --sign KEY.pem also signs it with that Ed25519 private key (PEM).\n"
                  "  --emit c prints the generated BPF C instead of compiling it.\n"
                  "  --profile times each field read, rule and program in the kernel; rulec run\n"
-                 "  prints the table when it stops (and on SIGUSR1).\n"
+                 "  prints the table when it stops (and on SIGUSR2).\n"
+                 "  --config FILE compiles the rules_files of that configuration (a\n"
+                 "  falco.yaml) when no FILE is given.\n"
                  "  Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.\n");
 }
 
@@ -54,12 +56,17 @@ static char *_digest(const struct ruleset *rs, char *err, size_t errlen)
 int cmd_compile(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'}, {"emit", required_argument, NULL, 'e'},
-        {"format", required_argument, NULL, 'f'}, {"strict", no_argument, NULL, 's'},
-        {"profile", no_argument, NULL, 'p'},      {"sign", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+        {"output", required_argument, NULL, 'o'},
+        {"emit", required_argument, NULL, 'e'},
+        {"format", required_argument, NULL, 'f'},
+        {"strict", no_argument, NULL, 's'},
+        {"profile", no_argument, NULL, 'p'},
+        {"sign", required_argument, NULL, 'k'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
     };
-    const char *out_path = NULL, *key_path = NULL;
+    const char *out_path = NULL, *key_path = NULL, *config = NULL;
     bool emit_c = false, profile = false;
     struct cli_diag_opts dopt = {.format = DIAG_FORMAT_TEXT};
     int opt;
@@ -87,6 +94,9 @@ int cmd_compile(int argc, char **argv)
         case 'k':
             key_path = optarg;
             break;
+        case 'c':
+            config = optarg;
+            break;
         case 'h':
             _compile_usage(stdout);
             return EXIT_CLEAN;
@@ -95,17 +105,23 @@ int cmd_compile(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind >= argc || (!out_path && !emit_c)) {
+    if ((optind >= argc && !config) || (!out_path && !emit_c)) {
         fprintf(stderr, "rulec compile: %s\n",
-                optind >= argc ? "no rules file given" : "no output file given (-o OUT)");
+                optind >= argc && !config ? "no rules file given"
+                                          : "no output file given (-o OUT)");
         _compile_usage(stderr);
         return EXIT_USAGE;
     }
+    size_t nfiles;
+    char **files = cli_rules_files("compile", config, argv + optind, argc - optind, &nfiles);
+    if (!files)
+        return EXIT_USAGE;
     char err[8192];
     /* A bad key fails before the compile, not after it. */
     struct crypto_signer *signer = NULL;
     if (key_path && !emit_c && crypto_signer_load(&signer, key_path, err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec compile: --sign: %s\n", err);
+        cli_rules_files_free(files);
         return EXIT_ERRORS;
     }
     struct ruleset *rs = ruleset_new();
@@ -114,7 +130,8 @@ int cmd_compile(int argc, char **argv)
     struct codegen_result res = {0};
     char *digest = NULL;
     struct integrity_report integrity;
-    front_run(rs, (const char *const *)argv + optind, (size_t)(argc - optind), &diags);
+    front_run(rs, (const char *const *)files, nfiles, &diags);
+    cli_rules_files_free(files);
     if (diags.errors)
         goto out;
     digest = _digest(rs, err, sizeof(err));

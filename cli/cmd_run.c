@@ -15,10 +15,13 @@
 #include "runtime/dns.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
+#include "runtime/metrics.h"
 #include "runtime/outputs.h"
+#include "runtime/reload.h"
 #include "runtime/run_loop.h"
 #include "runtime/users.h"
 #include "runtime/verify.h"
+#include "runtime/webserver.h"
 
 /* Exit statuses of `rulec run` (documented in rulec(1)). */
 enum {
@@ -35,9 +38,10 @@ enum {
 static void _run_usage(FILE *out)
 {
     fprintf(out, "usage: rulec run [options] POLICY.bpf.o\n"
-                 "  --config FILE         YAML configuration in falco.yaml's shape\n"
+                 "  --config FILE         YAML configuration in falco.yaml's shape (repeatable:\n"
+                 "                        later files win)\n"
                  "  --json                JSON alerts (Falco's keys)\n"
-                 "  --output-file PATH    append alerts to PATH (reopened on SIGHUP)\n"
+                 "  --output-file PATH    append alerts to PATH (reopened on SIGUSR1)\n"
                  "  --syslog              also send alerts to syslog\n"
                  "  --no-stdout           do not print alerts on standard output\n"
                  "  --min-priority P      drop alerts below P (emergency ... debug)\n"
@@ -52,19 +56,31 @@ static void _run_usage(FILE *out)
                  "  --no-k8s-audit        no k8s audit source, even with k8s_audit rules\n"
                  "  --trusted-key PEM|DIR run only policies signed by this Ed25519 public key\n"
                  "                        (or a *.pem in DIR); repeatable (policy_trusted_keys)\n"
-                 "Signals: SIGINT/SIGTERM stop (within a second, under any load), SIGHUP reopens\n"
-                 "the output file, SIGUSR1 prints counters. Exit: 0 stopped, 1 runtime error (or\n"
+                 "Signals: SIGINT/SIGTERM stop (within a second, under any load), SIGHUP reloads\n"
+                 "the policy (no event lost; a bad one is refused), SIGUSR1 reopens the outputs,\n"
+                 "SIGUSR2 prints counters. Exit: 0 stopped, 1 runtime error (or\n"
                  "records lost with syscall_event_drops.actions: exit), 2 usage, 3 corrupt\n"
                  "policy, 4 incompatible format, 5 not permitted, 6 kernel lacks BTF/ring\n"
                  "buffers, 7 verifier rejection, 8 integrity: the policy is corrupt, modified,\n"
                  "unsigned or signed by an untrusted key.\n");
 }
 
-/* The sources' counters, after the kernel's (run_loop.h's report hook). */
+/* What the run loop's hooks reach: the sources' counters after the kernel's (report), the
+ * metrics (tick), the reload (SIGHUP). */
 struct _sources {
     struct engine *eng;
     struct audit_source *audit;
     struct cmeta *containers;
+    struct output_set *outputs;
+    struct users_db *users;
+    struct dns_cache *dns;
+    struct webserver *web;
+    struct reloader *reloader;
+    struct run_loop *loop;
+    const char *policy_path;
+    char digest[160]; /* the running policy's, for the start line and /metrics */
+    char sha256[65];
+    struct strbuf metrics;
 };
 
 static void _print_sources(void *ctx)
@@ -90,6 +106,92 @@ static void _print_sources(void *ctx)
             (unsigned long long)as.received, (unsigned long long)as.evaluated,
             (unsigned long long)as.dropped, (unsigned long long)as.bad,
             (unsigned long long)as.skipped);
+}
+
+/* Once a second: the counters /metrics serves, and the heartbeat /healthz checks. */
+static void _tick(void *ctx, struct run_loop *loop)
+{
+    struct _sources *s = ctx;
+    if (!s->web)
+        return;
+    struct run_loop_totals t;
+    run_loop_totals(loop, &t);
+    s->metrics.len = 0;
+    const struct metrics_sources src = {.totals = &t,
+                                        .eng = s->eng,
+                                        .outputs = s->outputs,
+                                        .containers = s->containers,
+                                        .audit = s->audit,
+                                        .policy_sha256 = s->sha256};
+    metrics_render(&s->metrics, &src);
+    webserver_publish(s->web, s->metrics.data, s->metrics.len);
+}
+
+static void _policy_ids(struct _sources *s, const struct integrity_report *rep)
+{
+    integrity_describe(rep, s->digest, sizeof(s->digest));
+    s->sha256[0] = '\0';
+    for (int i = 0; rep->have_digest && i < 32; i++)
+        snprintf(s->sha256 + 2 * i, 3, "%02x", rep->digest[i]);
+}
+
+/* SIGHUP: the policy prepared in the background (runtime/reload.h). */
+static void _on_sighup(void *ctx)
+{
+    struct _sources *s = ctx;
+    fprintf(stderr, "rulec: SIGHUP: reloading %s\n", s->policy_path);
+    reloader_request(s->reloader);
+}
+
+/* Falco's "hot restart failure" alert, and the reason on stderr: the old policy keeps running. */
+static void _reload_failed(struct _sources *s, const char *why)
+{
+    fprintf(stderr, "rulec: reload failed, the running policy stays: %s\n", why);
+    engine_internal_alert(s->eng, "Falco internal: hot restart failure", why);
+    run_loop_reload_failed(s->loop);
+}
+
+/* The prepared policy is ready: switched in (run_loop_switch), or refused. */
+static int _on_reload_fd(void *ctx, int fd, short revents)
+{
+    struct _sources *s = ctx;
+    struct reload_result res;
+    if (!reloader_take(s->reloader, &res))
+        return 0;
+    if (!res.eng) {
+        _reload_failed(s, res.err);
+        return 0;
+    }
+    engine_set_sinks(res.eng, s->outputs, s->users);
+    engine_set_containers(res.eng, s->containers);
+    engine_set_cid_cache(res.eng, res.ld->cids);
+    const struct policy_meta *meta = engine_meta(res.eng);
+    engine_set_dns(res.eng, res.dns);
+    char err[1024];
+    struct engine *old_eng;
+    struct loader *old_ld;
+    if (run_loop_switch(s->loop, res.eng, res.ld, &old_eng, &old_ld, err, sizeof(err)) < 0) {
+        engine_free(&res.eng);
+        loader_close(res.ld);
+        free(res.ld);
+        dns_cache_free(&res.dns);
+        _reload_failed(s, err);
+        return 0;
+    }
+    dns_cache_set_map(res.dns, res.ld->dns_fd);
+    dns_cache_free(&s->dns); /* the old policy's, after the switch: its map is gone with it */
+    s->dns = res.dns;
+    s->eng = res.eng;
+    _policy_ids(s, &res.integrity);
+    fprintf(stderr,
+            "rulec: %s: reloaded: %zu rules, %zu syscalls hooked, loaded in %.1f ms, attached "
+            "before the old policy was detached; policy %s, verified in %.1f ms\n",
+            s->policy_path, meta->nrules - engine_audit_rules(res.eng), meta->nhooks, res.load_ms,
+            s->digest, res.verify_ms);
+    engine_free(&old_eng);
+    loader_close(old_ld);
+    free(old_ld);
+    return 0;
 }
 
 static void _on_audit(void *ctx, struct k8saudit_event *ev)
@@ -190,7 +292,8 @@ int cmd_run(int argc, char **argv)
     };
     struct config_overrides ov;
     config_overrides_init(&ov);
-    const char *config_path = NULL, *vlog = NULL;
+    const char *configs[16], *vlog = NULL;
+    size_t nconfigs = 0;
     const char *sets[32], *keys[32];
     size_t nsets = 0;
     unsigned long ringbuf = 0;
@@ -199,7 +302,11 @@ int cmd_run(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_CONFIG:
-            config_path = optarg;
+            if (nconfigs == sizeof(configs) / sizeof(configs[0])) {
+                fprintf(stderr, "rulec run: too many --config options\n");
+                return RUN_EXIT_USAGE;
+            }
+            configs[nconfigs++] = optarg;
             break;
         case OPT_JSON:
             ov.json_output = 1;
@@ -279,19 +386,28 @@ int cmd_run(int argc, char **argv)
     struct users_db *users = NULL;
     struct cmeta *containers = NULL;
     struct engine *eng = NULL;
-    struct loader ld;
+    struct loader *ld = calloc(1, sizeof(*ld));
     struct run_loop *loop = NULL;
+    struct webserver *web = NULL;
+    struct reloader *reloader = NULL;
+    struct _sources sources = {0};
     struct audit_source *src = NULL;
     struct dns_cache *dns = NULL;
     struct policy_image img = {0};
     struct integrity_report integrity;
     double verify_ms = 0;
-    loader_init(&ld);
-    if (config_path && config_load(&cfg, config_path, &diags) < 0) {
-        diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
-        status = RUN_EXIT_USAGE;
-        goto out;
+    if (!ld) {
+        fprintf(stderr, "rulec run: out of memory\n");
+        return RUN_EXIT_RUNTIME;
     }
+    loader_init(ld);
+    for (size_t i = 0; i < nconfigs; i++)
+        if (config_load(&cfg, configs[i], &diags) < 0)
+            status = RUN_EXIT_USAGE;
+    /* Warnings too (Falco keys that do not apply): nothing in the file goes unsaid. */
+    diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
+    if (status == RUN_EXIT_USAGE)
+        goto out;
     for (size_t i = 0; i < nsets; i++) {
         char *eq = strchr(sets[i], '=');
         if (!eq) {
@@ -301,11 +417,14 @@ int cmd_run(int argc, char **argv)
         }
         char key[128];
         snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
-        if (config_set(&cfg, key, eq + 1, err, sizeof(err)) < 0) {
+        int set_rc = config_set(&cfg, key, eq + 1, err, sizeof(err));
+        if (set_rc < 0) {
             fprintf(stderr, "rulec run: %s\n", err);
             status = RUN_EXIT_USAGE;
             goto out;
         }
+        if (set_rc > 0)
+            fprintf(stderr, "rulec run: warning: %s\n", err);
     }
     config_apply_env(&cfg);
     if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0) {
@@ -313,6 +432,13 @@ int cmd_run(int argc, char **argv)
         status = RUN_EXIT_USAGE;
         goto out;
     }
+    if (cfg.rules_files.n)
+        fprintf(stderr,
+                "rulec run: note: rules_files is not read here: the rules are in the compiled "
+                "policy (`rulec compile --config FILE` compiles the rules_files)\n");
+    char hostname[256];
+    if (config_hostname(hostname, sizeof(hostname)))
+        fprintf(stderr, "rulec: hostname overridden by FALCO_HOSTNAME: %s\n", hostname);
     /* Nothing is loaded before the policy is known to be the one CI built. */
     enum verify_error vrc =
         verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
@@ -328,9 +454,10 @@ int cmd_run(int argc, char **argv)
     int erc = engine_new(&eng, &img, &cfg, err, sizeof(err));
     if (erc < 0) {
         fprintf(stderr, "rulec run: %s\n", err);
-        status = erc == ENGINE_ERR_VERSION ? RUN_EXIT_VERSION
-                 : erc == ENGINE_ERR_IO    ? RUN_EXIT_RUNTIME
-                                           : RUN_EXIT_CORRUPT;
+        status = erc == ENGINE_ERR_VERSION  ? RUN_EXIT_VERSION
+                 : erc == ENGINE_ERR_IO     ? RUN_EXIT_RUNTIME
+                 : erc == ENGINE_ERR_CONFIG ? RUN_EXIT_USAGE
+                                            : RUN_EXIT_CORRUPT;
         goto out;
     }
     if (outputs_new(&outputs, &cfg, err, sizeof(err)) < 0) {
@@ -365,7 +492,7 @@ int cmd_run(int argc, char **argv)
     }
     char vlog_buf[512];
     enum loader_error lrc = loader_open(
-        &ld, &img, engine_meta(eng), ringbuf,
+        ld, &img, engine_meta(eng), ringbuf,
         vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err, sizeof(err));
     if (lrc != LOADER_OK) {
         fprintf(stderr, "rulec run: %s\n", err);
@@ -378,39 +505,85 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "rulec run: not running as root\n");
         goto out;
     }
-    dns_cache_set_map(dns, ld.dns_fd);
-    engine_set_cid_cache(eng, ld.cids);
+    dns_cache_set_map(dns, ld->dns_fd);
+    engine_set_cid_cache(eng, ld->cids);
     policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
-    char digest[160];
-    integrity_describe(&integrity, digest, sizeof(digest));
+    _policy_ids(&sources, &integrity);
     fprintf(stderr,
             "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms; policy %s, "
             "verified in %.1f ms\n",
-            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld.load_ms, digest,
-            verify_ms);
+            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld->load_ms,
+            sources.digest, verify_ms);
 loop:;
-    struct _sources sources = {.eng = eng, .audit = src, .containers = containers};
+    sources.eng = eng;
+    sources.audit = src;
+    sources.containers = containers;
+    sources.outputs = outputs;
+    sources.users = users;
+    sources.dns = dns;
+    sources.policy_path = policy_path;
+    if (cfg.web.enabled) {
+        const struct webserver_config wc = {.address = cfg.web.listen_address,
+                                            .port = cfg.web.listen_port,
+                                            .healthz = cfg.web.healthz_endpoint,
+                                            .metrics = cfg.web.prometheus,
+                                            .tls = cfg.web.ssl_enabled,
+                                            .cert_file = cfg.web.ssl_certificate,
+                                            .threads = cfg.web.threadiness};
+        if (webserver_start(&web, &wc, err, sizeof(err)) < 0) {
+            fprintf(stderr, "rulec run: %s\n", err);
+            goto out;
+        }
+        sources.web = web;
+        fprintf(stderr, "rulec: webserver on %s:%u (%s%s)\n",
+                cfg.web.listen_address ? cfg.web.listen_address : "", webserver_port(web),
+                wc.healthz, wc.metrics ? ", /metrics" : "");
+    }
+    char vlog_reload[512];
+    const struct reload_params rp = {
+        .policy_path = policy_path,
+        .cfg = &cfg,
+        .ringbuf_bytes = ringbuf,
+        .verifier_log = vlog ? vlog : _verifier_log_default(vlog_reload, sizeof(vlog_reload))};
+    if (reloader_new(&reloader, &rp) < 0) {
+        fprintf(stderr, "rulec run: cannot prepare reloading\n");
+        goto out;
+    }
+    sources.reloader = reloader;
     struct run_loop_params params = {.eng = eng,
-                                     .ld = &ld,
+                                     .ld = ld,
                                      .outputs = outputs,
                                      .drops = &cfg.drops,
                                      .report = _print_sources,
                                      .on_stop = _stop_audit,
+                                     .reload = _on_sighup,
+                                     .tick = _tick,
                                      .ctx = &sources};
     if (run_loop_new(&loop, &params, err, sizeof(err)) < 0) {
         fprintf(stderr, "rulec run: %s\n", err);
         status = RUN_EXIT_KERNEL;
         goto out;
     }
-    if (src && run_loop_add_fd(loop, audit_source_fd(src), POLLIN, _on_audit_fd, &sources) < 0) {
+    sources.loop = loop;
+    if ((src && run_loop_add_fd(loop, audit_source_fd(src), POLLIN, _on_audit_fd, &sources) < 0) ||
+        run_loop_add_control(loop, reloader_fd(reloader), _on_reload_fd, &sources) < 0) {
         fprintf(stderr, "rulec run: out of memory\n");
         goto out;
     }
+    _tick(&sources, loop); /* /healthz and /metrics answer from the start */
     status = run_loop_run(loop) == RUN_LOOP_STOPPED ? 0 : RUN_EXIT_RUNTIME;
+    eng = sources.eng; /* a reload may have replaced them */
+    ld = run_loop_loader(loop);
+    dns = sources.dns;
 out:
+    reloader_free(&reloader);
     run_loop_free(&loop);
+    webserver_stop(&web);
+    strbuf_free(&sources.metrics);
     audit_source_stop(&src);
-    loader_close(&ld);
+    if (ld)
+        loader_close(ld);
+    free(ld);
     dns_cache_free(&dns);
     policy_image_free(&img);
     engine_free(&eng);

@@ -29,6 +29,14 @@ int cli_diag_option(const char *cmd, int opt, const char *arg, struct cli_diag_o
  * JSON and SARIF to stdout, as the command's output for tools to read. */
 void cli_diag_print(const struct cli_diag_opts *o, const struct diag_list *diags);
 
+/* The rules files lint and compile read: the command line's, or else (--config FILE, a
+ * falco.yaml) its rules_files, each a file or a directory whose *.yaml and *.yml files are read
+ * in name order (Falco 0.41's read_rules_file_directory); files given on the command line win,
+ * as Falco's -r does. Returns a malloc'd NULL-terminated list (cli_rules_files_free), or NULL
+ * with the reason printed (a configuration that does not load, a path that cannot be read). */
+char **cli_rules_files(const char *cmd, const char *config, char **argv, int argc, size_t *n);
+void cli_rules_files_free(char **files);
+
 int cmd_lint(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
 int cmd_compile(int argc, char **argv);

@@ -136,38 +136,50 @@ static int _cmp_str(const void *x, const void *y)
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+static bool _is_extra(const struct alert *a, const char *key)
+{
+    for (size_t i = 0; i < a->nextra; i++)
+        if (!strcmp(a->extra[i].key, key))
+            return true;
+    return false;
+}
+
+static struct json_object *_field_json(const struct alert_field *f)
+{
+    return f->field ? format_value_json(f->field, &f->value) : _by_kind(&f->value);
+}
+
 static struct json_object *_output_fields(const struct alert *a, const struct alert_options *opt)
 {
     struct json_object *obj = json_object_new_object();
     if (!obj)
         return NULL;
-    const struct alert_field **sorted = calloc(a->nfields + 1, sizeof(*sorted));
+    size_t cap = a->nfields + a->nextra + 1;
+    const struct alert_field **sorted = calloc(cap, sizeof(*sorted));
     if (!sorted) {
         json_object_put(obj);
         return NULL;
     }
     /* the prefix formatter's time field is set after (so over) the
-     * message's own */
+     * message's own, and the extra fields after both */
     const char *time_key = opt->time_iso8601 ? "evt.time.iso8601" : "evt.time";
     struct alert_field time_field = {.key = time_key};
     size_t n = 0;
     for (size_t i = 0; i < a->nfields; i++)
-        if (a->fields[i].key && strcmp(a->fields[i].key, time_key) != 0)
+        if (a->fields[i].key && strcmp(a->fields[i].key, time_key) != 0 &&
+            !_is_extra(a, a->fields[i].key))
             sorted[n++] = &a->fields[i];
-    sorted[n++] = &time_field;
+    if (!_is_extra(a, time_key))
+        sorted[n++] = &time_field;
+    for (size_t i = 0; i < a->nextra; i++)
+        sorted[n++] = &a->extra[i];
     qsort(sorted, n, sizeof(*sorted), _cmp_key);
     for (size_t i = 0; i < n; i++) {
         const struct alert_field *f = sorted[i];
         if (i && strcmp(f->key, sorted[i - 1]->key) == 0)
             continue; /* std::map keeps one value per key */
-        struct json_object *v;
-        if (f == &time_field) {
-            v = json_object_new_int64((int64_t)a->time_ns);
-        } else if (f->field) {
-            v = format_value_json(f->field, &f->value);
-        } else {
-            v = _by_kind(&f->value);
-        }
+        struct json_object *v =
+            f == &time_field ? json_object_new_int64((int64_t)a->time_ns) : _field_json(f);
         json_object_object_add(obj, f->key, v);
     }
     free(sorted);

@@ -46,6 +46,10 @@ struct alert {
     const char *output; /* the rule's rendered output (format_render) */
     const struct alert_field *fields;
     size_t nfields;
+    /* More output_fields, set after the output's and over them (append_output's extra_fields,
+     * as formats.cpp adds them after the prefix's time): keys unique. */
+    const struct alert_field *extra;
+    size_t nextra;
 };
 
 /* Reads the value of each of tpl's fields (tpl->nfields entries of out).

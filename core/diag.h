@@ -36,7 +36,8 @@
     X(RULEC_KERNEL_MAYBE, DIAG_WARNING)                                                            \
     X(RULEC_NOT_COMPILED, DIAG_WARNING)                                                            \
     X(RULEC_FIELD_UNAVAILABLE, DIAG_WARNING)                                                       \
-    X(RULEC_UNSUPPORTED, DIAG_ERROR)
+    X(RULEC_UNSUPPORTED, DIAG_ERROR)                                                               \
+    X(RULEC_IGNORED_KEY, DIAG_WARNING)
 
 enum diag_severity {
     DIAG_ERROR,

@@ -52,6 +52,10 @@ enum {
     FF_GENERIC = 1u << 6,      /* every source has it (Falco's generic evt.* class) */
     FF_FILTER_ONLY = 1u << 7,  /* conditions only, not outputs (fd.ip, fd.net, evt.around) */
     FF_OUTPUT_ONLY = 1u << 8,  /* outputs only, not conditions (evt.outputtime) */
+    /* Suggested as output by the plugin that has it in Falco (the container plugin's
+     * EPF_FORMAT_SUGGESTED fields): append_output's suggested_output appends `name=%name` with
+     * '.' as '_', in catalogue order, which is the plugin's. */
+    FF_SUGGESTED = 1u << 9,
 };
 
 enum field_id {

@@ -1,6 +1,5 @@
 #include "runtime/audit_webhook.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -11,58 +10,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <microhttpd.h>
-
 #include "core/k8saudit.h"
 #include "core/strbuf.h"
 #include "runtime/audit_queue.h"
+#include "runtime/mhd.h"
 
-/* libmicrohttpd's entry points, loaded once, on the first start. */
-struct _mhd {
-    __typeof__(&MHD_start_daemon) start_daemon;
-    __typeof__(&MHD_stop_daemon) stop_daemon;
-    __typeof__(&MHD_get_daemon_info) daemon_info;
-    __typeof__(&MHD_get_connection_info) connection_info;
-    __typeof__(&MHD_lookup_connection_value) lookup;
-    __typeof__(&MHD_create_response_from_buffer) response;
-    __typeof__(&MHD_add_response_header) add_header;
-    __typeof__(&MHD_queue_response) queue_response;
-    __typeof__(&MHD_destroy_response) destroy_response;
-    __typeof__(&MHD_is_feature_supported) feature;
-};
-
-static struct _mhd _lib;
-
-static int _load(char *err, size_t errlen)
-{
-    if (_lib.start_daemon)
-        return 0;
-    void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(err, errlen, "cannot load libmicrohttpd.so.12 for the webhook (install %s): %s",
-                 "libmicrohttpd12", dlerror());
-        return -1;
-    }
-    struct _mhd l = {
-        .start_daemon = (__typeof__(l.start_daemon))dlsym(h, "MHD_start_daemon"),
-        .stop_daemon = (__typeof__(l.stop_daemon))dlsym(h, "MHD_stop_daemon"),
-        .daemon_info = (__typeof__(l.daemon_info))dlsym(h, "MHD_get_daemon_info"),
-        .connection_info = (__typeof__(l.connection_info))dlsym(h, "MHD_get_connection_info"),
-        .lookup = (__typeof__(l.lookup))dlsym(h, "MHD_lookup_connection_value"),
-        .response = (__typeof__(l.response))dlsym(h, "MHD_create_response_from_buffer"),
-        .add_header = (__typeof__(l.add_header))dlsym(h, "MHD_add_response_header"),
-        .queue_response = (__typeof__(l.queue_response))dlsym(h, "MHD_queue_response"),
-        .destroy_response = (__typeof__(l.destroy_response))dlsym(h, "MHD_destroy_response"),
-        .feature = (__typeof__(l.feature))dlsym(h, "MHD_is_feature_supported"),
-    };
-    if (!l.start_daemon || !l.stop_daemon || !l.daemon_info || !l.connection_info || !l.lookup ||
-        !l.response || !l.add_header || !l.queue_response || !l.destroy_response || !l.feature) {
-        snprintf(err, errlen, "libmicrohttpd.so.12 lacks the functions the webhook uses");
-        return -1;
-    }
-    _lib = l;
-    return 0;
-}
+static const struct mhd_lib *_mhd;
 
 /* A full queue is waited on this long before the answer is 503: a burst
  * slows the API server's requests down (back-pressure, as the plugin's
@@ -96,7 +49,7 @@ struct _request {
 static void _client(struct MHD_Connection *c, char *buf, size_t len)
 {
     const union MHD_ConnectionInfo *ci =
-        _lib.connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        _mhd->connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
     socklen_t salen =
         sa && sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
@@ -152,16 +105,16 @@ static enum MHD_Result _reply(struct audit_webhook *w, struct MHD_Connection *c,
         audit_count(&w->full, 1);
     if (n)
         msg[n++] = '\n';
-    struct MHD_Response *r = _lib.response((size_t)n, msg, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = _mhd->response((size_t)n, msg, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
-    _lib.add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    _mhd->add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
     if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-        _lib.add_header(r, MHD_HTTP_HEADER_ALLOW, "POST");
+        _mhd->add_header(r, MHD_HTTP_HEADER_ALLOW, "POST");
     if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
-        _lib.add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-    enum MHD_Result ret = _lib.queue_response(c, code, r);
-    _lib.destroy_response(r);
+        _mhd->add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    enum MHD_Result ret = _mhd->queue_response(c, code, r);
+    _mhd->destroy_response(r);
     return ret;
 }
 
@@ -170,8 +123,8 @@ static enum MHD_Result _reply(struct audit_webhook *w, struct MHD_Connection *c,
 static bool _refused(struct audit_webhook *w, struct MHD_Connection *c, const char *url,
                      const char *method, enum MHD_Result *ret)
 {
-    const char *type = _lib.lookup(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    const char *length = _lib.lookup(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *type = _mhd->lookup(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *length = _mhd->lookup(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (strcmp(url, w->path))
         *ret =
             _reply(w, c, MHD_HTTP_NOT_FOUND, "not found: audit events are posted to %s", w->path);
@@ -287,24 +240,6 @@ static void _mhd_log(void *cls, const char *fmt, va_list ap)
     fprintf(stderr, "rulec: k8s_audit webhook: %s\n", msg);
 }
 
-static char *_read_pem(const char *path, const char *what, char *err, size_t errlen)
-{
-    FILE *f = path ? fopen(path, "r") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "cannot read the TLS %s %s: %s (k8s_audit.ssl_%s)", what,
-                 path ? path : "(none)", path ? strerror(errno) : "no file given",
-                 !strcmp(what, "key") ? "key" : "certificate");
-        return NULL;
-    }
-    struct strbuf sb = {0};
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (1u << 20))
-        strbuf_append(&sb, buf, n);
-    fclose(f);
-    return strbuf_take(&sb);
-}
-
 static struct MHD_Daemon *_start(struct audit_webhook *w, const struct audit_webhook_config *cfg,
                                  unsigned flags, const struct sockaddr *sa)
 {
@@ -319,21 +254,21 @@ static struct MHD_Daemon *_start(struct audit_webhook *w, const struct audit_web
         {MHD_OPTION_END, 0, NULL},
     };
     if (sa)
-        return _lib.start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, _handle, w,
-                                 MHD_OPTION_EXTERNAL_LOGGER, _mhd_log, w, MHD_OPTION_SOCK_ADDR, sa,
-                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
-    return _lib.start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, _handle, w,
-                             MHD_OPTION_EXTERNAL_LOGGER, _mhd_log, w, MHD_OPTION_ARRAY, opts,
-                             MHD_OPTION_END);
+        return _mhd->start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, _handle, w,
+                                  MHD_OPTION_EXTERNAL_LOGGER, _mhd_log, w, MHD_OPTION_SOCK_ADDR, sa,
+                                  MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    return _mhd->start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, _handle, w,
+                              MHD_OPTION_EXTERNAL_LOGGER, _mhd_log, w, MHD_OPTION_ARRAY, opts,
+                              MHD_OPTION_END);
 }
 
 int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_config *cfg,
                         struct audit_queue *queue, char *err, size_t errlen)
 {
     *out = NULL;
-    if (_load(err, errlen) < 0)
+    if (!(_mhd = mhd_load(err, errlen)))
         return -1;
-    if (cfg->tls && _lib.feature(MHD_FEATURE_TLS) != MHD_YES) {
+    if (cfg->tls && _mhd->feature(MHD_FEATURE_TLS) != MHD_YES) {
         snprintf(err, errlen, "this libmicrohttpd has no TLS support: use http://");
         return -1;
     }
@@ -347,32 +282,29 @@ int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_c
     w->max_body = cfg->max_body;
     w->max_event = cfg->max_event;
     w->buffer_limit = 2 * cfg->max_body;
-    if (cfg->tls && (!(w->cert = _read_pem(cfg->cert_file, "certificate", err, errlen)) ||
-                     !(w->key = _read_pem(cfg->key_file ? cfg->key_file : cfg->cert_file, "key",
-                                          err, errlen)))) {
+    if (cfg->tls &&
+        (!(w->cert = mhd_read_pem(cfg->cert_file, "k8s_audit.ssl_certificate", err, errlen)) ||
+         !(w->key = mhd_read_pem(cfg->key_file ? cfg->key_file : cfg->cert_file,
+                                 cfg->key_file ? "k8s_audit.ssl_key" : "k8s_audit.ssl_certificate",
+                                 err, errlen)))) {
         audit_webhook_stop(&w);
         return -1;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
                      (cfg->tls ? MHD_USE_TLS : 0);
     const char *addr = cfg->address && *cfg->address ? cfg->address : NULL;
-    if (addr) {
-        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
-        char port[16];
-        snprintf(port, sizeof(port), "%u", cfg->port);
-        int gai = getaddrinfo(addr, port, &hints, &ai);
-        if (gai) {
-            snprintf(err, errlen, "cannot listen on %s: %s", addr, gai_strerror(gai));
-            audit_webhook_stop(&w);
-            return -1;
-        }
-        errno = 0;
+    struct addrinfo *ai = NULL;
+    if (mhd_addr(addr, cfg->port, &ai, err, errlen) < 0) {
+        audit_webhook_stop(&w);
+        return -1;
+    }
+    errno = 0;
+    if (ai) {
         w->daemon =
             _start(w, cfg, flags | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0), ai->ai_addr);
-        freeaddrinfo(ai);
+        mhd_addr_free(ai);
     } else {
         /* Every address, IPv6 and IPv4; IPv4 alone where IPv6 is off. */
-        errno = 0;
         w->daemon = _start(w, cfg, flags | MHD_USE_DUAL_STACK, NULL);
         if (!w->daemon && errno != EADDRINUSE)
             w->daemon = _start(w, cfg, flags, NULL);
@@ -384,8 +316,7 @@ int audit_webhook_start(struct audit_webhook **out, const struct audit_webhook_c
         audit_webhook_stop(&w);
         return -1;
     }
-    const union MHD_DaemonInfo *info = _lib.daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    w->port = info ? info->port : cfg->port;
+    w->port = mhd_port(_mhd, w->daemon, cfg->port);
     *out = w;
     return 0;
 }
@@ -408,7 +339,7 @@ void audit_webhook_stop(struct audit_webhook **wp)
     if (!w)
         return;
     if (w->daemon)
-        _lib.stop_daemon(w->daemon);
+        _mhd->stop_daemon(w->daemon);
     free(w->path);
     free(w->cert);
     free(w->key);

@@ -1,8 +1,12 @@
-/* The runtime's configuration: the output keys of falco.yaml, read from a
- * YAML file, then environment, then command-line flags (each overriding the
- * one before). Keys rulec does not use are ignored, so an existing falco.yaml
- * loads as it is; a key rulec uses with a value of the wrong type is an error
- * at its file:line:col. */
+/* The runtime's configuration: the keys of falco.yaml that apply to rulec, read from YAML
+ * files, then environment, then command-line flags (each overriding the one before). Every key
+ * of a file is accounted for, so that an existing falco.yaml loads and nothing in it is silently
+ * dropped: a key rulec reads with a value of the wrong type is an error at its file:line:col
+ * (LOAD_ERR_YAML_VALIDATE); a Falco key that means nothing to rulec (engine, load_plugins,
+ * log_level, ...) is a RULEC_IGNORED_KEY warning saying why; a Falco key asking for what rulec
+ * does not do (capture.enabled: true, static_fields, ...) and a key Falco does not have either
+ * (a typo) are errors. Scalars expand ${VAR} from the environment, as Falco's yaml_helper
+ * does. */
 #pragma once
 
 #include <stdbool.h>
@@ -11,6 +15,7 @@
 
 #include "core/diag.h"
 #include "core/priority.h"
+#include "core/strbuf.h"
 
 /* syscall_event_drops: what Falco does when the kernel could not hand records over (the ring
  * buffer was full), checked once a second (runtime/drops.h). */
@@ -37,6 +42,32 @@ struct config_list {
     bool set;
 };
 
+/* rule_matching: which of the rules an event matches alert (Falco's falco_common::rule_matching).
+ */
+enum rule_matching {
+    RULE_MATCHING_FIRST, /* only the first matching rule, in rule order (Falco's default) */
+    RULE_MATCHING_ALL,   /* every matching rule, in rule order */
+};
+
+/* One extra_fields item of an append_output entry. */
+struct config_extra_field {
+    char *key;    /* its output_fields key */
+    char *format; /* a template rendered as a string (`key: "%proc.name on ${HOME}"`), or NULL:
+                   * the raw field `key`, with its own JSON type */
+};
+
+/* One append_output entry (Falco 0.39+): what is added to the alerts of the rules it matches.
+ * Every match given must hold: the rule's source, all of the tags, the rule's name. */
+struct config_append {
+    char *source;            /* match.source, NULL: any */
+    struct config_list tags; /* match.tags */
+    char *rule;              /* match.rule, NULL: any */
+    char *extra_output;      /* extra_output: appended to the output after a space, NULL: none */
+    bool suggested_output;   /* the fields Falco's plugins suggest (FF_SUGGESTED) */
+    struct config_extra_field *fields; /* extra_fields, in order */
+    size_t nfields;
+};
+
 struct rulec_config {
     bool stdout_enabled;              /* stdout_output.enabled */
     bool syslog_enabled;              /* syslog_output.enabled */
@@ -46,6 +77,49 @@ struct rulec_config {
     bool json_output;                 /* json_output */
     bool json_include_output;         /* json_include_output_property */
     bool json_include_tags;           /* json_include_tags_property */
+    bool json_include_message;        /* json_include_message_property */
+    bool json_include_output_fields;  /* json_include_output_fields_property */
+    enum rule_matching rule_matching; /* rule_matching */
+    struct config_append *append;     /* append_output, in order */
+    size_t nappend;
+    /* rules_files: the rules `rulec compile --config` and `rulec lint --config` read (files, or
+     * directories of *.yaml and *.yml); `rulec run` runs a compiled policy and only notes it. */
+    struct config_list rules_files;
+    /* Sinks that may block (a program, a remote server) run in a thread of their own behind a
+     * bounded queue (runtime/output_queue.h), so that the event loop never waits for them. */
+    bool program_enabled;    /* program_output.enabled */
+    bool program_keep_alive; /* program_output.keep_alive: one process for every alert */
+    char *program;           /* program_output.program: a shell command reading alert lines */
+    struct {
+        bool enabled;                      /* http_output.enabled */
+        char *url;                         /* http_output.url */
+        char *user_agent;                  /* http_output.user_agent */
+        bool insecure;                     /* http_output.insecure: no TLS verification */
+        char *ca_cert;                     /* http_output.ca_cert */
+        char *ca_bundle;                   /* http_output.ca_bundle */
+        char *ca_path;                     /* http_output.ca_path */
+        bool mtls;                         /* http_output.mtls */
+        char *client_cert;                 /* http_output.client_cert */
+        char *client_key;                  /* http_output.client_key */
+        bool echo;                         /* http_output.echo: server answers to stdout */
+        bool compress_uploads;             /* http_output.compress_uploads */
+        bool keep_alive;                   /* http_output.keep_alive: TCP keep-alive */
+        unsigned max_consecutive_timeouts; /* http_output.max_consecutive_timeouts */
+    } http;
+    uint64_t output_timeout_ms;      /* output_timeout: the longest an HTTP request may take */
+    unsigned outputs_queue_capacity; /* outputs_queue.capacity (0: rulec's own bound) */
+    /* webserver: /healthz and /metrics (runtime/webserver.h). */
+    struct {
+        bool enabled;           /* webserver.enabled */
+        unsigned threadiness;   /* webserver.threadiness (0: one thread) */
+        unsigned listen_port;   /* webserver.listen_port (0: one the kernel picks) */
+        char *listen_address;   /* webserver.listen_address */
+        char *healthz_endpoint; /* webserver.k8s_healthz_endpoint */
+        bool prometheus;        /* webserver.prometheus_metrics_enabled: /metrics */
+        bool ssl_enabled;       /* webserver.ssl_enabled */
+        char *ssl_certificate;  /* webserver.ssl_certificate: certificate and key, PEM */
+    } web;
+    bool metrics_enabled;             /* metrics.enabled (Falco's switch for /metrics too) */
     enum alert_priority min_priority; /* priority */
     bool time_format_iso_8601;        /* time_format_iso_8601 */
     bool buffered_outputs;            /* buffered_outputs */
@@ -101,22 +175,34 @@ void config_free(struct rulec_config *cfg);
 /* Reads path (a falco.yaml-shaped file) over the current values (several
  * files may be read in turn, later ones winning). Problems are
  * reported to diags: LOAD_ERR_FILE_READ, LOAD_ERR_YAML_PARSE, or
- * LOAD_ERR_YAML_VALIDATE at the offending value. Returns 0, or -1 when an
- * error was reported (cfg then holds the values read before it). */
+ * LOAD_ERR_YAML_VALIDATE at the offending value, RULEC_IGNORED_KEY warnings for Falco's keys
+ * that do not apply. Returns 0, or -1 when an error was reported (cfg then holds the values
+ * read before it). */
 int config_load(struct rulec_config *cfg, const char *path, struct diag_list *diags);
 /* Same, from a file already in memory; cfg takes ownership of file. */
 int config_parse(struct rulec_config *cfg, struct src_file *file, struct diag_list *diags);
 
 /* Sets one key by its dotted falco.yaml path ("file_output.enabled",
  * "priority"), as Falco's -o key=value does: a list key takes a comma-separated list, and
- * KEY[]=VALUE appends one entry to it. Returns 0, or -1 with a message in err for an
- * unknown key or a value of the wrong type. */
+ * KEY[]=VALUE appends one entry to it; append_output takes YAML (append_output[]={match:
+ * {source: syscall}, extra_output: "%evt.cpu"}). Returns 0; 1 with a warning in err for a Falco
+ * key rulec ignores; -1 with a message in err for an unknown or unsupported key or a value of
+ * the wrong type. */
 int config_set(struct rulec_config *cfg, const char *key, const char *value, char *err,
                size_t errlen);
 
 /* Environment: RULEC_HOST_ROOT sets host_root (a DaemonSet mounts the host's
  * /etc at /host/etc and sets RULEC_HOST_ROOT=/host). */
 void config_apply_env(struct rulec_config *cfg);
+
+/* The hostname of alerts and evt.hostname: FALCO_HOSTNAME when set (even empty, as Falco's
+ * init_outputs.cpp and libscap's scap_gethostname read it), else gethostname(2). True when
+ * the environment gave it. */
+bool config_hostname(char *buf, size_t len);
+
+/* ${VAR} in text replaced by the variable's value (nothing when unset), $${ kept as ${, as
+ * Falco's yaml_helper::pre_process_env_vars does to every scalar of its configuration. */
+void config_expand_env(struct strbuf *out, const char *text);
 
 #define CONFIG_UNSET (-1)
 

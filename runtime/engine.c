@@ -19,15 +19,26 @@
 #include "runtime/outputs.h"
 #include "runtime/users.h"
 
+/* One of append_output's extra_fields, as it applies to a rule. */
+struct engine_extra {
+    const char *key;
+    struct format_template *tpl; /* the template; a raw field's is "%field" */
+    bool raw;                    /* the field's own value, typed, instead of the rendered text */
+};
+
 struct engine_rule {
     const struct policy_rule *meta;
     enum field_source source;
     enum alert_priority priority;
     struct ast_node *condition;
     struct interp *interp;
-    struct format_template *output;
-    struct alert_field *fields;  /* scratch for output_fields, nfields of the template */
-    const char **aggregate_tags; /* the rule's tags and "rulec_aggregate" */
+    struct format_template *output; /* the rule's output and what append_output adds to it */
+    struct alert_field *fields;     /* scratch for output_fields, nfields of the template */
+    const char **aggregate_tags;    /* the rule's tags and "rulec_aggregate" */
+    struct engine_extra *extras;    /* append_output's extra_fields for this rule, keys unique */
+    size_t nextras;
+    struct alert_field *extra_values; /* scratch, nextras */
+    uint64_t alerts;                  /* alerts of this rule (aggregates not included) */
 };
 
 struct engine {
@@ -39,6 +50,9 @@ struct engine {
     size_t naudit_rules;
     struct alert_options alert_opts;
     enum alert_priority min_priority;
+    enum rule_matching matching;
+    struct strbuf *extra_text; /* the rendered extra fields of an alert, as many as the most */
+    size_t nextra_text;
     struct output_set *outputs;
     struct users_db *users;
     struct dns_cache *dns;
@@ -56,7 +70,110 @@ struct engine {
 /* Marks aggregate alerts, for whoever reads the alerts and must tell them from single ones. */
 static const char _aggregate_tag[] = "rulec_aggregate";
 
-static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
+static bool _has_tags(const struct policy_rule *m, const struct config_list *tags)
+{
+    /* std::includes: every tag of the entry is one of the rule's. */
+    for (size_t i = 0; i < tags->n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < m->ntags && !found; j++)
+            found = !strcmp(m->tags[j], tags->items[i]);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* rule_loader_compiler.cpp's test of an append_output entry against a rule. */
+static bool _applies(const struct config_append *a, const struct policy_rule *m)
+{
+    return (!a->source || !strcmp(a->source, m->source)) && _has_tags(m, &a->tags) &&
+           (!a->rule || !strcmp(a->rule, m->name));
+}
+
+/* The rule's output with append_output's extra_output and suggested fields: each appended after
+ * a space, entry by entry, as rule_loader_compiler.cpp and init_falco_engine.cpp build it. */
+static void _output_text(struct strbuf *out, const struct policy_rule *m, enum field_source src,
+                         const struct rulec_config *cfg)
+{
+    strbuf_puts(out, m->output ? m->output : "");
+    for (size_t i = 0; i < cfg->nappend; i++) {
+        const struct config_append *a = &cfg->append[i];
+        if (!_applies(a, m))
+            continue;
+        if (a->extra_output)
+            strbuf_printf(out, " %s", a->extra_output);
+        for (int f = 0; a->suggested_output && f < FIELD_ID_MAX; f++) {
+            const struct field_def *d = field_by_id((enum field_id)f);
+            if (!(d->flags & FF_SUGGESTED) || d->source != src)
+                continue;
+            strbuf_puts(out, " ");
+            for (const char *c = d->name; *c; c++)
+                strbuf_append(out, *c == '.' ? "_" : c, 1);
+            strbuf_printf(out, "=%%%s", d->name);
+        }
+    }
+}
+
+/* A template appended to the rule must name fields of the rule's source (Falco's
+ * is_format_valid on the rule's source). */
+static int _check_source(const struct format_template *t, const struct engine_rule *r, char *err,
+                         size_t errlen)
+{
+    for (size_t i = 0; i < t->nfields; i++) {
+        const struct field_def *d = t->fields[i].field->def;
+        if (d && d->source != r->source && !(d->flags & FF_GENERIC)) {
+            snprintf(err, errlen,
+                     "append_output: '%s' is not a field of source %s, so it cannot be added to "
+                     "rule '%s' (narrow the entry with match.source)",
+                     d->name, r->meta->source, r->meta->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* append_output's extra_fields for the rule: a later entry's key replaces an earlier one's, as
+ * in Falco's map. */
+static int _prepare_extras(struct engine *eng, struct engine_rule *r,
+                           const struct rulec_config *cfg, char *err, size_t errlen)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < cfg->nappend; i++)
+        max += _applies(&cfg->append[i], r->meta) ? cfg->append[i].nfields : 0;
+    r->extras = arena_alloc(eng->arena, (max + 1) * sizeof(*r->extras));
+    r->extra_values = arena_alloc(eng->arena, (max + 1) * sizeof(*r->extra_values));
+    for (size_t i = 0; i < cfg->nappend; i++) {
+        const struct config_append *a = &cfg->append[i];
+        for (size_t j = 0; _applies(a, r->meta) && j < a->nfields; j++) {
+            const struct config_extra_field *f = &a->fields[j];
+            struct strbuf text = {0};
+            if (f->format)
+                strbuf_puts(&text, f->format);
+            else
+                strbuf_printf(&text, "%%%s", f->key);
+            /* The template points into its text: the arena keeps it. */
+            const char *kept = arena_strdup(eng->arena, text.data);
+            strbuf_free(&text);
+            struct format_template *t = format_parse(eng->arena, kept, strlen(kept), NULL, NULL);
+            if (!t || _check_source(t, r, err, errlen) < 0) {
+                if (!t)
+                    snprintf(err, errlen, "append_output: extra field '%s' cannot be read", f->key);
+                return -1;
+            }
+            size_t k = 0;
+            while (k < r->nextras && strcmp(r->extras[k].key, f->key))
+                k++;
+            r->extras[k] = (struct engine_extra){
+                .key = arena_strdup(eng->arena, f->key), .tpl = t, .raw = !f->format};
+            if (k == r->nextras)
+                r->nextras++;
+        }
+    }
+    return 0;
+}
+
+static int _prepare_rule(struct engine *eng, size_t i, const struct rulec_config *cfg, char *err,
+                         size_t errlen)
 {
     const struct policy_rule *m = &eng->meta.rules[i];
     struct engine_rule *r = &eng->rules[i];
@@ -73,19 +190,42 @@ static int _prepare_rule(struct engine *eng, size_t i, char *err, size_t errlen)
         r->source == FSRC_MAX) {
         snprintf(err, errlen, "rule '%s' in the policy metadata cannot be read (%s)", m->name,
                  unknown ? unknown : "condition, output or priority");
-        return -1;
+        return ENGINE_ERR_CORRUPT;
     }
+    struct strbuf out = {0};
+    _output_text(&out, m, r->source, cfg);
+    if (out.len != (m->output ? strlen(m->output) : 0)) {
+        /* append_output added to it: the whole text parsed again, checked against the source */
+        const char *kept = arena_strdup(eng->arena, out.data);
+        struct format_template *t = format_parse(eng->arena, kept, out.len, NULL, NULL);
+        if (!t || _check_source(t, r, err, errlen) < 0) {
+            if (!t)
+                snprintf(err, errlen, "append_output: the output of rule '%s' cannot be read",
+                         m->name);
+            strbuf_free(&out);
+            return ENGINE_ERR_CONFIG;
+        }
+        r->output = t;
+    }
+    strbuf_free(&out);
+    if (_prepare_extras(eng, r, cfg, err, errlen) < 0)
+        return ENGINE_ERR_CONFIG;
     r->interp = interp_new(r->condition);
     if (!r->interp) {
         snprintf(err, errlen, "rule '%s': condition cannot be prepared", m->name);
-        return -1;
+        return ENGINE_ERR_CORRUPT;
     }
     r->fields = arena_alloc(eng->arena, (r->output->nfields + 1) * sizeof(*r->fields));
     r->aggregate_tags = arena_alloc(eng->arena, (m->ntags + 1) * sizeof(*r->aggregate_tags));
     memcpy(r->aggregate_tags, m->tags, m->ntags * sizeof(*m->tags));
     r->aggregate_tags[m->ntags] = _aggregate_tag;
+    if (r->nextras > eng->nextra_text)
+        eng->nextra_text = r->nextras;
     return 0;
 }
+
+/* The metadata read (eng->meta): the rules prepared for userspace. */
+static int _init(struct engine *eng, const struct rulec_config *cfg, char *err, size_t errlen);
 
 int engine_new(struct engine **out, const struct policy_image *img, const struct rulec_config *cfg,
                char *err, size_t errlen)
@@ -107,6 +247,26 @@ int engine_new(struct engine **out, const struct policy_image *img, const struct
     case POLICY_ERR_CORRUPT:
         return ENGINE_ERR_CORRUPT;
     }
+    return _init(eng, cfg, err, errlen);
+}
+
+int engine_new_json(struct engine **out, const char *json, size_t len,
+                    const struct rulec_config *cfg, char *err, size_t errlen)
+{
+    struct engine *eng = calloc(1, sizeof(*eng));
+    if (!eng) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_ERR_IO;
+    }
+    eng->arena = arena_new();
+    *out = eng;
+    if (policy_meta_from_json(eng->arena, json, len, &eng->meta, err, errlen) < 0)
+        return ENGINE_ERR_CORRUPT;
+    return _init(eng, cfg, err, errlen);
+}
+
+static int _init(struct engine *eng, const struct rulec_config *cfg, char *err, size_t errlen)
+{
     if (event_layout_init(&eng->layout, &eng->meta) < 0) {
         snprintf(err, errlen, "out of memory");
         return ENGINE_ERR_IO;
@@ -114,8 +274,9 @@ int engine_new(struct engine **out, const struct policy_image *img, const struct
     eng->rules = arena_alloc(eng->arena, (eng->meta.nrules + 1) * sizeof(*eng->rules));
     eng->audit_rules = arena_alloc(eng->arena, (eng->meta.nrules + 1) * sizeof(size_t));
     for (size_t i = 0; i < eng->meta.nrules; i++) {
-        if (_prepare_rule(eng, i, err, errlen) < 0)
-            return ENGINE_ERR_CORRUPT;
+        int rc = _prepare_rule(eng, i, cfg, err, errlen);
+        if (rc < 0)
+            return rc;
         if (eng->rules[i].source == FSRC_K8S_AUDIT)
             eng->audit_rules[eng->naudit_rules++] = i;
     }
@@ -124,9 +285,16 @@ int engine_new(struct engine **out, const struct policy_image *img, const struct
     eng->alert_opts.time_iso8601 = cfg->time_format_iso_8601;
     eng->alert_opts.json_include_output = cfg->json_include_output;
     eng->alert_opts.json_include_tags = cfg->json_include_tags;
+    eng->alert_opts.json_include_message = cfg->json_include_message;
+    eng->alert_opts.json_include_output_fields = cfg->json_include_output_fields;
     eng->min_priority = cfg->min_priority;
-    if (gethostname(eng->hostname, sizeof(eng->hostname) - 1) < 0)
-        strcpy(eng->hostname, "unknown");
+    eng->matching = cfg->rule_matching;
+    eng->extra_text = calloc(eng->nextra_text + 1, sizeof(*eng->extra_text));
+    if (!eng->extra_text) {
+        snprintf(err, errlen, "out of memory");
+        return ENGINE_ERR_IO;
+    }
+    config_hostname(eng->hostname, sizeof(eng->hostname));
     eng->boot_to_epoch_ns = event_boot_to_epoch_ns();
     eng->start_boot_ns = event_boot_ns();
     return 0;
@@ -143,6 +311,9 @@ void engine_free(struct engine **engp)
     event_layout_free(&eng->layout);
     strbuf_free(&eng->line);
     strbuf_free(&eng->message);
+    for (size_t i = 0; eng->extra_text && i < eng->nextra_text; i++)
+        strbuf_free(&eng->extra_text[i]);
+    free(eng->extra_text);
     arena_free(&eng->arena);
     free(eng);
     *engp = NULL;
@@ -176,7 +347,8 @@ void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct use
 
 static void _emit(struct engine *eng, const char *rule, enum alert_priority prio,
                   const char *source, const char *const *tags, size_t ntags, uint64_t time_ns,
-                  const struct alert_field *fields, size_t nfields)
+                  const struct alert_field *fields, size_t nfields, const struct alert_field *extra,
+                  size_t nextra)
 {
     struct alert a = {
         .rule = rule,
@@ -189,6 +361,8 @@ static void _emit(struct engine *eng, const char *rule, enum alert_priority prio
         .output = eng->message.data ? eng->message.data : "",
         .fields = fields,
         .nfields = nfields,
+        .extra = extra,
+        .nextra = nextra,
     };
     eng->line.len = 0;
     if (alert_format(&eng->line, &a, &eng->alert_opts) < 0)
@@ -198,6 +372,27 @@ static void _emit(struct engine *eng, const char *rule, enum alert_priority prio
     eng->stats.alerts++;
 }
 
+/* append_output's extra_fields of this alert (formats.cpp): a template rendered as text, a raw
+ * field with its own JSON type. Only JSON alerts with output_fields show them. */
+static void _extras(struct engine *eng, struct engine_rule *r, field_getter get, void *ctx)
+{
+    for (size_t i = 0; i < r->nextras; i++) {
+        const struct engine_extra *x = &r->extras[i];
+        struct alert_field *v = &r->extra_values[i];
+        *v = (struct alert_field){.key = x->key};
+        if (x->raw) {
+            alert_collect_fields(x->tpl, get, ctx, v);
+            v->key = x->key;
+            continue;
+        }
+        struct strbuf *sb = &eng->extra_text[i];
+        sb->len = 0;
+        format_render_sb(x->tpl, get, ctx, sb);
+        v->value = (struct field_value){.kind = FV_STR,
+                                        .str = {.ptr = sb->data ? sb->data : "", .len = sb->len}};
+    }
+}
+
 static void _alert(struct engine *eng, struct engine_rule *r, field_getter get, void *ctx,
                    uint64_t time_ns)
 {
@@ -205,8 +400,13 @@ static void _alert(struct engine *eng, struct engine_rule *r, field_getter get, 
     if (format_render_sb(r->output, get, ctx, &eng->message) < 0)
         return;
     alert_collect_fields(r->output, get, ctx, r->fields);
+    bool with_extras = eng->alert_opts.json && eng->alert_opts.json_include_output_fields;
+    if (with_extras)
+        _extras(eng, r, get, ctx);
+    uint64_t before = eng->stats.alerts;
     _emit(eng, r->meta->name, r->priority, r->meta->source, r->meta->tags, r->meta->ntags, time_ns,
-          r->fields, r->output->nfields);
+          r->fields, r->output->nfields, r->extra_values, with_extras ? r->nextras : 0);
+    r->alerts += eng->stats.alerts - before;
 }
 
 /* The rule's alerts would not be written: below the minimum priority, or no sink wants them.
@@ -217,7 +417,8 @@ static bool _muted(const struct engine *eng, const struct engine_rule *r)
            (eng->outputs && !outputs_wants(eng->outputs, r->priority));
 }
 
-void engine_handle_record(struct engine *eng, const void *data, size_t len)
+unsigned engine_handle_record_except(struct engine *eng, const void *data, size_t len,
+                                     const uint64_t *skip, size_t skip_words)
 {
     eng->stats.records++;
     eng->ev.users = eng->users;
@@ -230,14 +431,17 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
     eng->ev.start_boot_ns = eng->start_boot_ns;
     if (event_bind(&eng->ev, &eng->layout, data, len) < 0) {
         eng->stats.bad++;
-        return;
+        return 0;
     }
     if (eng->users)
         users_refresh(eng->users);
+    unsigned alerts = 0;
     for (size_t i = 0; i < eng->meta.nrules; i++) {
         struct engine_rule *r = &eng->rules[i];
         if (r->source != FSRC_SYSCALL || !event_is_candidate(&eng->ev, i) || _muted(eng, r))
             continue;
+        if (skip && i / 64 < skip_words && (skip[i / 64] >> (i % 64)) & 1)
+            continue; /* decided already (a reload's overlap: runtime/dedupe.h) */
         /* The kernel decided "yes" exactly, or only "maybe": then the
          * residual (the whole condition) decides here. */
         if (event_is_maybe(&eng->ev, i) && !interp_eval(r->interp, event_get, &eng->ev)) {
@@ -245,7 +449,23 @@ void engine_handle_record(struct engine *eng, const void *data, size_t len)
             continue;
         }
         _alert(eng, r, event_get_output, &eng->ev, event_time_ns(&eng->ev));
+        alerts++;
+        /* rule_matching: first stops at the first rule that matches (a muted rule never
+         * counts: Falco does not even load rules below `priority`). */
+        if (eng->matching == RULE_MATCHING_FIRST)
+            break;
     }
+    return alerts;
+}
+
+unsigned engine_handle_record(struct engine *eng, const void *data, size_t len)
+{
+    return engine_handle_record_except(eng, data, len, NULL, 0);
+}
+
+bool engine_first_match(const struct engine *eng)
+{
+    return eng->matching == RULE_MATCHING_FIRST;
 }
 
 size_t engine_audit_rules(const struct engine *eng)
@@ -259,8 +479,11 @@ void engine_handle_audit(struct engine *eng, struct k8saudit_event *ev)
     ev->hostname = eng->hostname;
     for (size_t i = 0; i < eng->naudit_rules; i++) {
         struct engine_rule *r = &eng->rules[eng->audit_rules[i]];
-        if (!_muted(eng, r) && interp_eval(r->interp, k8saudit_get, ev))
-            _alert(eng, r, k8saudit_get, ev, ev->time_ns);
+        if (_muted(eng, r) || !interp_eval(r->interp, k8saudit_get, ev))
+            continue;
+        _alert(eng, r, k8saudit_get, ev, ev->time_ns);
+        if (eng->matching == RULE_MATCHING_FIRST)
+            break;
     }
 }
 
@@ -273,10 +496,14 @@ void engine_tally_record(struct engine *eng, const void *data, size_t len, struc
     }
     eng->stats.tallied++;
     for (size_t i = 0; i < eng->meta.nrules; i++) {
-        if (!event_is_candidate(&eng->ev, i))
+        if (!event_is_candidate(&eng->ev, i) || _muted(eng, &eng->rules[i]))
             continue;
         bool maybe = event_is_maybe(&eng->ev, i);
         missed_add(m, i, eng->ev.hdr->pid, NULL, !maybe, maybe);
+        /* rule_matching: first: a definite match ends the event; the "maybe" candidates before
+         * it are possible matches, each of which would have ended it had it matched. */
+        if (!maybe && eng->matching == RULE_MATCHING_FIRST)
+            break;
     }
 }
 
@@ -350,16 +577,17 @@ void engine_missed_alert(struct engine *eng, const struct missed_entry *e, doubl
     };
     uint64_t before = eng->stats.alerts;
     _emit(eng, r->meta->name, r->priority, r->meta->source, r->aggregate_tags, r->meta->ntags + 1,
-          _now_ns(), fields, 5);
+          _now_ns(), fields, 5, NULL, 0);
     if (eng->stats.alerts != before) {
         eng->stats.aggregates++;
         eng->stats.aggregated += e->definite + e->maybe;
     }
 }
 
+static const char *const _internal_tags[] = {"rulec_internal"};
+
 void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned long long events)
 {
-    static const char *const tags[] = {"rulec_internal"};
     eng->message.len = 0;
     strbuf_printf(&eng->message,
                   "Falco internal: syscall event drop. %llu system calls dropped in last second.",
@@ -369,11 +597,36 @@ void engine_drop_alert(struct engine *eng, unsigned long long lost, unsigned lon
     fields[0].value = (struct field_value){.kind = FV_UINT, .u = lost};
     fields[1].key = "n_evts";
     fields[1].value = (struct field_value){.kind = FV_UINT, .u = events};
-    _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal", tags, 1,
-          _now_ns(), fields, 2);
+    _emit(eng, "Falco internal: syscall event drop", ALERT_PRIO_CRITICAL, "internal",
+          _internal_tags, 1, _now_ns(), fields, 2, NULL, 0);
+}
+
+void engine_internal_alert(struct engine *eng, const char *rule, const char *why)
+{
+    /* create_signal_handlers.cpp: "<rule>: <error>", priority Critical, no fields. */
+    eng->message.len = 0;
+    strbuf_printf(&eng->message, "%s: %s", rule, why);
+    _emit(eng, rule, ALERT_PRIO_CRITICAL, "internal", _internal_tags, 1, _now_ns(), NULL, 0, NULL,
+          0);
 }
 
 void engine_stats(const struct engine *eng, struct engine_stats *out)
 {
     *out = eng->stats;
+}
+
+uint64_t engine_rule_alerts(const struct engine *eng, size_t i)
+{
+    return i < eng->meta.nrules ? eng->rules[i].alerts : 0;
+}
+
+void engine_inherit(struct engine *eng, const struct engine *old)
+{
+    eng->stats = old->stats;
+    for (size_t i = 0; i < eng->meta.nrules; i++)
+        for (size_t j = 0; j < old->meta.nrules; j++)
+            if (!strcmp(eng->meta.rules[i].name, old->meta.rules[j].name)) {
+                eng->rules[i].alerts = old->rules[j].alerts;
+                break;
+            }
 }

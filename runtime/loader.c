@@ -363,7 +363,7 @@ static enum loader_error _keep_fds(struct loader *ld, const struct load_state *s
     return LOADER_OK;
 }
 
-enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+enum loader_error loader_load(struct loader *ld, const struct policy_image *img,
                               const struct policy_meta *meta, size_t ringbuf_bytes,
                               const char *verifier_log_path, char *err, size_t errlen)
 {
@@ -381,13 +381,35 @@ enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
             e = LOADER_ERR_CORRUPT;
     if (e == LOADER_OK)
         e = _fill_tables(ld, meta, img->path, &st, err, errlen);
-    if (e == LOADER_OK)
-        e = _attach(ld, meta, img->path, &st, err, errlen);
+    ld->load_ms = _now_ms() - start;
+    return e;
+}
+
+enum loader_error loader_attach(struct loader *ld, const struct policy_meta *meta, char *err,
+                                size_t errlen)
+{
+    double start = _now_ms();
+    /* What loader_load's steps found, found again in the loaded object. */
+    struct load_state st = {
+        .events = bpf_object__find_map_by_name(ld->obj, "rulec_events"),
+        .cid_cache =
+            meta->cid_cache ? bpf_object__find_map_by_name(ld->obj, meta->cid_cache) : NULL,
+        .syscalls_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls"),
+        .capture_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog"),
+    };
+    enum loader_error e = _attach(ld, meta, "the policy", &st, err, errlen);
     if (e == LOADER_OK)
         e = _keep_fds(ld, &st, err, errlen);
-    if (e == LOADER_OK)
-        ld->load_ms = _now_ms() - start;
+    ld->load_ms += _now_ms() - start;
     return e;
+}
+
+enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen)
+{
+    enum loader_error e = loader_load(ld, img, meta, ringbuf_bytes, verifier_log_path, err, errlen);
+    return e == LOADER_OK ? loader_attach(ld, meta, err, errlen) : e;
 }
 
 void loader_detach(struct loader *ld)

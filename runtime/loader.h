@@ -54,6 +54,16 @@ void loader_init(struct loader *ld);
 enum loader_error loader_open(struct loader *ld, const struct policy_image *img,
                               const struct policy_meta *meta, size_t ringbuf_bytes,
                               const char *verifier_log_path, char *err, size_t errlen);
+/* loader_open in two steps, for a policy reloaded while another runs (SIGHUP): loader_load does
+ * everything that takes time (open, the verifier, the set maps and tail-call tables) and
+ * attaches nothing, so it may run in another thread; loader_attach (in the event loop's thread:
+ * it binds the container.id cache, runtime/cid_cache.h) attaches the hooks, the dispatcher last,
+ * and keeps only the descriptors. After a failure of either, loader_close. */
+enum loader_error loader_load(struct loader *ld, const struct policy_image *img,
+                              const struct policy_meta *meta, size_t ringbuf_bytes,
+                              const char *verifier_log_path, char *err, size_t errlen);
+enum loader_error loader_attach(struct loader *ld, const struct policy_meta *meta, char *err,
+                                size_t errlen);
 /* Detaches the programs: the kernel makes no more records or counts, the maps stay readable
  * (what is left in the ring buffers, the final counts). loader_close does it too. */
 void loader_detach(struct loader *ld);

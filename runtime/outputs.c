@@ -13,6 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/output_http.h"
+#include "runtime/output_program.h"
+#include "runtime/output_queue.h"
+
 /* A buffer flushes when full; 64 KiB is a few hundred JSON alerts. */
 #define _BUF_CAP (64 * 1024)
 #define _NS_PER_SEC 1000000000ull
@@ -31,10 +35,14 @@ struct _stream {
     bool buffered;
 };
 
+/* At stop, how long the queued sinks may still deliver (under rulec run's one-second stop). */
+#define _QUEUE_DRAIN_MS 500
+
 /* Failures not yet reported on stderr. */
 struct _errors {
     uint64_t pending;
     int last_errno;
+    char why[256]; /* a queued sink's own reason, else strerror(last_errno) */
     uint64_t last_report_ns;
     bool reported;
 };
@@ -49,9 +57,12 @@ struct output_set {
     struct _stream file; /* OUTPUT_FILE */
     struct _errors errors[OUTPUT_SINK_MAX];
     struct output_stats stats;
+    struct output_queue *queues[OUTPUT_SINK_MAX]; /* OUTPUT_PROGRAM, OUTPUT_HTTP */
+    size_t queue_capacity;
 };
 
-static const char *const _sink_names[OUTPUT_SINK_MAX] = {"stdout", "file", "syslog"};
+static const char *const _sink_names[OUTPUT_SINK_MAX] = {"stdout", "file", "syslog", "program",
+                                                         "http"};
 
 const char *outputs_sink_name(enum output_sink sink)
 {
@@ -94,12 +105,13 @@ static void _report(struct output_set *set, enum output_sink sink, uint64_t now)
     struct _errors *e = &set->errors[sink];
     const char *more = e->reported ? " more" : "";
     const char *since = e->reported ? " since the last report" : "";
+    const char *why = *e->why ? e->why : strerror(e->last_errno);
     if (sink == OUTPUT_FILE)
         fprintf(stderr, "rulec: file output %s: %" PRIu64 "%s alert(s) not written%s: %s\n",
-                set->file_name, e->pending, more, since, strerror(e->last_errno));
+                set->file_name, e->pending, more, since, why);
     else
         fprintf(stderr, "rulec: %s output: %" PRIu64 "%s alert(s) not written%s: %s\n",
-                _sink_names[sink], e->pending, more, since, strerror(e->last_errno));
+                _sink_names[sink], e->pending, more, since, why);
     e->pending = 0;
     e->last_report_ns = now;
     e->reported = true;
@@ -107,16 +119,25 @@ static void _report(struct output_set *set, enum output_sink sink, uint64_t now)
 
 /* The first failure is reported at once, later ones once a minute, so a full
  * disk cannot turn into a flood on stderr (which may be the same journal). */
-static void _lost(struct output_set *set, enum output_sink sink, int err, uint64_t count)
+static void _lost_why(struct output_set *set, enum output_sink sink, int err, const char *why,
+                      uint64_t count)
 {
     struct _errors *e = &set->errors[sink];
     set->stats.errors[sink] += count;
     e->pending += count;
     e->last_errno = err;
+    snprintf(e->why, sizeof(e->why), "%s", why ? why : "");
     uint64_t now = _now_ns();
     if (!e->reported || now - e->last_report_ns >= _REPORT_INTERVAL_NS)
         _report(set, sink, now);
 }
+
+static void _lost(struct output_set *set, enum output_sink sink, int err, uint64_t count)
+{
+    _lost_why(set, sink, err, NULL, count);
+}
+
+static void _queue_failures(struct output_set *set);
 
 static int _open_file(const char *path)
 {
@@ -280,6 +301,28 @@ int outputs_new(struct output_set **out, const struct rulec_config *cfg, char *e
     }
     if (cfg->syslog_enabled)
         openlog("rulec", LOG_PID, LOG_USER);
+    set->enabled[OUTPUT_PROGRAM] = cfg->program_enabled;
+    set->enabled[OUTPUT_HTTP] = cfg->http.enabled;
+    set->queue_capacity =
+        cfg->outputs_queue_capacity ? cfg->outputs_queue_capacity : OUTPUT_QUEUE_DEFAULT_ITEMS;
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++) {
+        if (!set->enabled[k])
+            continue;
+        struct output_queue_sink sink;
+        int rc = k == OUTPUT_PROGRAM
+                     ? output_program_sink(&sink, cfg->program, cfg->program_keep_alive,
+                                           (unsigned)cfg->output_timeout_ms)
+                     : output_http_sink(&sink, cfg, err, errlen);
+        if (rc == -ENOMEM)
+            snprintf(err, errlen, "out of memory");
+        if (rc < 0 ||
+            output_queue_new(&set->queues[k], &sink, set->queue_capacity, err, errlen) < 0) {
+            if (rc == 0 && sink.close)
+                sink.close(sink.ctx);
+            outputs_free(&set);
+            return -EINVAL;
+        }
+    }
     for (int s = 0; s < OUTPUT_SYSLOG; s++) {
         struct _stream *st = s == OUTPUT_FILE ? &set->file : &set->out;
         st->cap = _BUF_CAP;
@@ -300,6 +343,12 @@ void outputs_free(struct output_set **set)
         return;
     struct output_set *s = *set;
     outputs_flush(s);
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++)
+        if (s->queues[k])
+            output_queue_stop(s->queues[k], _QUEUE_DRAIN_MS);
+    _queue_failures(s);
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++)
+        output_queue_free(&s->queues[k]);
     /* Losses since the last summary are not left unsaid at exit. */
     for (int k = 0; k < OUTPUT_SINK_MAX; k++)
         if (s->errors[k].pending)
@@ -343,10 +392,34 @@ void outputs_write(struct output_set *set, enum alert_priority prio, const char 
         syslog(outputs_syslog_level(prio), "%.*s", (int)len, line);
         set->stats.written[OUTPUT_SYSLOG]++;
     }
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++) {
+        if (!set->queues[k] || output_queue_push(set->queues[k], line, len))
+            continue;
+        char why[128];
+        snprintf(why, sizeof(why), "its queue is full (outputs_queue.capacity: %zu)",
+                 set->queue_capacity);
+        set->stats.queue_drops++;
+        _lost_why(set, (enum output_sink)k, ENOBUFS, why, 1);
+    }
+}
+
+/* What the queued sinks failed to deliver since the last look, into the error summary. */
+static void _queue_failures(struct output_set *set)
+{
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++) {
+        if (!set->queues[k])
+            continue;
+        char why[256];
+        uint64_t n = output_queue_take_failures(set->queues[k], why, sizeof(why));
+        if (n)
+            _lost_why(set, (enum output_sink)k, EIO, why, n);
+    }
 }
 
 int outputs_reopen(struct output_set *set)
 {
+    if (set->queues[OUTPUT_PROGRAM])
+        output_queue_reopen(set->queues[OUTPUT_PROGRAM]);
     if (!set->enabled[OUTPUT_FILE])
         return 0;
     _flush(set, OUTPUT_FILE);
@@ -389,6 +462,7 @@ void outputs_flush(struct output_set *set)
 
 void outputs_tick(struct output_set *set)
 {
+    _queue_failures(set);
     uint64_t now = _now_ns();
     if (set->out.len && now - set->out.since_ns >= _FLUSH_AGE_NS)
         _flush(set, OUTPUT_STDOUT);
@@ -404,4 +478,14 @@ void outputs_tick(struct output_set *set)
 void outputs_stats(const struct output_set *set, struct output_stats *stats)
 {
     *stats = set->stats;
+    for (int k = OUTPUT_PROGRAM; k <= OUTPUT_HTTP; k++) {
+        if (!set->queues[k])
+            continue;
+        struct output_queue_stats qs;
+        output_queue_stats(set->queues[k], &qs);
+        stats->written[k] = qs.sent;
+        /* Failures the tick has not collected yet count too. */
+        if (qs.failed + set->stats.queue_drops > stats->errors[k])
+            stats->errors[k] = qs.failed + set->stats.queue_drops;
+    }
 }

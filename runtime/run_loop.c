@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "core/rulec_abi.h"
+#include "runtime/dedupe.h"
 #include "runtime/drops.h"
 #include "runtime/engine.h"
 #include "runtime/loader.h"
@@ -37,12 +38,29 @@
  * the record it was called for, which is handled. */
 #define _END_BATCH (-ECANCELED)
 
+/* What the record callback does with a record. */
+enum _mode {
+    _EVALUATE,    /* alerts */
+    _OLD_OVERLAP, /* a reload's old policy: alerts, and remembered for the new one's twins */
+    _COLLECT,     /* a reload's new policy: copied, to be paired with the old one's first */
+};
+
 struct _ring {
     struct run_loop *loop;
     struct ring_buffer *rb;
     int map_fd;
     size_t budget, done;
     bool tally; /* stopping, past the deadline: count the records instead of evaluating them */
+    enum _mode mode;
+};
+
+/* Records of a reload's new policy read before the old one's were all handled. */
+struct _collected {
+    unsigned char *buf;
+    size_t len, cap;
+    size_t n;
+    uint64_t until_ns; /* records stamped later need no pairing: collecting stops at one */
+    bool past;         /* one was seen */
 };
 
 struct _source {
@@ -50,13 +68,17 @@ struct _source {
     short events;
     run_loop_fn fn;
     void *ctx;
+    bool control; /* not an event source: does not keep a loop of finished sources running */
 };
 
 enum { _RESERVE, _EVENTS, _NRINGS };
 
 struct run_loop {
     struct run_loop_params p;
-    struct _ring rings[_NRINGS]; /* read in this order: the reserve first */
+    /* The ring buffers, read in this order: the reserve first. Two sets, because libbpf keeps a
+     * pointer to each as its callback's context: a reload builds the other set. */
+    struct _ring ring_sets[2][_NRINGS];
+    struct _ring *rings; /* the set in use */
     struct _source *sources;
     size_t nsources;
     size_t active; /* sources not done yet */
@@ -68,16 +90,29 @@ struct run_loop {
     uint64_t window_ns;                        /* start of the aggregates' window */
     bool stopping;
     int status;
+    struct pollfd *pfds; /* the ring buffers, then the sources */
+    size_t npfds;
+    /* Counters of the loaders a reload replaced, so that totals stay monotonic. */
+    unsigned long long base[RULEC_CNT_MAX];
+    struct run_loop_totals reloads;
+    /* A reload in progress (run_loop_switch). */
+    struct dedupe *dedupe;
+    uint64_t overlap_from_ns;
+    struct _collected collected;
 };
 
-static volatile sig_atomic_t _stop, _reopen, _stats;
+static volatile sig_atomic_t _stop, _reopen, _stats, _reload;
 
+/* Falco's signals: SIGUSR1 reopens the outputs, SIGHUP restarts (here: reloads the policy);
+ * SIGUSR2, which Falco leaves free, prints the counters. */
 static void _on_signal(int sig)
 {
-    if (sig == SIGHUP)
+    if (sig == SIGUSR1)
         _reopen = 1;
-    else if (sig == SIGUSR1)
+    else if (sig == SIGUSR2)
         _stats = 1;
+    else if (sig == SIGHUP)
+        _reload = 1;
     else
         _stop = 1;
 }
@@ -89,14 +124,50 @@ static uint64_t _now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A new policy's record, copied while the old policy's are handled. */
+static int _collect(struct _collected *c, const void *data, size_t len)
+{
+    const struct rulec_record_hdr *h = data;
+    if (len >= sizeof(*h) && h->ts_boot_ns > c->until_ns)
+        c->past = true;
+    size_t need = sizeof(size_t) + len;
+    if (c->len + need > c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1 << 16;
+        while (cap < c->len + need)
+            cap *= 2;
+        unsigned char *b = realloc(c->buf, cap);
+        if (!b)
+            return -ENOMEM;
+        c->buf = b;
+        c->cap = cap;
+    }
+    memcpy(c->buf + c->len, &len, sizeof(len));
+    memcpy(c->buf + c->len + sizeof(len), data, len);
+    c->len += need;
+    c->n++;
+    return 0;
+}
+
 static int _on_record(void *ctx, void *data, size_t len)
 {
     struct _ring *r = ctx;
-    if (r->tally)
-        engine_tally_record(r->loop->p.eng, data, len, r->loop->missed);
-    else
-        engine_handle_record(r->loop->p.eng, data, len);
-    if (++r->done >= r->budget || (_stop && !r->loop->stopping))
+    struct run_loop *l = r->loop;
+    if (r->mode == _COLLECT) {
+        if (_collect(&l->collected, data, len) < 0)
+            engine_handle_record(l->p.eng, data, len); /* no memory: alerted, maybe twice */
+        return l->collected.past ? _END_BATCH : 0;
+    }
+    if (r->tally) {
+        engine_tally_record(l->p.eng, data, len, l->missed);
+    } else {
+        unsigned alerts = engine_handle_record(l->p.eng, data, len);
+        const struct rulec_record_hdr *h = data;
+        size_t words = engine_meta(l->p.eng)->mask_words;
+        if (r->mode == _OLD_OVERLAP && len >= sizeof(*h) + 8 * words &&
+            h->ts_boot_ns >= l->overlap_from_ns)
+            dedupe_add_old(l->dedupe, h, (const uint64_t *)(h + 1), words, alerts);
+    }
+    if (++r->done >= r->budget || (_stop && !l->stopping))
         return _END_BATCH;
     return 0;
 }
@@ -112,12 +183,30 @@ static bool _consume(struct _ring *r, size_t budget)
     return ring_buffer__consume(r->rb) < 0;
 }
 
-static void _print_counters(struct run_loop *l)
+void run_loop_totals(struct run_loop *l, struct run_loop_totals *t)
 {
     unsigned long long c[RULEC_CNT_MAX] = {0};
     loader_counters(l->p.ld, c, RULEC_CNT_MAX);
-    struct engine_stats st;
-    engine_stats(l->p.eng, &st);
+    *t = l->reloads;
+    for (int i = 0; i < RULEC_CNT_MAX; i++)
+        t->kernel[i] = l->base[i] + c[i];
+    engine_stats(l->p.eng, &t->engine);
+}
+
+/* A ring buffer read to its end (evaluating until the drain deadline, counting after it). */
+static void _drain(struct _ring *r, uint64_t deadline)
+{
+    do
+        r->tally |= _now_ns() >= deadline;
+    while (_consume(r, _DRAIN_BATCH));
+}
+
+static void _print_counters(struct run_loop *l)
+{
+    struct run_loop_totals t;
+    run_loop_totals(l, &t);
+    const unsigned long long *c = t.kernel;
+    struct engine_stats st = t.engine;
     fprintf(stderr,
             "rulec: events %llu, candidates %llu, lost %llu, records %llu, alerts %llu, "
             "residual rejections %llu, reserved %llu, aggregates %llu (%llu matches)\n",
@@ -125,6 +214,10 @@ static void _print_counters(struct run_loop *l)
             (unsigned long long)st.records, (unsigned long long)st.alerts,
             (unsigned long long)st.rejected, c[RULEC_CNT_RESERVED],
             (unsigned long long)st.aggregates, (unsigned long long)st.aggregated);
+    if (t.reloads || t.reload_failures)
+        fprintf(stderr, "rulec: reloads %llu, failed %llu, twins %llu\n",
+                (unsigned long long)t.reloads, (unsigned long long)t.reload_failures,
+                (unsigned long long)t.twins);
     if (l->p.ld->profile_fd >= 0)
         profile_print(stderr, l->p.ld->profile_fd, engine_meta(l->p.eng), c[RULEC_CNT_EVENTS]);
     if (l->p.report)
@@ -183,6 +276,8 @@ static void _tick(struct run_loop *l, uint64_t now)
         _stop = 1;
     }
     _report(l, now, c[RULEC_CNT_LOST], false);
+    if (l->p.tick)
+        l->p.tick(l->p.ctx, l);
 }
 
 /* Stopping: no new records once detached, so the ring buffers only empty. */
@@ -194,12 +289,8 @@ static void _finish(struct run_loop *l)
     l->stopping = true;
     loader_detach(l->p.ld);
     outputs_batch_begin(l->p.outputs);
-    for (int i = 0; i < _NRINGS; i++) {
-        struct _ring *r = &l->rings[i];
-        do
-            r->tally |= _now_ns() >= deadline;
-        while (_consume(r, _DRAIN_BATCH));
-    }
+    for (int i = 0; i < _NRINGS; i++)
+        _drain(&l->rings[i], deadline);
     if (l->p.on_stop)
         l->p.on_stop(l->p.ctx);
     outputs_batch_end(l->p.outputs);
@@ -221,10 +312,32 @@ static int _install_signals(void)
     /* No SA_RESTART: a signal interrupts the wait, so that the loop sees it at once. */
     struct sigaction sa = {.sa_handler = _on_signal};
     sigemptyset(&sa.sa_mask);
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         if (sigaction(sigs[i], &sa, NULL) < 0)
             return -errno;
+    return 0;
+}
+
+/* The ring buffers of ld (none when it loaded nothing: poll(2) ignores a negative fd). */
+static int _rings(struct run_loop *l, struct _ring *rings, const struct loader *ld, char *err,
+                  size_t errlen)
+{
+    int fds[_NRINGS] = {[_RESERVE] = ld ? ld->reserve_fd : -1, [_EVENTS] = ld ? ld->events_fd : -1};
+    for (int i = 0; i < _NRINGS; i++) {
+        struct _ring *r = &rings[i];
+        *r = (struct _ring){.loop = l, .map_fd = fds[i]};
+        if (fds[i] < 0)
+            continue;
+        r->rb = ring_buffer__new(fds[i], _on_record, r, NULL);
+        if (!r->rb) {
+            int e = errno;
+            snprintf(err, errlen, "ring buffer: %s", strerror(e));
+            for (int j = 0; j < i; j++)
+                ring_buffer__free(rings[j].rb);
+            return -e;
+        }
+    }
     return 0;
 }
 
@@ -238,22 +351,13 @@ int run_loop_new(struct run_loop **out, const struct run_loop_params *p, char *e
         return -ENOMEM;
     }
     l->p = *p;
-    int fds[_NRINGS] = {[_RESERVE] = p->ld->reserve_fd, [_EVENTS] = p->ld->events_fd};
-    for (int i = 0; i < _NRINGS; i++) {
-        struct _ring *r = &l->rings[i];
-        r->loop = l;
-        r->map_fd = fds[i];
-        if (fds[i] < 0)
-            continue; /* nothing loaded: poll(2) ignores a negative fd */
-        r->rb = ring_buffer__new(fds[i], _on_record, r, NULL);
-        if (!r->rb) {
-            int e = errno;
-            snprintf(err, errlen, "ring buffer: %s", strerror(e));
-            run_loop_free(&l);
-            return -e;
-        }
+    l->rings = l->ring_sets[0];
+    int rc = _rings(l, l->rings, p->ld, err, errlen);
+    if (rc < 0) {
+        run_loop_free(&l);
+        return rc;
     }
-    int rc = _install_signals();
+    rc = _install_signals();
     if (rc < 0) {
         snprintf(err, errlen, "signal handlers: %s", strerror(-rc));
         run_loop_free(&l);
@@ -272,22 +376,194 @@ void run_loop_free(struct run_loop **lp)
     if (!l)
         return;
     for (int i = 0; i < _NRINGS; i++)
-        ring_buffer__free(l->rings[i].rb);
+        ring_buffer__free(l->rings ? l->rings[i].rb : NULL);
     missed_free(&l->missed);
     free(l->sources);
+    free(l->pfds);
     free(l);
     *lp = NULL;
 }
 
-int run_loop_add_fd(struct run_loop *l, int fd, short events, run_loop_fn fn, void *ctx)
+static uint64_t _boot_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t _realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The collected records of the new policy, paired with the old one's and handled by the new
+ * engine: a record whose twin alerted is skipped under rule_matching: first (the event had its
+ * alert), and otherwise alerts only for the rules the old policy did not decide. */
+static void _handle_collected(struct run_loop *l, struct engine *eng, const struct engine *old)
+{
+    struct _collected *c = &l->collected;
+    const struct policy_meta *om = engine_meta(old), *nm = engine_meta(eng);
+    long *to_new = calloc(om->nrules + 1, sizeof(*to_new));
+    uint64_t *skip = calloc(nm->mask_words + 1, sizeof(*skip));
+    for (size_t i = 0; to_new && i < om->nrules; i++) {
+        to_new[i] = -1;
+        for (size_t j = 0; j < nm->nrules; j++)
+            if (!strcmp(om->rules[i].name, nm->rules[j].name))
+                to_new[i] = (long)j;
+    }
+    size_t off = 0;
+    for (size_t i = 0; off < c->len; i++) {
+        size_t len;
+        memcpy(&len, c->buf + off, sizeof(len));
+        const unsigned char *rec = c->buf + off + sizeof(len);
+        off += sizeof(len) + len;
+        const struct dedupe_twin *tw = dedupe_twin(l->dedupe, i);
+        if (!tw || !to_new || !skip) {
+            engine_handle_record(eng, rec, len);
+            continue;
+        }
+        l->reloads.twins++;
+        if (tw->alerts && engine_first_match(eng))
+            continue;
+        memset(skip, 0, nm->mask_words * sizeof(*skip));
+        for (size_t k = 0; k < om->nrules && k / 64 < tw->words; k++)
+            if ((tw->candidates[k / 64] >> (k % 64)) & 1 && to_new[k] >= 0)
+                skip[to_new[k] / 64] |= 1ull << (to_new[k] % 64);
+        engine_handle_record_except(eng, rec, len, skip, nm->mask_words);
+    }
+    free(to_new);
+    free(skip);
+}
+
+int run_loop_switch(struct run_loop *l, struct engine *eng, struct loader *ld,
+                    struct engine **old_eng, struct loader **old_ld, char *err, size_t errlen)
+{
+    struct missed *m = NULL;
+    if (missed_new(&m, engine_meta(eng)->nrules) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    const struct policy_meta *meta = engine_meta(eng);
+    /* 1. The new programs run from here on, next to the old ones. */
+    uint64_t t0 = _boot_ns();
+    struct _ring *rings = l->rings == l->ring_sets[0] ? l->ring_sets[1] : l->ring_sets[0];
+    if ((meta->nhooks || meta->nprograms) && loader_attach(ld, meta, err, errlen) != LOADER_OK) {
+        missed_free(&m);
+        return -EINVAL;
+    }
+    int rc = _rings(l, rings, ld, err, errlen);
+    if (rc < 0) {
+        loader_detach(ld);
+        missed_free(&m);
+        return rc;
+    }
+    l->dedupe = dedupe_new();
+    l->overlap_from_ns = t0;
+    /* The overlap lasts microseconds; tests/e2e/test_reload.sh stretches it (RULEC_TEST_OVERLAP_MS)
+     * so that many events are seen by both policies and the pairing is what keeps them single. */
+    const char *stretch = getenv("RULEC_TEST_OVERLAP_MS");
+    if (stretch && atoi(stretch) > 0) {
+        struct timespec ts = {.tv_sec = atoi(stretch) / 1000,
+                              .tv_nsec = (long)(atoi(stretch) % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    /* 2. The old ones stop; one still running when they were detached finishes meanwhile. */
+    loader_detach(l->p.ld);
+    uint64_t t1 = _boot_ns();
+    struct timespec pause = {.tv_nsec = 2 * 1000000L};
+    nanosleep(&pause, NULL);
+    /* 3. Everything the old policy sent is handled by it, and remembered for the pairing. */
+    outputs_batch_begin(l->p.outputs);
+    uint64_t deadline = _now_ns() + _DRAIN_NS;
+    for (int i = 0; i < _NRINGS; i++) {
+        l->rings[i].mode = _OLD_OVERLAP;
+        _drain(&l->rings[i], deadline);
+    }
+    unsigned long long c[RULEC_CNT_MAX] = {0};
+    loader_counters(l->p.ld, c, RULEC_CNT_MAX);
+    _report(l, _now_ns(), c[RULEC_CNT_LOST], true);
+    for (int i = 0; i < RULEC_CNT_MAX; i++)
+        l->base[i] += c[i];
+    /* 4. The new policy's records of the overlap, paired with the old one's, then handled. */
+    struct engine *old = l->p.eng;
+    engine_inherit(eng, old);
+    l->p.eng = eng;
+    l->collected = (struct _collected){.until_ns = t1 + DEDUPE_MAX_GAP_NS};
+    for (int i = 0; i < _NRINGS; i++) {
+        rings[i].mode = _COLLECT;
+        l->collected.past = false;
+        rings[i].budget = SIZE_MAX;
+        while (rings[i].rb && ring_buffer__consume(rings[i].rb) < 0 && !l->collected.past)
+            ;
+        rings[i].mode = _EVALUATE;
+    }
+    size_t off = 0;
+    while (off < l->collected.len) {
+        size_t len;
+        memcpy(&len, l->collected.buf + off, sizeof(len));
+        const struct rulec_record_hdr *h = (const void *)(l->collected.buf + off + sizeof(len));
+        if (dedupe_add_new(l->dedupe, h) < 0)
+            break;
+        off += sizeof(len) + len;
+    }
+    dedupe_resolve(l->dedupe);
+    _handle_collected(l, eng, old);
+    outputs_batch_end(l->p.outputs);
+    free(l->collected.buf);
+    l->collected = (struct _collected){0};
+    dedupe_free(&l->dedupe);
+    /* 5. The switch: the new ring buffers are polled, the new counters start from zero. */
+    for (int i = 0; i < _NRINGS; i++) {
+        ring_buffer__free(l->rings[i].rb);
+        l->rings[i] = (struct _ring){0};
+        if (l->pfds)
+            l->pfds[i].fd = rings[i].map_fd;
+    }
+    l->rings = rings;
+    missed_free(&l->missed);
+    l->missed = m;
+    l->lost_seen = l->events_seen = l->lost_read = 0;
+    l->read_again = false;
+    *old_eng = old;
+    *old_ld = l->p.ld;
+    l->p.ld = ld;
+    l->reloads.reloads++;
+    l->reloads.reload_ns = _realtime_ns();
+    return 0;
+}
+
+void run_loop_reload_failed(struct run_loop *l)
+{
+    l->reloads.reload_failures++;
+}
+
+static int _add(struct run_loop *l, int fd, short events, run_loop_fn fn, void *ctx, bool control)
 {
     struct _source *s = realloc(l->sources, (l->nsources + 1) * sizeof(*s));
     if (!s)
         return -ENOMEM;
     l->sources = s;
-    s[l->nsources++] = (struct _source){.fd = fd, .events = events, .fn = fn, .ctx = ctx};
-    l->active++;
+    s[l->nsources++] =
+        (struct _source){.fd = fd, .events = events, .fn = fn, .ctx = ctx, .control = control};
+    l->active += !control;
     return 0;
+}
+
+int run_loop_add_fd(struct run_loop *l, int fd, short events, run_loop_fn fn, void *ctx)
+{
+    return _add(l, fd, events, fn, ctx, false);
+}
+
+int run_loop_add_control(struct run_loop *l, int fd, run_loop_fn fn, void *ctx)
+{
+    return _add(l, fd, POLLIN, fn, ctx, true);
+}
+
+struct loader *run_loop_loader(struct run_loop *l)
+{
+    return l->p.ld;
 }
 
 /* One turn's reading: the ring buffers (the reserve first), then the other sources. True when a
@@ -307,7 +583,7 @@ static bool _turn(struct run_loop *l, struct pollfd *pfds)
             _stop = 1;
         } else if (rc == RUN_LOOP_SOURCE_DONE) {
             pfds[_NRINGS + i].fd = -1;
-            if (!--l->active && !l->rings[_EVENTS].rb)
+            if (!s->control && !--l->active && !l->rings[_EVENTS].rb)
                 _stop = 1; /* no ring buffer, and every other source is done */
         }
     }
@@ -318,7 +594,8 @@ static bool _turn(struct run_loop *l, struct pollfd *pfds)
 int run_loop_run(struct run_loop *l)
 {
     size_t npfds = _NRINGS + l->nsources;
-    struct pollfd *pfds = calloc(npfds, sizeof(*pfds));
+    struct pollfd *pfds = l->pfds = calloc(npfds, sizeof(*pfds));
+    l->npfds = npfds;
     if (!pfds) {
         fprintf(stderr, "rulec: out of memory\n");
         return RUN_LOOP_ERROR;
@@ -353,6 +630,11 @@ int run_loop_run(struct run_loop *l)
             _stats = 0;
             _print_counters(l);
         }
+        if (_reload) {
+            _reload = 0;
+            if (l->p.reload)
+                l->p.reload(l->p.ctx);
+        }
         now = _now_ns();
         if (now >= next_tick) {
             _tick(l, now);
@@ -360,6 +642,7 @@ int run_loop_run(struct run_loop *l)
         }
     }
     free(pfds);
+    l->pfds = NULL;
     _finish(l);
     _print_counters(l);
     return l->status;

@@ -11,10 +11,16 @@
  * Stopping detaches the programs, evaluates what the ring buffers still hold until a deadline,
  * counts what is left after it into the aggregates, reports the final counts and flushes the
  * outputs: every match the kernel saw is an alert or in an aggregate, and the whole stop takes
- * well under a second. SIGHUP reopens the output file, SIGUSR1 prints the counters. */
+ * well under a second. SIGUSR1 reopens the outputs (Falco's signal), SIGUSR2 prints the
+ * counters, SIGHUP asks for a reload (the params' reload hook; run_loop_switch does it without
+ * losing an event). */
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "core/rulec_abi.h"
+#include "runtime/engine.h"
 
 struct engine;
 struct loader;
@@ -30,8 +36,20 @@ struct run_loop_params {
     const struct rulec_drops *drops; /* syscall_event_drops */
     void (*report)(void *ctx);       /* optional: the other sources' counters, after the kernel's */
     void (*on_stop)(void *ctx);      /* optional: stopping, before the final counts and flush */
+    void (*reload)(void *ctx);       /* optional: SIGHUP arrived */
+    void (*tick)(void *ctx, struct run_loop *loop); /* optional: once a second (the metrics) */
     void *ctx;
 };
+
+/* The counters since the start, across reloads. */
+struct run_loop_totals {
+    unsigned long long kernel[RULEC_CNT_MAX]; /* enum rulec_counter */
+    struct engine_stats engine;
+    uint64_t reloads, reload_failures;
+    uint64_t twins;     /* records of a reload's new policy whose event the old one had sent */
+    uint64_t reload_ns; /* when the last reload switched, ns since the epoch (0: none) */
+};
+void run_loop_totals(struct run_loop *loop, struct run_loop_totals *out);
 
 enum run_loop_status {
     RUN_LOOP_STOPPED = 0,    /* SIGINT or SIGTERM */
@@ -54,6 +72,25 @@ void run_loop_free(struct run_loop **loop);
 
 /* Adds a source polled for `events` (POLLIN, ...). Returns 0, or -errno. */
 int run_loop_add_fd(struct run_loop *loop, int fd, short events, run_loop_fn fn, void *ctx);
+
+/* A reloaded policy takes over, losing no event and alerting none twice: eng and ld (loaded
+ * with loader_load, not attached) are attached while the running ones still are, then the running
+ * ones are detached and what their ring buffers hold is evaluated (their last aggregates
+ * reported), and the new policy's records of that overlap are paired with the old one's
+ * (runtime/dedupe.h) before they are evaluated; from then on the new ring buffers are polled.
+ * The engine takes over the counts (engine_inherit). On success the replaced engine and loader
+ * are handed back to be freed (their owner's references updated first); on failure (attaching)
+ * -errno with err, and the running policy is untouched (the caller closes ld). Called from a
+ * source callback, in the loop's thread. */
+int run_loop_switch(struct run_loop *loop, struct engine *eng, struct loader *ld,
+                    struct engine **old_eng, struct loader **old_ld, char *err, size_t errlen);
+void run_loop_reload_failed(struct run_loop *loop);
+
+/* A descriptor that is not an event source (the reloader's): polled, but a loop whose event
+ * sources are all done stops whatever it waits for. */
+int run_loop_add_control(struct run_loop *loop, int fd, run_loop_fn fn, void *ctx);
+/* The loader running now (a reload replaces the one of the params). */
+struct loader *run_loop_loader(struct run_loop *loop);
 
 /* Runs until stopped; returns an enum run_loop_status. */
 int run_loop_run(struct run_loop *loop);

@@ -51,6 +51,16 @@ check "lint: usage error exits 2" 2 "$RULEC" lint --format xml "$T/good.yaml"
 check "lint: no file exits 2" 2 "$RULEC" lint
 check "lint: missing file exits 1" 1 "$RULEC" lint "$T/nonexistent.yaml"
 check "lint - reads standard input" 1 sh -c "'$RULEC' lint - < '$T/bad.yaml'"
+# --config: a falco.yaml's rules_files (files, or directories of *.yaml and *.yml in name order)
+mkdir -p "$T/rules.d"
+cp "$T/good.yaml" "$T/rules.d/a.yaml"
+cp "$T/warn.yaml" "$T/rules.d/b.yml"
+printf 'rules_files:\n  - %s/rules.d\nengine: {kind: modern_ebpf}\n' "$T" >"$T/falco.yaml"
+check "lint --config: the rules_files of a falco.yaml" 0 "$RULEC" lint --config "$T/falco.yaml"
+check "lint --config --strict: their warnings count" 1 "$RULEC" lint --strict --config "$T/falco.yaml"
+printf 'rules_files: [%s/nonexistent.yaml]\n' "$T" >"$T/missing.yaml"
+check "lint --config: a missing rules file is a usage error" 2 "$RULEC" lint --config "$T/missing.yaml"
+check "lint --config: files given win" 1 "$RULEC" lint --config "$T/falco.yaml" "$T/bad.yaml"
 check "lint --format json" 1 "$RULEC" lint --format json "$T/bad.yaml"
 expect_file "lint JSON parses and names the code and position" \
     "jq -e '.errors == 1 and .diagnostics[0].code == \"LOAD_ERR_COMPILE_CONDITION\" and .diagnostics[0].line == 3' '$T/out' >/dev/null"

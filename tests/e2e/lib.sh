@@ -25,13 +25,15 @@ compile() {
     fi
 }
 
-# start_rulec [run options]: waits until the policy is attached. The k8s
-# audit source stays off (the stdlib has k8s_audit rules; a webhook on the
+# start_rulec [run options]: waits until the policy is attached. Every rule an event matches
+# alerts (rule_matching: all), as the tests check each rule; test_rule_matching.sh checks
+# Falco's default, first. The k8s audit source stays off (the stdlib has k8s_audit rules; a webhook on the
 # default port would clash between tests) unless the options start it.
 # START_JSON= (empty) gives text alerts.
 start_rulec() {
     : >"$ALERTS"
-    "${RULEC_WRAP[@]}" "$RULEC" run ${START_JSON---json} --no-stdout --output-file "$ALERTS" -o k8s_audit.enabled=false "$@" \
+    "${RULEC_WRAP[@]}" "$RULEC" run ${START_JSON---json} --no-stdout --output-file "$ALERTS" -o k8s_audit.enabled=false \
+        -o rule_matching=all "$@" \
         "$WORK/policy.bpf.o" 2>"$WORK/run.err" &
     RULEC_PID=$!
     for _ in $(seq 1 600); do

@@ -58,7 +58,7 @@ prompt() {
         ok "$what: the $# probes alerted in $(((t1 - t0) / 1000000)) ms"
     else
         not_ok "$what: $# prompt alerts (got $n after $(((t1 - t0) / 1000000)) ms)"
-        kill -USR1 "$RULEC_PID"
+        kill -USR2 "$RULEC_PID"
         sleep 0.2
         cat "$WORK/run.err"
     fi

@@ -121,40 +121,324 @@ static void test_every_key(void **state)
     _done(&cfg, &diags);
 }
 
-/* The shape of falco.yaml: many keys rulec does not use, some nested,
- * some sequences, some with the same names as rulec's inside other blocks. */
-static void test_unknown_keys_ignored(void **state)
+/* Every key of a file is accounted for (runtime/config_yaml.c): Falco's keys that mean nothing
+ * to rulec are warnings saying why, the ones asking for what rulec does not do and keys nobody
+ * has are errors at their place, and switched-off Falco features say nothing. */
+static void test_falco_keys_ignored(void **state)
 {
     (void)state;
     struct rulec_config cfg;
     struct diag_list diags;
     assert_int_equal(_parse(&cfg, &diags,
-                            "config_files:\n"
-                            "  - /etc/falco/config.d\n"
+                            "config_files:\n"           /* 1 */
+                            "  - /etc/falco/config.d\n" /* 2 */
                             "rules_files: [/etc/falco/falco_rules.yaml]\n"
-                            "engine:\n"
+                            "engine:\n" /* 4 */
                             "  kind: modern_ebpf\n"
                             "  modern_ebpf: {cpus_for_each_buffer: 2, buf_size_preset: 4}\n"
                             "plugins:\n"
+                            "  - name: container\n" /* 8:5 */
+                            "    init_config: {label_max_len: 100}\n"
                             "  - name: k8saudit\n"
-                            "    init_config: {enabled: maybe}\n"
-                            "http_output:\n"
-                            "  enabled: notabool\n"
-                            "  keep_alive: false\n"
-                            "program_output: {enabled: false, program: 'jq .'}\n"
+                            "    open_params: 'http://:8765/k8s-audit'\n"
+                            "load_plugins: [k8saudit, json]\n" /* 12 */
+                            "capture: {enabled: false, mode: rules}\n"
+                            "metrics: {enabled: false, output_rule: true, interval: 1h}\n"
+                            "log_level: info\n" /* 15 */
+                            "static_fields: {}\n"
+                            "json_output: true\n"),
+                     0);
+    assert_int_equal(diags.errors, 0);
+    assert_int_equal(diags.warnings, 5);
+    assert_diag_at(&diags, DIAG_RULEC_IGNORED_KEY, 1, 1);
+    assert_diag_at(&diags, DIAG_RULEC_IGNORED_KEY, 4, 1);
+    assert_diag_at(&diags, DIAG_RULEC_IGNORED_KEY, 8, 5);
+    assert_diag_at(&diags, DIAG_RULEC_IGNORED_KEY, 12, 1);
+    assert_diag_at(&diags, DIAG_RULEC_IGNORED_KEY, 15, 1);
+    assert_non_null(strstr(diags.items[1].message, "'engine' is ignored: the compiled policy"));
+    assert_non_null(strstr(diags.items[2].message, "plugin 'container' is ignored"));
+    assert_true(cfg.json_output);
+    assert_int_equal(cfg.rules_files.n, 1);
+    assert_string_equal(cfg.k8s_audit.open_params, "http://:8765/k8s-audit");
+    _done(&cfg, &diags);
+}
+
+/* Falco's own falco.yaml (0.41.3, as shipped) loads: only warnings, and its values. */
+static void test_stock_falco_yaml(void **state)
+{
+    (void)state;
+    const char *path = "tests/corpus/config/falco-0.41.3.yaml";
+    if (access(path, R_OK) != 0)
+        skip();
+    struct rulec_config cfg;
+    struct diag_list diags = {0};
+    config_init(&cfg);
+    assert_int_equal(config_load(&cfg, path, &diags), 0);
+    assert_int_equal(diags.errors, 0);
+    assert_true(diags.warnings > 5);
+    for (size_t i = 0; i < diags.len; i++)
+        assert_int_equal(diags.items[i].code, DIAG_RULEC_IGNORED_KEY);
+    assert_true(cfg.syslog_enabled);
+    assert_true(cfg.web.enabled);
+    assert_int_equal(cfg.web.listen_port, 8765);
+    assert_int_equal(cfg.rule_matching, RULE_MATCHING_FIRST);
+    assert_int_equal(cfg.nappend, 1);
+    assert_true(cfg.append[0].suggested_output);
+    assert_int_equal(cfg.rules_files.n, 3);
+    _done(&cfg, &diags);
+}
+
+static void test_unsupported_and_unknown_keys(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "capture:\n"
+                            "  enabled: true\n" /* 2:12 */
+                            "file_ouptut:\n"    /* 3:1 */
+                            "  enabled: true\n"
                             "file_output:\n"
                             "  enabled: false\n"
-                            "  rotate: daily\n"
-                            "log_level: info\n"
-                            "file_output.enabled: notabool\n"
-                            "json_output: true\n"
-                            "&anchor_key: 1\n"
-                            "? [complex, key]\n"
-                            ": ignored\n"),
+                            "  rotate: daily\n"                 /* 7:3 */
+                            "static_fields: {foo: bar}\n"       /* 8:16 */
+                            "rules: [{disable: {rule: '*'}}]\n" /* 9:8 */
+                            "buffer_format_base64: true\n"      /* 10:23 */
+                            "file_output.enabled: notabool\n"   /* 11:1 */
+                            "metrics:\n"
+                            "  enabled: true\n"
+                            "  output_rule: true\n" /* 14:16 */
+                            "rule_matching: some\n" /* 15:16 */
+                            "nosuchkey: 1\n"),      /* 16:1 */
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 12);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 7, 3);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 8, 16);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 9, 8);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 10, 23);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 11, 1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 14, 16);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 15, 16);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 16, 1);
+    assert_int_equal(diags.errors, 10);
+    bool capture = false, typo = false, matching = false;
+    for (size_t i = 0; i < diags.len; i++) {
+        capture |= strstr(diags.items[i].message, "'capture.enabled: true' is not supported") != 0;
+        typo |= strstr(diags.items[i].message, "did you mean 'file_output'?") != 0;
+        matching |= strstr(diags.items[i].message, "must be one of first, all") != 0;
+    }
+    assert_true(capture && typo && matching);
+    _done(&cfg, &diags);
+
+    /* -o: an ignored key warns (1), an unsupported or unknown one is an error. */
+    char err[256];
+    config_init(&cfg);
+    assert_int_equal(config_set(&cfg, "engine.kind", "kmod", err, sizeof(err)), 1);
+    assert_non_null(strstr(err, "is ignored"));
+    assert_int_equal(config_set(&cfg, "static_fields", "x", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not supported"));
+    assert_int_equal(config_set(&cfg, "rule_matching", "all", err, sizeof(err)), 0);
+    assert_int_equal(cfg.rule_matching, RULE_MATCHING_ALL);
+    config_free(&cfg);
+}
+
+/* The output keys of Falco 0.36 to 0.41 rulec reads, from YAML and from -o. */
+static void test_output_keys(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    config_init(&cfg);
+    assert_false(cfg.json_include_message);
+    assert_true(cfg.json_include_output_fields);
+    assert_int_equal(cfg.rule_matching, RULE_MATCHING_FIRST);
+    assert_false(cfg.program_enabled || cfg.http.enabled || cfg.web.enabled);
+    assert_string_equal(cfg.http.user_agent, "falcosecurity/falco");
+    assert_string_equal(cfg.http.ca_path, "/etc/ssl/certs");
+    assert_int_equal(cfg.http.max_consecutive_timeouts, 5);
+    assert_int_equal(cfg.output_timeout_ms, 2000);
+    assert_int_equal(cfg.web.listen_port, 8765);
+    assert_string_equal(cfg.web.healthz_endpoint, "/healthz");
+    config_free(&cfg);
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "json_include_message_property: true\n"
+                            "json_include_output_fields_property: false\n"
+                            "rule_matching: all\n"
+                            "outputs_queue: {capacity: 100}\n"
+                            "output_timeout: 500\n"
+                            "program_output:\n"
+                            "  enabled: true\n"
+                            "  keep_alive: true\n"
+                            "  program: \"jq '{text: .output}' > /dev/null\"\n"
+                            "http_output:\n"
+                            "  enabled: true\n"
+                            "  url: http://127.0.0.1:2801/\n"
+                            "  user_agent: me\n"
+                            "  insecure: true\n"
+                            "  ca_cert: /ca.pem\n"
+                            "  mtls: true\n"
+                            "  client_cert: /c.pem\n"
+                            "  client_key: /k.pem\n"
+                            "  echo: true\n"
+                            "  compress_uploads: true\n"
+                            "  keep_alive: true\n"
+                            "  max_consecutive_timeouts: 2\n"
+                            "webserver:\n"
+                            "  enabled: true\n"
+                            "  threadiness: 2\n"
+                            "  listen_port: 0\n"
+                            "  listen_address: 127.0.0.1\n"
+                            "  k8s_healthz_endpoint: /health\n"
+                            "  prometheus_metrics_enabled: true\n"
+                            "  ssl_enabled: false\n"
+                            "  ssl_certificate: /w.pem\n"
+                            "metrics: {enabled: true, output_rule: false, interval: 1h}\n"),
                      0);
     assert_int_equal(diags.len, 0);
-    assert_true(cfg.json_output);
+    assert_true(cfg.json_include_message);
+    assert_false(cfg.json_include_output_fields);
+    assert_int_equal(cfg.rule_matching, RULE_MATCHING_ALL);
+    assert_int_equal(cfg.outputs_queue_capacity, 100);
+    assert_int_equal(cfg.output_timeout_ms, 500);
+    assert_true(cfg.program_enabled && cfg.program_keep_alive);
+    assert_string_equal(cfg.program, "jq '{text: .output}' > /dev/null");
+    assert_true(cfg.http.enabled && cfg.http.insecure && cfg.http.mtls && cfg.http.echo &&
+                cfg.http.compress_uploads && cfg.http.keep_alive);
+    assert_string_equal(cfg.http.url, "http://127.0.0.1:2801/");
+    assert_string_equal(cfg.http.user_agent, "me");
+    assert_string_equal(cfg.http.ca_cert, "/ca.pem");
+    assert_string_equal(cfg.http.client_key, "/k.pem");
+    assert_int_equal(cfg.http.max_consecutive_timeouts, 2);
+    assert_true(cfg.web.enabled && cfg.web.prometheus && cfg.metrics_enabled);
+    assert_int_equal(cfg.web.threadiness, 2);
+    assert_int_equal(cfg.web.listen_port, 0);
+    assert_string_equal(cfg.web.listen_address, "127.0.0.1");
+    assert_string_equal(cfg.web.healthz_endpoint, "/health");
+    assert_string_equal(cfg.web.ssl_certificate, "/w.pem");
     _done(&cfg, &diags);
+
+    /* Enabled sinks need their target, at the section (configuration.cpp's errors). */
+    assert_int_equal(_parse(&cfg, &diags, "http_output:\n  enabled: true\n"), -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 1);
+    assert_non_null(strstr(diags.items[0].message, "no url"));
+    _done(&cfg, &diags);
+    assert_int_equal(_parse(&cfg, &diags, "json_output: true\nprogram_output: {enabled: true}\n"),
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 1);
+    _done(&cfg, &diags);
+    assert_int_equal(_parse(&cfg, &diags, "webserver: {listen_port: 70000}\n"), -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 1, 26);
+    _done(&cfg, &diags);
+
+    /* http or program alone is an output: no "no output enabled". */
+    struct config_overrides ov;
+    char err[256];
+    config_init(&cfg);
+    config_overrides_init(&ov);
+    ov.stdout_enabled = 0;
+    assert_int_equal(config_set(&cfg, "program_output.enabled", "true", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "program_output.program", "cat", err, sizeof(err)), 0);
+    assert_int_equal(config_apply_overrides(&cfg, &ov, err, sizeof(err)), 0);
+    config_free(&cfg);
+}
+
+/* append_output: Falco 0.39's entries, from YAML and from -o, and their mistakes at their place. */
+static void test_append_output(void **state)
+{
+    (void)state;
+    struct rulec_config cfg;
+    struct diag_list diags;
+    assert_int_equal(_parse(&cfg, &diags,
+                            "append_output:\n"
+                            "  - suggested_output: true\n"
+                            "  - match:\n"
+                            "      source: syscall\n"
+                            "      tags: [network, container]\n"
+                            "      rule: Some rule\n"
+                            "    extra_output: \"on CPU %evt.cpu\"\n"
+                            "    extra_fields:\n"
+                            "      - home_directory: \"${RULEC_TEST_HOME}\"\n"
+                            "      - evt.hostname\n"),
+                     0);
+    /* A rule and tags in one entry: configuration.cpp's warning. */
+    assert_int_equal(diags.warnings, 1);
+    assert_int_equal(cfg.nappend, 2);
+    assert_true(cfg.append[0].suggested_output);
+    assert_null(cfg.append[0].source);
+    const struct config_append *a = &cfg.append[1];
+    assert_string_equal(a->source, "syscall");
+    assert_string_equal(a->rule, "Some rule");
+    assert_int_equal(a->tags.n, 2);
+    assert_string_equal(a->extra_output, "on CPU %evt.cpu");
+    assert_int_equal(a->nfields, 2);
+    assert_string_equal(a->fields[0].key, "home_directory");
+    assert_string_equal(a->fields[0].format, ""); /* ${RULEC_TEST_HOME} is unset */
+    assert_string_equal(a->fields[1].key, "evt.hostname");
+    assert_null(a->fields[1].format);
+    _done(&cfg, &diags);
+
+    setenv("RULEC_TEST_HOME", "/home/x", 1);
+    assert_int_equal(_parse(&cfg, &diags,
+                            "append_output:\n"
+                            "  - extra_fields: [{home: \"${RULEC_TEST_HOME} $${HOME}\"}]\n"),
+                     0);
+    assert_string_equal(cfg.append[0].fields[0].format, "/home/x ${HOME}");
+    _done(&cfg, &diags);
+    unsetenv("RULEC_TEST_HOME");
+
+    assert_int_equal(_parse(&cfg, &diags,
+                            "append_output:\n"
+                            "  - extra_output: \"%no.such.field\"\n" /* 2:19 */
+                            "  - extra_fields: [proc.nosuch]\n"      /* 3:20 */
+                            "  - extra_fields: [{a: x}, {a: y}]\n"   /* 4:32 */
+                            "  - suggested_output: maybe\n"          /* 5:23 */
+                            "  - match: {colour: red}\n"             /* 6:13 */
+                            "  - output: x\n"                        /* 7:5 */
+                            "  - just a string\n"),                  /* 8:5 */
+                     -1);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 2, 19);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 3, 20);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 4, 32);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 5, 23);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 6, 13);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 7, 5);
+    assert_diag_at(&diags, DIAG_LOAD_ERR_YAML_VALIDATE, 8, 5);
+    _done(&cfg, &diags);
+
+    /* -o: append_output[]= adds one entry, append_output= replaces the list (YAML values). */
+    char err[256];
+    config_init(&cfg);
+    assert_int_equal(
+        config_set(&cfg, "append_output[]", "{suggested_output: true}", err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "append_output[]",
+                                "{match: {source: syscall}, extra_output: \"%proc.pid\"}", err,
+                                sizeof(err)),
+                     0);
+    assert_int_equal(cfg.nappend, 2);
+    assert_string_equal(cfg.append[1].extra_output, "%proc.pid");
+    assert_int_equal(config_set(&cfg, "append_output", "[{extra_output: x}]", err, sizeof(err)), 0);
+    assert_int_equal(cfg.nappend, 1);
+    assert_int_equal(
+        config_set(&cfg, "append_output[]", "{extra_output: \"%bad.field\"}", err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "bad.field"));
+    config_free(&cfg);
+}
+
+static void test_hostname(void **state)
+{
+    (void)state;
+    char buf[64];
+    setenv("FALCO_HOSTNAME", "node-7", 1);
+    assert_true(config_hostname(buf, sizeof(buf)));
+    assert_string_equal(buf, "node-7");
+    unsetenv("FALCO_HOSTNAME");
+    assert_false(config_hostname(buf, sizeof(buf)));
+    char expect[64] = {0};
+    gethostname(expect, sizeof(expect) - 1);
+    assert_string_equal(buf, expect);
 }
 
 static void test_booleans_as_yaml_cpp(void **state)
@@ -655,7 +939,9 @@ static void test_k8s_audit(void **state)
                             "    open_params: \"http://:8765/k8s-audit\"\n"
                             "load_plugins: [k8saudit, json]\n"),
                      0);
-    assert_int_equal(diags.len, 0);
+    /* The json plugin and load_plugins: warnings saying they are not needed. */
+    assert_int_equal(diags.errors, 0);
+    assert_int_equal(diags.warnings, 2);
     assert_string_equal(cfg.k8s_audit.open_params, "http://:8765/k8s-audit");
     assert_string_equal(cfg.k8s_audit.ssl_certificate, "/etc/falco/falco.pem");
     assert_int_equal(cfg.k8s_audit.max_event_size, 4096);
@@ -798,7 +1084,12 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_empty_file_keeps_defaults),
         cmocka_unit_test(test_every_key),
-        cmocka_unit_test(test_unknown_keys_ignored),
+        cmocka_unit_test(test_falco_keys_ignored),
+        cmocka_unit_test(test_stock_falco_yaml),
+        cmocka_unit_test(test_unsupported_and_unknown_keys),
+        cmocka_unit_test(test_output_keys),
+        cmocka_unit_test(test_append_output),
+        cmocka_unit_test(test_hostname),
         cmocka_unit_test(test_booleans_as_yaml_cpp),
         cmocka_unit_test(test_priority_any_case),
         cmocka_unit_test(test_wrong_types_at_line_col),

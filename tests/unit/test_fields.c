@@ -326,12 +326,12 @@ static void test_types_and_flags(void **state)
     _expect("user.name", FT_STRING, 0, ORIGIN_USERSPACE, S);
     _expect("group.gid", FT_UINT, 0, ORIGIN_TASK, S);
     _expect("group.name", FT_STRING, 0, ORIGIN_USERSPACE, S);
-    _expect("container.id", FT_STRING, 0, ORIGIN_TASK, S);
-    _expect("container.image.repository", FT_STRING, 0, ORIGIN_USERSPACE, S);
+    _expect("container.id", FT_STRING, FF_SUGGESTED, ORIGIN_TASK, S);
+    _expect("container.image.repository", FT_STRING, FF_SUGGESTED, ORIGIN_USERSPACE, S);
     _expect("container.privileged", FT_BOOL, 0, ORIGIN_USERSPACE, S);
     _expect("container.mount.dest", FT_STRING, FF_ARG_INDEX | FF_ARG_KEY | FF_ARG_REQUIRED,
             ORIGIN_USERSPACE, S);
-    _expect("k8s.ns.name", FT_STRING, 0, ORIGIN_USERSPACE, S);
+    _expect("k8s.ns.name", FT_STRING, FF_SUGGESTED, ORIGIN_USERSPACE, S);
     _expect("fd.name", FT_PATH, 0, ORIGIN_FD, S);
     _expect("fd.directory", FT_PATH, 0, ORIGIN_FD, S);
     _expect("fd.num", FT_INT, 0, ORIGIN_FD, S);
