@@ -60,6 +60,26 @@ int config_check(const struct rulec_config *cfg, bool at_file, const char **key,
  * be, appended (append) or replacing the list. */
 int config_yaml_value(struct rulec_config *cfg, const char *path, const char *value, bool append,
                       char *err, size_t errlen);
+/* Falco's keys rulec does not read (runtime/config_falco.c), and what each means here. */
+enum config_falco_disposition {
+    CF_IGNORED,     /* a warning: it has no meaning for rulec */
+    CF_OFF_ONLY,    /* a boolean: false is fine (and says nothing), true is an error */
+    CF_EMPTY_ONLY,  /* null or empty is fine, anything else is an error */
+    CF_QUIET,       /* a section whose other keys only matter when its switch is on */
+    CF_SUBKEYS_ANY, /* a section whose keys are Falco's own tuning: accepted as they are */
+};
+struct config_falco {
+    const char *path;
+    enum config_falco_disposition d;
+    const char *why;
+};
+/* The entry of path, and that of the section holding it ("capture" for "capture.mode"); NULL
+ * when there is none. */
+const struct config_falco *config_falco_find(const char *path);
+const struct config_falco *config_falco_parent(const char *path);
+/* Calls fn on every path of the table (for "did you mean"). */
+void config_falco_each(void (*fn)(void *ctx, const char *path), void *ctx);
+
 /* The disposition of a Falco key rulec does not read: 0 none (unknown), 1 ignored (why says
  * why), -1 unsupported (why says what to do instead). */
 int config_falco_key(const char *path, const char **why);

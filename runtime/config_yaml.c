@@ -16,108 +16,6 @@
 #include "core/strbuf.h"
 #include "runtime/config_internal.h"
 
-/* Falco's keys that rulec does not read, and why (falco.yaml, config_json_schema.h). */
-enum _disposition {
-    _IGNORED,     /* a warning: it has no meaning for rulec */
-    _OFF_ONLY,    /* a boolean: false is fine (and says nothing), true is an error */
-    _EMPTY_ONLY,  /* null or empty is fine, anything else is an error */
-    _QUIET,       /* a section whose other keys only matter when its switch is on */
-    _SUBKEYS_ANY, /* a section whose keys are Falco's own tuning: accepted as they are */
-};
-
-static const struct {
-    const char *path;
-    enum _disposition d;
-    const char *why;
-} _falco_keys[] = {
-    {"config_files", _IGNORED,
-     "rulec reads the files given with --config (repeat --config to read more; later files "
-     "win)"},
-    {"watch_config_files", _IGNORED,
-     "rulec does not watch files: SIGHUP (systemctl reload rulec) reloads the policy"},
-    {"rules", _EMPTY_ONLY,
-     "rule selection is done when compiling: disable rules in a rules file (enabled: false, or "
-     "an override) and compile the policy again"},
-    {"static_fields", _EMPTY_ONLY, "rulec has no static.* fields"},
-    {"engine", _IGNORED,
-     "the compiled policy's own eBPF programs are rulec's kernel side: there is no driver to "
-     "choose or size (rulec run --ringbuf-size sizes its ring buffer)"},
-    {"capture", _QUIET, NULL},
-    {"capture.enabled", _OFF_ONLY, "rulec writes no capture files"},
-    {"load_plugins", _IGNORED,
-     "rulec loads no plugins: the k8saudit and json plugins' fields are built in (the k8saudit "
-     "entry of `plugins` configures the k8s_audit source) and container metadata comes from "
-     "container_engines"},
-    {"plugins_hostinfo", _IGNORED, "rulec loads no plugins"},
-    {"buffer_format_base64", _OFF_ONLY, "rulec's fields have no data buffers to encode"},
-    {"outputs_queue", _QUIET, NULL},
-    {"log_stderr", _IGNORED,
-     "rulec's own messages always go to standard error (under systemd, the journal)"},
-    {"log_syslog", _IGNORED,
-     "rulec's own messages always go to standard error (under systemd, the journal)"},
-    {"log_level", _IGNORED, "rulec prints only warnings and errors of its own"},
-    {"libs_logger", _IGNORED, "rulec has no falcosecurity/libs to log"},
-    {"syscall_event_timeouts", _IGNORED,
-     "rulec reads eBPF ring buffers, which have no scap timeouts"},
-    {"metrics", _QUIET, NULL},
-    {"metrics.output_rule", _OFF_ONLY,
-     "rulec emits no metrics snapshot alerts: its counters are at /metrics "
-     "(webserver.prometheus_metrics_enabled) and on SIGUSR2"},
-    {"metrics.output_file", _EMPTY_ONLY,
-     "rulec writes no metrics file: its counters are at /metrics "
-     "(webserver.prometheus_metrics_enabled) and on SIGUSR2"},
-    {"base_syscalls", _IGNORED,
-     "the policy hooks exactly the syscalls its rules need, decided when it is compiled"},
-    {"falco_libs", _IGNORED,
-     "rulec keeps no libsinsp thread table: process facts come from the kernel and /proc"},
-    {"grpc", _QUIET, NULL},
-    {"grpc.enabled", _OFF_ONLY, "rulec has no gRPC server: use http_output or program_output"},
-    {"grpc_output", _QUIET, NULL},
-    {"grpc_output.enabled", _OFF_ONLY,
-     "rulec has no gRPC output: use http_output or program_output"},
-    {"metadata_download", _IGNORED, "container metadata comes from container_engines"},
-    {"http_output", _SUBKEYS_ANY, NULL},
-};
-#define _NFALCO (sizeof(_falco_keys) / sizeof(_falco_keys[0]))
-
-static int _falco_index(const char *path)
-{
-    for (size_t i = 0; i < _NFALCO; i++)
-        if (!strcmp(_falco_keys[i].path, path))
-            return (int)i;
-    return -1;
-}
-
-/* The section of path ("capture" for "capture.mode") when it is _QUIET, else -1. */
-static int _quiet_parent(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!dot)
-        return -1;
-    char parent[128];
-    snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
-    int i = _falco_index(parent);
-    return i >= 0 && _falco_keys[i].d == _QUIET ? i : -1;
-}
-
-int config_falco_key(const char *path, const char **why)
-{
-    /* The key, or the nearest section of it that has a disposition (engine.kind: engine). */
-    char p[128];
-    snprintf(p, sizeof(p), "%s", path);
-    for (;;) {
-        int i = _falco_index(p);
-        if (i >= 0 && _falco_keys[i].d != _QUIET && _falco_keys[i].d != _SUBKEYS_ANY) {
-            *why = _falco_keys[i].why;
-            return _falco_keys[i].d == _IGNORED ? 1 : -1;
-        }
-        char *dot = strrchr(p, '.');
-        if (!dot || i >= 0)
-            return 0;
-        *dot = '\0';
-    }
-}
-
 /* init_config keys of the k8saudit plugin, and the key each sets. The
  * plugin uses its one sslCertificate file for the key too. */
 static const struct {
@@ -671,8 +569,7 @@ static void _unknown(struct _ctx *ctx, const yaml_node_t *key, const char *path)
     for (const char *p = path; *p; p++)
         g.depth += *p == '.';
     config_key_each(_guess_one, &g);
-    for (size_t i = 0; i < _NFALCO; i++)
-        _guess_one(&g, _falco_keys[i].path);
+    config_falco_each(_guess_one, &g);
     if (g.best[0])
         _error(ctx, key, path, "unknown configuration key '%s' (did you mean '%s'?)", path, g.best);
     else
@@ -683,16 +580,16 @@ static void _unknown(struct _ctx *ctx, const yaml_node_t *key, const char *path)
 }
 
 /* A Falco key rulec does not read. */
-static void _falco(struct _ctx *ctx, int i, const char *path, const yaml_node_t *key,
-                   const yaml_node_t *value)
+static void _falco(struct _ctx *ctx, const struct config_falco *k, const char *path,
+                   const yaml_node_t *key, const yaml_node_t *value)
 {
-    const char *why = _falco_keys[i].why;
-    switch (_falco_keys[i].d) {
-    case _IGNORED:
+    const char *why = k->why;
+    switch (k->d) {
+    case CF_IGNORED:
         if (!_is_empty(value))
             _warn(ctx, key, path, "'%s' is ignored: %s", path, why);
         return;
-    case _OFF_ONLY: {
+    case CF_OFF_ONLY: {
         bool on = false;
         char *text = value->type == YAML_SCALAR_NODE ? _text(value) : NULL;
         if (!text || config_parse_bool(text, &on) < 0)
@@ -707,7 +604,7 @@ static void _falco(struct _ctx *ctx, int i, const char *path, const yaml_node_t 
         free(text);
         return;
     }
-    case _EMPTY_ONLY:
+    case CF_EMPTY_ONLY:
         if (_is_empty(value))
             return;
         if (!strcmp(path, "metrics.output_file"))
@@ -715,8 +612,8 @@ static void _falco(struct _ctx *ctx, int i, const char *path, const yaml_node_t 
         else
             _error(ctx, value, path, "'%s' is not supported: %s", path, why);
         return;
-    case _QUIET:
-    case _SUBKEYS_ANY:
+    case CF_QUIET:
+    case CF_SUBKEYS_ANY:
         if (value->type == YAML_MAPPING_NODE)
             _walk(ctx, value, path);
         else if (!_is_null(value))
@@ -746,9 +643,9 @@ static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *key,
         _plugins(ctx, value);
         return;
     }
-    int fi = _falco_index(path);
-    if (fi >= 0) {
-        _falco(ctx, fi, path, key, value);
+    const struct config_falco *fk = config_falco_find(path);
+    if (fk) {
+        _falco(ctx, fk, path, key, value);
         return;
     }
     if (config_key_is_section(path)) {
@@ -759,16 +656,11 @@ static void _visit(struct _ctx *ctx, const char *path, const yaml_node_t *key,
                    path, _node_kind(value));
         return;
     }
-    if (_quiet_parent(path) >= 0)
+    const struct config_falco *parent = config_falco_parent(path);
+    if (parent && parent->d == CF_QUIET)
         return; /* capture.mode and its kin: they only matter with their switch on */
-    const char *dot = strrchr(path, '.');
-    if (dot) {
-        char parent[128];
-        snprintf(parent, sizeof(parent), "%.*s", (int)(dot - path), path);
-        int pi = _falco_index(parent);
-        if (pi >= 0 && _falco_keys[pi].d == _SUBKEYS_ANY)
-            return; /* http_output's keys rulec does not read yet are Falco's own */
-    }
+    if (parent && parent->d == CF_SUBKEYS_ANY)
+        return; /* http_output's keys rulec does not read yet are Falco's own */
     _unknown(ctx, key, path);
 }
 
@@ -845,7 +737,7 @@ static void _check_file(struct _ctx *ctx, const yaml_node_t *root)
             _error(ctx, ctx->metrics_asks[i], asks[i],
                    "'%s' is not supported with metrics "
                    "enabled: %s",
-                   asks[i], _falco_keys[_falco_index(asks[i])].why);
+                   asks[i], config_falco_find(asks[i])->why);
     const char *key;
     char err[512];
     if (ctx->errors || root->type != YAML_MAPPING_NODE ||
