@@ -165,6 +165,7 @@ static int _on_reload_fd(void *ctx, int fd, short revents)
     engine_set_sinks(res.eng, s->outputs, s->users);
     engine_set_containers(res.eng, s->containers);
     engine_set_cid_cache(res.eng, res.ld->cids);
+    engine_set_proc_cache(res.eng, res.ld->procs);
     const struct policy_meta *meta = engine_meta(res.eng);
     engine_set_dns(res.eng, res.dns);
     char err[1024];
@@ -507,6 +508,7 @@ int cmd_run(int argc, char **argv)
     }
     dns_cache_set_map(dns, ld->dns_fd);
     engine_set_cid_cache(eng, ld->cids);
+    engine_set_proc_cache(eng, ld->procs);
     policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
     _policy_ids(&sources, &integrity);
     fprintf(stderr,

@@ -40,6 +40,8 @@ static void _header(const struct plan *p, struct strbuf *c)
                 "#include \"rulec_fields.h\" /* the slot fillers, the extractors, the record */\n");
     if (p->cid_cache)
         strbuf_puts(c, "#include \"rulec_cache.h\"  /* container.id per process */\n");
+    if (p->proc_cache)
+        strbuf_puts(c, "#include \"rulec_pcache.h\" /* the runtime's process table */\n");
     strbuf_puts(c, "#include \"rulec_tri.h\"    /* no, yes, maybe: Kleene's and, or, not */\n\n");
     for (size_t i = 0; i < p->nslots; i++)
         if (p->slots[i].kf->socket) {

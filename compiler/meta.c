@@ -7,12 +7,20 @@
 #include "core/strbuf.h"
 #include "core/version.h"
 
+#include <string.h>
+
 /* The programs attached besides the dispatcher when container.id is read, with their sections
  * (compiler/bpf/rulec_cache.h). */
 static const struct policy_program _cid_programs[] = {
     {"rulec_cid_exec", "tp_btf/sched_process_exec"},
     {"rulec_cid_fork", "tp_btf/sched_process_fork"},
     {"rulec_cid_exit", "tp_btf/sched_process_exit"},
+};
+
+/* The programs of the process cache (compiler/bpf/rulec_pcache.h). */
+static const struct policy_program _proc_programs[] = {
+    {"rulec_proc_exec", "tp_btf/sched_process_exec"},
+    {"rulec_proc_fork", "tp_btf/sched_process_fork"},
 };
 
 static const char *_set_kind(enum plan_set_kind kind)
@@ -92,11 +100,14 @@ char *meta_policy_json(const struct plan *p, const char *sources_digest)
         }
     m.dns_names = (const char **)p->dns_names.items;
     m.ndns_names = p->dns_names.len;
-    if (p->cid_cache) {
-        m.programs = (struct policy_program *)_cid_programs;
-        m.nprograms = sizeof(_cid_programs) / sizeof(_cid_programs[0]);
-        m.cid_cache = RULEC_CID_CACHE_MAP;
-    }
+    size_t ncid = p->cid_cache ? sizeof(_cid_programs) / sizeof(_cid_programs[0]) : 0;
+    size_t nproc = p->proc_cache ? sizeof(_proc_programs) / sizeof(_proc_programs[0]) : 0;
+    m.programs = arena_alloc(p->arena, (ncid + nproc + 1) * sizeof(*m.programs));
+    memcpy(m.programs, _cid_programs, ncid * sizeof(*m.programs));
+    memcpy(m.programs + ncid, _proc_programs, nproc * sizeof(*m.programs));
+    m.nprograms = ncid + nproc;
+    m.cid_cache = p->cid_cache ? RULEC_CID_CACHE_MAP : NULL;
+    m.proc_cache = p->proc_cache ? RULEC_PROC_CACHE_MAP : NULL;
     if (p->profile) {
         m.nprofile = plan_profile_entries(p);
         m.profile = arena_alloc(p->arena, m.nprofile * sizeof(*m.profile));

@@ -610,6 +610,9 @@ int plan_policy(struct ruleset *rs, struct plan *out)
                 .rule = rs->rules[i],
                 .expr = order_condition(rs->arena, rs->rules[i]->lowered),
             };
+    /* Any syscall rule's alert may print a parent's or an ancestor's fields, which the runtime
+     * reads from the process cache (rulec_pcache.h), so every such policy keeps one. */
+    p->proc_cache = p->nrules > 0;
     /* Slots first (conditions, then outputs), in rule order. */
     for (size_t i = 0; i < p->nrules; i++) {
         struct capture_walk c = {.p = p, .r = &p->rules[i]};

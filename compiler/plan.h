@@ -151,6 +151,7 @@ struct plan {
     size_t nmemo;      /* memoised atoms: the bits of atom_have */
     size_t nargtests;  /* register test functions */
     bool cid_cache;    /* container.id is read: the per-process cache programs attach */
+    bool proc_cache;   /* syscall rules: the exec/fork programs of rulec_pcache.h attach */
     size_t mask_words; /* __u64 words of the candidate masks */
     size_t atom_words; /* __u64 words of the memo masks */
     uint32_t record_size;

@@ -93,6 +93,7 @@ char *policy_meta_to_json(const struct policy_meta *m)
     }
     json_object_object_add(root, "programs", programs);
     _add_str(root, "cid_cache", m->cid_cache);
+    _add_str(root, "proc_cache", m->proc_cache);
     if (m->nprofile)
         json_object_object_add(root, "profile", _strs(m->profile, m->nprofile));
     if (m->ndns_names)
@@ -308,6 +309,8 @@ int policy_meta_from_json(struct arena *arena, const char *json, size_t len, str
     }
     if (r.ok && json_object_object_get_ex(root, "cid_cache", NULL))
         m->cid_cache = _str(&r, root, "cid_cache");
+    if (r.ok && json_object_object_get_ex(root, "proc_cache", NULL))
+        m->proc_cache = _str(&r, root, "proc_cache");
     if (r.ok && json_object_object_get_ex(root, "profile", NULL))
         m->profile = _str_array(&r, root, "profile", &m->nprofile);
     if (r.ok && json_object_object_get_ex(root, "dns_names", NULL))

@@ -82,7 +82,8 @@ struct policy_meta {
     size_t nhooks;
     struct policy_program *programs; /* optional in the JSON: none */
     size_t nprograms;
-    const char *cid_cache; /* the container.id cache map (RULEC_CID_CACHE_MAP), or NULL */
+    const char *cid_cache;  /* the container.id cache map (RULEC_CID_CACHE_MAP), or NULL */
+    const char *proc_cache; /* the process cache map (RULEC_PROC_CACHE_MAP), or NULL */
     /* The names fd.sip.name and its kin compare with (runtime/dns.c resolves them into the
      * RULEC_DNS_MAP map: bit i is dns_names[i]); absent means none. */
     const char **dns_names;

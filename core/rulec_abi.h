@@ -141,6 +141,29 @@ struct rulec_cid_entry {
     char id[RULEC_CID_LEN]; /* NUL-terminated */
 };
 
+/* The per-process cache of what Falco's thread table keeps from a process's exec (and a fork's
+ * copy of its parent's): name, argument area, executable path and parent (compiler/bpf/
+ * rulec_pcache.h), an LRU hash keyed by tgid in every policy with syscall rules. Entries outlive
+ * their process until the LRU evicts them, so an alert on a short-lived process's child can
+ * still print its parent's proc.pcmdline after that parent is gone (runtime/proc_cache.h). */
+#define RULEC_PROC_CACHE_MAP "rulec_proc_cache"
+#define RULEC_PROC_CACHE_DEFAULT 16384 /* entries; the runtime raises it on a busy node */
+#define RULEC_PROC_ARGS_LEN 1024       /* the argument area kept (a power of two) */
+#define RULEC_PROC_PATH_LEN 256        /* the executable's path kept (RULEC_PATH_MAX) */
+#define RULEC_PROC_ARGS_TRUNCATED 1u   /* flags: args holds a prefix of the argument area */
+#define RULEC_PROC_EXEPATH_OK 2u       /* flags: exepath holds the whole path */
+
+struct rulec_proc_entry {
+    __u64 start;    /* clock ticks since boot, as rulec_cid_entry's */
+    __u32 ppid;     /* the parent's tgid at the exec or fork */
+    __u32 flags;    /* RULEC_PROC_* */
+    __u32 args_len; /* bytes of args used: argv NUL-separated, as /proc/PID/cmdline */
+    __u32 pad;
+    char comm[16];                     /* NUL-terminated */
+    char exepath[RULEC_PROC_PATH_LEN]; /* NUL-terminated when RULEC_PROC_EXEPATH_OK */
+    char args[RULEC_PROC_ARGS_LEN];
+};
+
 /* Per-CPU counters, indices into the counters array map. */
 enum rulec_counter {
     RULEC_CNT_EVENTS = 0, /* hook invocations that evaluated rules */

@@ -1,6 +1,5 @@
 #include "runtime/cid_cache.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include "core/container_id.h"
 #include "core/rulec_abi.h"
+#include "runtime/procfs.h"
 
 struct cid_cache {
     int map_fd;          /* the kernel's cache, or -1 */
@@ -25,26 +25,16 @@ static struct cid_ctx *_lookup_ctx(struct cid_cache *cache)
     return cache->ctx;
 }
 
-static bool _pid_name(const char *name, uint32_t *pid)
+static bool _count(uint32_t pid, void *ctx)
 {
-    char *end;
-    unsigned long v = strtoul(name, &end, 10);
-    if (!name[0] || *end || v == 0 || v > UINT32_MAX)
-        return false;
-    *pid = (uint32_t)v;
+    (void)pid;
+    (void)ctx;
     return true;
 }
 
 size_t cid_cache_count_processes(void)
 {
-    DIR *d = opendir("/proc");
-    size_t n = 0;
-    uint32_t pid;
-    for (struct dirent *de; d && (de = readdir(d));)
-        n += _pid_name(de->d_name, &pid);
-    if (d)
-        closedir(d);
-    return n;
+    return procfs_foreach_pid(_count, NULL);
 }
 
 struct cid_cache *cid_cache_new(int map_fd)
@@ -85,26 +75,25 @@ static void _entry(const struct cid_process *p, struct rulec_cid_entry *e)
     memcpy(e->cgroups, p->cgroups, sizeof(e->cgroups));
 }
 
+static bool _seed_one(uint32_t pid, void *ctx)
+{
+    struct cid_cache *cache = ctx;
+    struct cid_process p;
+    struct rulec_cid_entry e;
+    if (cid_read_process(cache->ctx, "/proc", (int)pid, &p) < 0)
+        return false;
+    _entry(&p, &e);
+    /* BPF_NOEXIST: an entry the exec or fork hook stored meanwhile is newer. */
+    return bpf_map_update_elem(cache->map_fd, &pid, &e, BPF_NOEXIST) == 0;
+}
+
 size_t cid_cache_seed(struct cid_cache *cache)
 {
     struct cid_ctx *ctx = _lookup_ctx(cache);
     if (cache->map_fd < 0 || !ctx)
         return 0;
     cid_ctx_forget(ctx);
-    DIR *d = opendir("/proc");
-    size_t n = 0;
-    uint32_t pid;
-    for (struct dirent *de; d && (de = readdir(d));) {
-        struct cid_process p;
-        struct rulec_cid_entry e;
-        if (!_pid_name(de->d_name, &pid) || cid_read_process(ctx, "/proc", (int)pid, &p) < 0)
-            continue;
-        _entry(&p, &e);
-        /* BPF_NOEXIST: an entry the exec or fork hook stored meanwhile is newer. */
-        n += bpf_map_update_elem(cache->map_fd, &pid, &e, BPF_NOEXIST) == 0;
-    }
-    if (d)
-        closedir(d);
+    size_t n = procfs_foreach_pid(_seed_one, cache);
     cid_ctx_forget(ctx);
     return n;
 }

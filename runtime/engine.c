@@ -58,6 +58,7 @@ struct engine {
     struct dns_cache *dns;
     struct cmeta *containers;
     struct cid_cache *cids;
+    struct proc_cache *procs;
     char hostname[256];
     uint64_t boot_to_epoch_ns;
     uint64_t start_boot_ns; /* evt.reltime's origin, as Falco's is the capture's start */
@@ -339,6 +340,11 @@ void engine_set_cid_cache(struct engine *eng, struct cid_cache *cids)
     eng->cids = cids;
 }
 
+void engine_set_proc_cache(struct engine *eng, struct proc_cache *procs)
+{
+    eng->procs = procs;
+}
+
 void engine_set_sinks(struct engine *eng, struct output_set *outputs, struct users_db *users)
 {
     eng->outputs = outputs;
@@ -424,6 +430,7 @@ unsigned engine_handle_record_except(struct engine *eng, const void *data, size_
     eng->ev.users = eng->users;
     eng->ev.dns = eng->dns;
     eng->ev.cids = eng->cids;
+    eng->ev.procs = eng->procs;
     eng->ev.num = eng->stats.records;
     eng->ev.containers = eng->containers;
     eng->ev.hostname = eng->hostname;

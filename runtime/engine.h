@@ -55,6 +55,10 @@ void engine_set_containers(struct engine *eng, struct cmeta *containers);
  * loader's); NULL: it is <NA>. */
 struct cid_cache;
 void engine_set_cid_cache(struct engine *eng, struct cid_cache *cids);
+/* The process cache the parent and ancestor fields read before /proc (runtime/proc_cache.h, the
+ * loader's); NULL: /proc only. */
+struct proc_cache;
+void engine_set_proc_cache(struct engine *eng, struct proc_cache *procs);
 
 /* One ring-buffer record: alerts for the candidates that match, in rule order; with
  * rule_matching: first, only the first of them. */

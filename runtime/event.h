@@ -18,6 +18,7 @@
 struct arena;
 struct cmeta;
 struct cid_cache;
+struct proc_cache;
 struct users_db;
 struct dns_cache;
 
@@ -38,6 +39,7 @@ struct event {
     struct users_db *users;
     struct dns_cache *dns;     /* fd.sip.name and its kin (runtime/dns.h), or NULL */
     struct cid_cache *cids;    /* container.id the kernel left undecided, or NULL: <NA> */
+    struct proc_cache *procs;  /* processes as at their exec, or NULL: /proc only */
     uint64_t num;              /* evt.num: the record's number in this run, from 1 */
     struct cmeta *containers;  /* container.* and k8s.* metadata (NULL: only the host's) */
     uint64_t boot_to_epoch_ns; /* added to the kernel's boot-time stamps */

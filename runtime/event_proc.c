@@ -1,7 +1,9 @@
-/* The FR_PROCFS readers: process fields the kernel did not capture, read from /proc of the
- * live process (runtime/procfs.c), as libsinsp's sinsp_filter_check_thread computes them from
- * its thread table. A process gone by the time its record is read has no value (Falco's
- * <NA>); one that changed since (exec, setsid, close) gives its new state. */
+/* The FR_PROCFS readers: process fields the kernel did not capture, as libsinsp's
+ * sinsp_filter_check_thread computes them from its thread table, read from /proc of the live
+ * process (runtime/procfs.c). A process gone by the time its record is read has no value
+ * (Falco's <NA>), except its names, command line, executable path and parent, which the
+ * kernel's process cache keeps (runtime/proc_cache.h): their state at its exec or fork, as
+ * in Falco's table. A process that changed since (exec, setsid, close) gives its new state. */
 #include "runtime/event_internal.h"
 
 #include <stdio.h>
@@ -12,17 +14,68 @@
 #include "core/container_id.h"
 #include "core/strbuf.h"
 #include "runtime/cid_cache.h"
+#include "runtime/proc_cache.h"
 #include "runtime/procfs.h"
 
 /* Deeper than any real process tree: a bound for ancestor walks over a changing /proc. */
 #define MAX_ANCESTORS 64
 
+/* A process's argv, name (comm) and executable's path: /proc's while the process lives, as the
+ * kernel reads the live task for the event's own process (a prctl(PR_SET_NAME) shows); the
+ * cache's once it has exited or is a zombie (no memory left to read). */
+static bool _argv(struct event *ev, uint32_t pid, struct procfs_argv *av)
+{
+    struct proc_cached c;
+    if (procfs_argv(event_arena(ev), pid, av))
+        return true;
+    if (!proc_cache_get(ev->procs, event_arena(ev), pid, &c) || !c.av.exe)
+        return false;
+    *av = c.av;
+    return true;
+}
+
+static char *_comm(struct event *ev, uint32_t pid)
+{
+    struct proc_cached c;
+    char *comm = procfs_comm(event_arena(ev), pid);
+    if (comm || !proc_cache_get(ev->procs, event_arena(ev), pid, &c))
+        return comm;
+    return (char *)c.comm;
+}
+
+static char *_exepath(struct event *ev, uint32_t pid)
+{
+    struct proc_cached c;
+    char *exe = procfs_readlink(event_arena(ev), pid, "exe");
+    if (exe || !proc_cache_get(ev->procs, event_arena(ev), pid, &c))
+        return exe;
+    return (char *)c.exepath;
+}
+
+/* The parent: /proc's while the process lives (it follows a reparenting), else the cache's. */
+static uint32_t _ppid(struct event *ev, uint32_t pid)
+{
+    struct proc_cached c;
+    uint32_t ppid = procfs_ppid(pid);
+    if (ppid || pid == 1)
+        return ppid;
+    return proc_cache_get(ev->procs, event_arena(ev), pid, &c) ? c.ppid : 0;
+}
+
+/* The parent of pid: for the event's own process the kernel's, as at the event. */
+static uint32_t _parent(struct event *ev, uint32_t pid)
+{
+    if (pid == ev->hdr->pid && (ev->hdr->flags & RULEC_HDR_IDS) && ev->hdr->ppid)
+        return ev->hdr->ppid;
+    return _ppid(ev, pid);
+}
+
 /* populate_cmdline: the name, then " " and each argument ("true " for one empty argument). */
 static char *_cmdline(struct event *ev, uint32_t pid)
 {
     struct procfs_argv av;
-    char *comm = procfs_comm(event_arena(ev), pid);
-    if (!comm || !procfs_argv(event_arena(ev), pid, &av))
+    char *comm = _comm(ev, pid);
+    if (!comm || !_argv(ev, pid, &av))
         return NULL;
     struct strbuf sb = {0};
     strbuf_puts(&sb, comm);
@@ -37,7 +90,7 @@ static char *_cmdline(struct event *ev, uint32_t pid)
 static char *_args(struct event *ev, uint32_t pid, bool with_exe)
 {
     struct procfs_argv av;
-    if (!procfs_argv(event_arena(ev), pid, &av))
+    if (!_argv(ev, pid, &av))
         return NULL;
     struct strbuf sb = {0};
     if (with_exe)
@@ -82,11 +135,11 @@ static char *_of_process(struct event *ev, uint32_t pid, enum _per_process what)
     struct procfs_argv av;
     switch (what) {
     case _P_NAME:
-        return procfs_comm(event_arena(ev), pid);
+        return _comm(ev, pid);
     case _P_EXE:
-        return procfs_argv(event_arena(ev), pid, &av) ? (char *)av.exe : NULL;
+        return _argv(ev, pid, &av) ? (char *)av.exe : NULL;
     case _P_EXEPATH:
-        return procfs_readlink(event_arena(ev), pid, "exe");
+        return _exepath(ev, pid);
     case _P_CMDLINE:
         return _cmdline(ev, pid);
     case _P_ARGS:
@@ -101,13 +154,13 @@ static char *_of_process(struct event *ev, uint32_t pid, enum _per_process what)
 
 /* get_ancestor_process: the process's n-th ancestor (0: itself); 0 when the tree is not that
  * deep (init's parent is none) or a process on the way is gone. */
-static uint32_t _ancestor(uint32_t pid, long n)
+static uint32_t _ancestor(struct event *ev, uint32_t pid, long n)
 {
     if (n < 0 || n > MAX_ANCESTORS)
         return 0;
     uint32_t p = pid;
     for (long i = 0; i < n && p; i++)
-        p = procfs_ppid(p);
+        p = _parent(ev, p);
     return p;
 }
 
@@ -116,7 +169,7 @@ static struct fv_str *_ancestors(struct event *ev, uint32_t pid, enum _per_proce
 {
     struct fv_str *list = arena_alloc(event_arena(ev), MAX_ANCESTORS * sizeof(*list));
     *n = 0;
-    for (uint32_t p = procfs_ppid(pid); p > 0 && *n < MAX_ANCESTORS; p = procfs_ppid(p)) {
+    for (uint32_t p = _parent(ev, pid); p > 0 && *n < MAX_ANCESTORS; p = _parent(ev, p)) {
         char *v = _of_process(ev, p, what);
         if (!v)
             break;
@@ -179,7 +232,7 @@ static int _ancestor_field(struct event *ev, const struct ast_field *f, enum _pe
             return event_num(out, f->def, pid);
         return _any_ancestor(ev, pid, what, out);
     }
-    uint32_t p = _ancestor(pid, atol(arg));
+    uint32_t p = _ancestor(ev, pid, atol(arg));
     if (!p)
         return 0;
     if (what == _P_PID)
@@ -212,7 +265,7 @@ static int _aenv(struct event *ev, const struct ast_field *f, struct field_value
         if (!_env_value(ev, pid, arg))
             return 0; /* the process itself is gone */
         uint32_t p = pid;
-        for (int i = 0; i < 20 && (p = procfs_ppid(p)) > 0;) {
+        for (int i = 0; i < 20 && (p = _parent(ev, p)) > 0;) {
             char *v = _env_value(ev, p, arg);
             if (v && v[0])
                 return event_cstr(out, v);
@@ -224,7 +277,7 @@ static int _aenv(struct event *ev, const struct ast_field *f, struct field_value
     }
     if (!ev->output)
         return _any_ancestor(ev, pid, _P_ENV, out);
-    uint32_t p = _ancestor(pid, arg ? atol(arg) : 0);
+    uint32_t p = _ancestor(ev, pid, arg ? atol(arg) : 0);
     return p ? event_cstr(out, procfs_env(event_arena(ev), p, NULL)) : 0;
 }
 
@@ -233,7 +286,7 @@ static int _loginshell(struct event *ev, const struct field_def *def, struct fie
 {
     uint32_t shell = 0, p = ev->hdr->pid;
     for (int i = 0; p > 0 && i < MAX_ANCESTORS; i++) {
-        char *comm = procfs_comm(event_arena(ev), p);
+        char *comm = _comm(ev, p);
         if (!comm)
             break;
         size_t n = strlen(comm);
@@ -241,7 +294,7 @@ static int _loginshell(struct event *ev, const struct field_def *def, struct fie
             shell = p;
         if (p == 1)
             break;
-        p = procfs_ppid(p);
+        p = _parent(ev, p);
     }
     return shell ? event_num(out, def, shell) : 0;
 }
@@ -347,7 +400,7 @@ static int _process(struct event *ev, const struct ast_field *f, struct field_va
         return event_cstr(out, _args(ev, pid, true));
     case FIELD_PROC_CMDNARGS:
     case FIELD_PROC_CMDLENARGS: {
-        if (!procfs_argv(event_arena(ev), pid, &av))
+        if (!_argv(ev, pid, &av))
             return 0;
         size_t len = 0;
         for (size_t i = 0; i < av.nargs; i++)
@@ -494,8 +547,9 @@ int event_proc_value(struct event *ev, const struct ast_field *f, struct field_v
     enum field_id id = f->def->id;
     for (size_t i = 0; i < _N(_of_one); i++)
         if (_of_one[i].id == id)
-            return event_cstr(out, _of_process(ev, _of_one[i].parent ? ev->hdr->ppid : ev->hdr->pid,
-                                               _of_one[i].what));
+            return event_cstr(
+                out, _of_process(ev, _of_one[i].parent ? _parent(ev, ev->hdr->pid) : ev->hdr->pid,
+                                 _of_one[i].what));
     for (size_t i = 0; i < _N(_of_ancestors); i++)
         if (_of_ancestors[i].id == id)
             return _ancestor_field(ev, f, _of_ancestors[i].what, out);

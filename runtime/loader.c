@@ -16,6 +16,7 @@
 
 #include "core/rulec_abi.h"
 #include "runtime/cid_cache.h"
+#include "runtime/proc_cache.h"
 
 /* The verifier's log for the program that failed, collected through
  * libbpf's print callback (libbpf 1.1 prints it at warning level). */
@@ -35,12 +36,12 @@ static int _libbpf_print(enum libbpf_print_level level, const char *fmt, va_list
 }
 
 /* The map descriptors the loader keeps once attached, in the order loader_open dups them. */
-#define _NFDS 10
+#define _NFDS 11
 static void _fds(struct loader *ld, int *out[_NFDS])
 {
-    int *all[_NFDS] = {&ld->events_fd,  &ld->reserve_fd,  &ld->counters_fd, &ld->missed_fd,
-                       &ld->procs_fd,   &ld->syscalls_fd, &ld->capture_fd,  &ld->cid_cache_fd,
-                       &ld->profile_fd, &ld->dns_fd};
+    int *all[_NFDS] = {&ld->events_fd,  &ld->reserve_fd,  &ld->counters_fd,  &ld->missed_fd,
+                       &ld->procs_fd,   &ld->syscalls_fd, &ld->capture_fd,   &ld->cid_cache_fd,
+                       &ld->profile_fd, &ld->dns_fd,      &ld->proc_cache_fd};
     memcpy(out, all, sizeof(all));
 }
 
@@ -90,10 +91,11 @@ static int _fill_set(struct bpf_object *obj, const struct policy_set *set, char 
 
 /* What the steps of loader_open hand on to each other. */
 struct load_state {
-    struct bpf_map *events;    /* the ring buffer */
-    struct bpf_map *cid_cache; /* the container.id cache, or NULL */
-    int syscalls_fd;           /* the dispatcher's table */
-    int capture_fd;            /* the capture program's table, or -1 */
+    struct bpf_map *events;     /* the ring buffer */
+    struct bpf_map *cid_cache;  /* the container.id cache, or NULL */
+    struct bpf_map *proc_cache; /* the process cache, or NULL */
+    int syscalls_fd;            /* the dispatcher's table */
+    int capture_fd;             /* the capture program's table, or -1 */
 };
 
 /* Writes this process's tgid into rulec_self_tgid, found by name in the object's BTF (its place in
@@ -193,26 +195,34 @@ static enum loader_error _open(struct loader *ld, const struct policy_image *img
     return LOADER_OK;
 }
 
-/* The sizes set before load: the ring buffer's, and room in the container.id cache for four
- * times the processes running now (LRU beyond that). */
+/* A cache map the metadata names, with room for four times the processes running now (LRU
+ * beyond that). */
+static enum loader_error _size_cache(struct loader *ld, const char *name, struct bpf_map **out,
+                                     char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!name)
+        return LOADER_OK;
+    *out = bpf_object__find_map_by_name(ld->obj, name);
+    if (!*out) {
+        snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)", name);
+        return LOADER_ERR_CORRUPT;
+    }
+    size_t want = 4 * cid_cache_count_processes();
+    if (want > bpf_map__max_entries(*out))
+        bpf_map__set_max_entries(*out, (__u32)want);
+    return LOADER_OK;
+}
+
+/* The sizes set before load: the ring buffer's, and the per-process caches'. */
 static enum loader_error _size_maps(struct loader *ld, const struct policy_meta *meta,
                                     size_t ringbuf_bytes, struct load_state *st, char *err,
                                     size_t errlen)
 {
     if (ringbuf_bytes)
         bpf_map__set_max_entries(st->events, (__u32)ringbuf_bytes);
-    if (!meta->cid_cache)
-        return LOADER_OK;
-    st->cid_cache = bpf_object__find_map_by_name(ld->obj, meta->cid_cache);
-    if (!st->cid_cache) {
-        snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)",
-                 meta->cid_cache);
-        return LOADER_ERR_CORRUPT;
-    }
-    size_t want = 4 * cid_cache_count_processes();
-    if (want > bpf_map__max_entries(st->cid_cache))
-        bpf_map__set_max_entries(st->cid_cache, (__u32)want);
-    return LOADER_OK;
+    enum loader_error e = _size_cache(ld, meta->cid_cache, &st->cid_cache, err, errlen);
+    return e == LOADER_OK ? _size_cache(ld, meta->proc_cache, &st->proc_cache, err, errlen) : e;
 }
 
 /* The verifier runs here; its log goes to verifier_log_path, kept only when it refused. */
@@ -316,6 +326,10 @@ static enum loader_error _attach(struct loader *ld, const struct policy_meta *me
         cid_cache_bind(ld->cids, bpf_map__fd(st->cid_cache));
         cid_cache_seed(ld->cids);
     }
+    if (st->proc_cache && ld->procs) {
+        proc_cache_bind(ld->procs, bpf_map__fd(st->proc_cache));
+        proc_cache_seed(ld->procs);
+    }
     if (meta->nhooks) {
         ld->links[ld->nlinks] = bpf_program__attach(dispatch);
         if (!ld->links[ld->nlinks]) {
@@ -343,7 +357,8 @@ static enum loader_error _keep_fds(struct loader *ld, const struct load_state *s
                   st->capture_fd,
                   st->cid_cache ? bpf_map__fd(st->cid_cache) : -1,
                   bpf_object__find_map_fd_by_name(ld->obj, POLICY_PROFILE_MAP),
-                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_DNS_MAP)};
+                  bpf_object__find_map_fd_by_name(ld->obj, RULEC_DNS_MAP),
+                  st->proc_cache ? bpf_map__fd(st->proc_cache) : -1};
     int *dups[_NFDS];
     _fds(ld, dups);
     _Static_assert(sizeof(keep) / sizeof(keep[0]) == _NFDS, "one descriptor per map kept");
@@ -356,6 +371,8 @@ static enum loader_error _keep_fds(struct loader *ld, const struct load_state *s
     }
     if (ld->cid_cache_fd >= 0 && ld->cids)
         cid_cache_bind(ld->cids, ld->cid_cache_fd);
+    if (ld->procs)
+        proc_cache_bind(ld->procs, ld->proc_cache_fd);
     bpf_object__close(ld->obj);
     ld->obj = NULL;
     /* Give the freed load-time memory (libbpf's parse of the kernel's BTF among it) back. */
@@ -370,6 +387,7 @@ enum loader_error loader_load(struct loader *ld, const struct policy_image *img,
     loader_init(ld);
     double start = _now_ms();
     ld->cids = cid_cache_new(-1);
+    ld->procs = proc_cache_new(-1);
     struct load_state st = {.syscalls_fd = -1, .capture_fd = -1};
     enum loader_error e = _open(ld, img, &st, err, errlen);
     if (e == LOADER_OK)
@@ -394,6 +412,8 @@ enum loader_error loader_attach(struct loader *ld, const struct policy_meta *met
         .events = bpf_object__find_map_by_name(ld->obj, "rulec_events"),
         .cid_cache =
             meta->cid_cache ? bpf_object__find_map_by_name(ld->obj, meta->cid_cache) : NULL,
+        .proc_cache =
+            meta->proc_cache ? bpf_object__find_map_by_name(ld->obj, meta->proc_cache) : NULL,
         .syscalls_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_syscalls"),
         .capture_fd = bpf_object__find_map_fd_by_name(ld->obj, "rulec_capture_prog"),
     };
@@ -425,6 +445,7 @@ void loader_detach(struct loader *ld)
 void loader_close(struct loader *ld)
 {
     cid_cache_free(&ld->cids);
+    proc_cache_free(&ld->procs);
     loader_detach(ld);
     bpf_object__close(ld->obj);
     int *fds[_NFDS];

@@ -3,7 +3,8 @@
  * the metadata, put each group program into the dispatcher's table and
  * attach only the hooks the policy uses: the sys_exit dispatcher and, for a
  * policy that reads container.id, the exec, fork and exit programs of its
- * per-process cache, which is then seeded from /proc (runtime/cid_cache.h). */
+ * per-process cache, which is then seeded from /proc (runtime/cid_cache.h), and the exec and
+ * fork programs of the process cache (runtime/proc_cache.h). */
 #pragma once
 
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 struct bpf_object;
 struct cid_cache;
+struct proc_cache;
 struct ring_buffer;
 
 /* Distinct failures, which `rulec run` maps to distinct exit statuses. */
@@ -28,20 +30,24 @@ struct loader {
     struct bpf_object *obj; /* while loading; closed once attached */
     struct bpf_link **links;
     size_t nlinks;
-    int events_fd;    /* ring buffer map */
-    int reserve_fd;   /* the ring buffer of Critical and above (RULEC_RESERVE_MAP) */
-    int counters_fd;  /* per-CPU counters */
-    int missed_fd;    /* matches no ring buffer took, per rule (RULEC_MISSED_MAP) */
-    int procs_fd;     /* the same per rule and process (RULEC_MISSED_PROCS_MAP) */
-    int syscalls_fd;  /* the dispatcher's table of group programs */
-    int capture_fd;   /* the capture program's table */
-    int cid_cache_fd; /* the container.id cache, or -1 */
-    int profile_fd;   /* a profiling build's timings (POLICY_PROFILE_MAP), or -1 */
-    int dns_fd;       /* the names' addresses (RULEC_DNS_MAP, runtime/dns.h), or -1 */
-    double load_ms;   /* open + load + fill + attach */
+    int events_fd;     /* ring buffer map */
+    int reserve_fd;    /* the ring buffer of Critical and above (RULEC_RESERVE_MAP) */
+    int counters_fd;   /* per-CPU counters */
+    int missed_fd;     /* matches no ring buffer took, per rule (RULEC_MISSED_MAP) */
+    int procs_fd;      /* the same per rule and process (RULEC_MISSED_PROCS_MAP) */
+    int syscalls_fd;   /* the dispatcher's table of group programs */
+    int capture_fd;    /* the capture program's table */
+    int cid_cache_fd;  /* the container.id cache, or -1 */
+    int proc_cache_fd; /* the process cache (RULEC_PROC_CACHE_MAP), or -1 */
+    int profile_fd;    /* a profiling build's timings (POLICY_PROFILE_MAP), or -1 */
+    int dns_fd;        /* the names' addresses (RULEC_DNS_MAP, runtime/dns.h), or -1 */
+    double load_ms;    /* open + load + fill + attach */
     /* container.id from /proc when the kernel left it undecided, which completes the kernel's
      * cache (runtime/cid_cache.h); NULL only when out of memory. Freed by loader_close. */
     struct cid_cache *cids;
+    /* The process cache's reader (runtime/proc_cache.h), bound once attached; NULL only when out
+     * of memory. Freed by loader_close. */
+    struct proc_cache *procs;
 };
 
 /* A loader with nothing open: loader_close on it does nothing. */

@@ -69,6 +69,12 @@ bool procfs_argv(struct arena *arena, uint32_t pid, struct procfs_argv *out)
     char *raw = procfs_read(arena, pid, "cmdline", &n);
     if (!raw)
         return false;
+    procfs_split_argv(arena, raw, n, out);
+    return true;
+}
+
+void procfs_split_argv(struct arena *arena, char *raw, size_t n, struct procfs_argv *out)
+{
     out->exe = raw;
     size_t first = strnlen(raw, n);
     size_t from = first < n ? first + 1 : n, end = n;
@@ -77,7 +83,7 @@ bool procfs_argv(struct arena *arena, uint32_t pid, struct procfs_argv *out)
     out->nargs = 0;
     out->args = NULL;
     if (end == from)
-        return true;
+        return;
     size_t count = 1;
     for (size_t i = from; i < end; i++)
         count += raw[i] == '\0';
@@ -89,7 +95,6 @@ bool procfs_argv(struct arena *arena, uint32_t pid, struct procfs_argv *out)
         out->args[out->nargs++] = raw + start;
         start = i + 1;
     }
-    return true;
 }
 
 size_t procfs_stat(uint32_t pid, char fields[][24], size_t nfields)
@@ -104,6 +109,21 @@ size_t procfs_stat(uint32_t pid, char fields[][24], size_t nfields)
     size_t n = 0;
     for (char *tok = strtok(p + 1, " \n"); tok && n < nfields; tok = strtok(NULL, " \n"))
         snprintf(fields[n++], sizeof(fields[0]), "%s", tok);
+    return n;
+}
+
+size_t procfs_foreach_pid(bool (*fn)(uint32_t pid, void *ctx), void *ctx)
+{
+    DIR *d = opendir("/proc");
+    size_t n = 0;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        char *end;
+        unsigned long v = strtoul(de->d_name, &end, 10);
+        if (de->d_name[0] && !*end && v > 0 && v <= UINT32_MAX)
+            n += fn((uint32_t)v, ctx);
+    }
+    if (d)
+        closedir(d);
     return n;
 }
 

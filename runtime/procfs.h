@@ -24,6 +24,9 @@ char *procfs_readlink(struct arena *arena, uint32_t pid, const char *what);
 /* The thread's name (comm) without its newline; NULL when gone. */
 char *procfs_comm(struct arena *arena, uint32_t pid);
 
+/* Calls fn for each process in /proc (its tgid); returns how many calls returned true. */
+size_t procfs_foreach_pid(bool (*fn)(uint32_t pid, void *ctx), void *ctx);
+
 /* The parent process (stat's field 4); 0 when gone or for the root of the tree. */
 uint32_t procfs_ppid(uint32_t pid);
 
@@ -36,6 +39,8 @@ struct procfs_argv {
 };
 /* Returns false when the process is gone or has no command line (a kernel thread). */
 bool procfs_argv(struct arena *arena, uint32_t pid, struct procfs_argv *out);
+/* The same split of n bytes at raw (raw[n] must be writable and is set to NUL), in place. */
+void procfs_split_argv(struct arena *arena, char *raw, size_t n, struct procfs_argv *out);
 
 /* The numbers of /proc/PID/status the process fields read. The namespaced ids are those of the
  * process's own pid namespace (the last of each list). */

@@ -33,36 +33,6 @@ RULEC_GLOBAL struct {
     __type(value, struct rulec_cid_entry);
 } rulec_cid_cache SEC(".maps");
 
-/* Members outside rulec_types.h, as CO-RE flavors of the kernel's structs. */
-struct task_struct___rulec_cache {
-    int pid;
-    int tgid;
-    struct task_struct *group_leader;
-    __u64 start_boottime; /* 5.5+ (real_start_time before) */
-    struct signal_struct *signal;
-} RULEC_CORE;
-
-struct signal_struct___rulec_cache {
-    struct {
-        int counter;
-    } live; /* atomic_t: threads not yet exiting */
-} RULEC_CORE;
-
-/* The process's start time as /proc/PID/stat's starttime shows it: clock ticks (USER_HZ 100)
- * since boot, of the thread-group leader. */
-static __always_inline __u64 rulec_cache_start(struct task_struct *task)
-{
-    struct task_struct___rulec_cache *t = (void *)task;
-    struct task_struct___rulec_cache *leader = NULL;
-    __u64 ns = 0;
-
-    BPF_CORE_READ_INTO(&leader, t, group_leader);
-    if (!leader)
-        return 0;
-    BPF_CORE_READ_INTO(&ns, leader, start_boottime);
-    return ns / RULEC_CLOCK_TICK_NS;
-}
-
 /* container.id from the cache; a miss or a stale entry is "maybe". */
 static __always_inline void rulec_fill_container_id(struct rulec_cx *cx, struct rulec_slot_hdr *h,
                                                     __u8 *d, __u32 size, __u32 arg)
@@ -78,7 +48,7 @@ static __always_inline void rulec_fill_container_id(struct rulec_cx *cx, struct 
     }
     /* A copy first, checked afterwards: an update may recycle the element meanwhile. */
     __builtin_memcpy(&v, e, sizeof(v));
-    if (v.start != rulec_cache_start(cx->task)) {
+    if (v.start != rulec_task_start_ticks(cx->task)) {
         rulec_slot_status(h, RULEC_E_FAULT);
         return;
     }
@@ -120,7 +90,7 @@ int BPF_PROG(rulec_cid_exec, struct task_struct *p)
     rulec_task_cgroups(p, w->e.cgroups, kns);
     w->e.status = rulec_cgroup_container_id(&w->m, kns);
     __builtin_memcpy(w->e.id, w->m.id, RULEC_CID_LEN);
-    w->e.start = rulec_cache_start(p);
+    w->e.start = rulec_task_start_ticks(p);
     bpf_map_update_elem(&rulec_cid_cache, &tgid, &w->e, BPF_ANY);
     return 0;
 }
@@ -131,7 +101,7 @@ int BPF_PROG(rulec_cid_exec, struct task_struct *p)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(rulec_cid_fork, struct task_struct *parent, struct task_struct *child)
 {
-    struct task_struct___rulec_cache *c = (void *)child;
+    struct task_struct___rulec_life *c = (void *)child;
     struct rulec_cid_entry e;
     struct rulec_cid_entry *pe;
     __u32 ptgid = 0, ctgid = 0, cpid = 0;
@@ -141,11 +111,11 @@ int BPF_PROG(rulec_cid_fork, struct task_struct *parent, struct task_struct *chi
     BPF_CORE_READ_INTO(&cpid, c, pid);
     if (ctgid != cpid)
         return 0; /* a thread: same tgid, same entry */
-    BPF_CORE_READ_INTO(&ptgid, (struct task_struct___rulec_cache *)parent, tgid);
+    BPF_CORE_READ_INTO(&ptgid, (struct task_struct___rulec_life *)parent, tgid);
     pe = bpf_map_lookup_elem(&rulec_cid_cache, &ptgid);
     if (pe)
         __builtin_memcpy(&e, pe, sizeof(e));
-    if (!pe || e.start != rulec_cache_start(parent)) {
+    if (!pe || e.start != rulec_task_start_ticks(parent)) {
         bpf_map_delete_elem(&rulec_cid_cache, &ctgid);
         return 0;
     }
@@ -156,7 +126,7 @@ int BPF_PROG(rulec_cid_fork, struct task_struct *parent, struct task_struct *chi
             return 0;
         }
     }
-    e.start = rulec_cache_start(child);
+    e.start = rulec_task_start_ticks(child);
     bpf_map_update_elem(&rulec_cid_cache, &ctgid, &e, BPF_ANY);
     return 0;
 }
@@ -165,8 +135,8 @@ int BPF_PROG(rulec_cid_fork, struct task_struct *parent, struct task_struct *chi
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(rulec_cid_exit, struct task_struct *p)
 {
-    struct task_struct___rulec_cache *t = (void *)p;
-    struct signal_struct___rulec_cache *sig = NULL;
+    struct task_struct___rulec_life *t = (void *)p;
+    struct signal_struct___rulec_life *sig = NULL;
     __u32 tgid = 0;
     int live = 1;
 

@@ -12,6 +12,7 @@
  * container.id). */
 #pragma once
 
+#include "rulec_abi.h"
 #include "rulec_base.h"
 
 /* The deepest proc.aname[N] / proc.apid[N] read here, as core/rulec_abi.h says (the generated C
@@ -33,6 +34,36 @@ static __always_inline long rulec_task_comm(struct task_struct *task, char out[R
         return RULEC_E_FAULT;
     }
     return n - 1;
+}
+
+/* Process lifetime members outside rulec_types.h, as CO-RE flavors of the kernel's structs. */
+struct task_struct___rulec_life {
+    int pid;
+    int tgid;
+    struct task_struct *group_leader;
+    __u64 start_boottime; /* 5.5+ (real_start_time before) */
+    struct signal_struct *signal;
+} RULEC_CORE;
+
+struct signal_struct___rulec_life {
+    struct {
+        int counter;
+    } live; /* atomic_t: threads not yet exiting */
+} RULEC_CORE;
+
+/* The process's start time as /proc/PID/stat's starttime shows it: clock ticks (USER_HZ 100)
+ * since boot, of the thread-group leader. */
+static __always_inline __u64 rulec_task_start_ticks(struct task_struct *task)
+{
+    struct task_struct___rulec_life *t = (void *)task;
+    struct task_struct___rulec_life *leader = NULL;
+    __u64 ns = 0;
+
+    BPF_CORE_READ_INTO(&leader, t, group_leader);
+    if (!leader)
+        return 0;
+    BPF_CORE_READ_INTO(&ns, leader, start_boottime);
+    return ns / RULEC_CLOCK_TICK_NS;
 }
 
 /* proc.pid: the thread group id (host pid namespace). */

@@ -19,9 +19,9 @@ WARN="-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow"
 mkdir -p "$out"
 # Twice: with bpf_loop (this kernel has it), and with the bounded loops kernels before 5.17
 # run instead (RULEC_NO_BPF_LOOP), so that both paths of RULEC_LOOP are checked here.
-$CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 $WARN -I"$top/compiler/bpf" -I"$build/gen" \
+$CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 $WARN -I"$top/compiler/bpf" -I"$top/core" -I"$build/gen" \
     -c "$here/kernel_test.bpf.c" -o "$out/kernel_test.bpf.o"
-$CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 -DRULEC_NO_BPF_LOOP $WARN -I"$top/compiler/bpf" \
+$CLANG -O2 -g -target bpf -D__TARGET_ARCH_x86 -DRULEC_NO_BPF_LOOP $WARN -I"$top/compiler/bpf" -I"$top/core" \
     -I"$build/gen" -c "$here/kernel_test.bpf.c" -o "$out/kernel_test_noloop.bpf.o"
 $CC -std=c11 -D_GNU_SOURCE -O2 -g $WARN -Wstrict-prototypes -I"$top" -o "$out/kernel_test" \
     "$here/kernel_test.c" "$top/core/container_id.c" -lbpf -lelf -lz -pthread
