@@ -27,7 +27,8 @@ die() {
     exit 1
 }
 [ "$(id -u)" -eq 0 ] || die "must run as root"
-make -s BUILD="${1:-build}" "$BUILD/rulec" "$BUILD/rulec-actor" "$BUILD/rulec-fakedocker" >&2 ||
+B=${1:-build} # the targets as the Makefile names them (relative to the tree)
+make -s -C "$ROOT" BUILD="$B" "$B/rulec" "$B/rulec-actor" "$B/rulec-fakedocker" >&2 ||
     die "cannot build rulec, rulec-actor, rulec-fakedocker"
 WORK=$(mktemp -d /tmp/rulec-bench-cm.XXXXXX) || die "mktemp"
 MON_PID=
