@@ -255,7 +255,23 @@ static const char *_verifier_log_default(char *buf, size_t len)
     return buf;
 }
 
-int cmd_run(int argc, char **argv)
+/* What the command line says. */
+struct _run_args {
+    struct config_overrides ov;
+    const char *configs[16];
+    size_t nconfigs;
+    const char *sets[32]; /* -o KEY=VALUE */
+    size_t nsets;
+    const char *keys[32]; /* --trusted-key */
+    const char *vlog;
+    unsigned long ringbuf;
+    const char *policy_path;
+};
+
+#define RUN_ARGS_HELP (-1) /* --help printed: exit 0 */
+
+/* 0, RUN_ARGS_HELP, or the exit status of a usage error. */
+static int _parse_args(int argc, char **argv, struct _run_args *a)
 {
     enum {
         OPT_CONFIG = 1000,
@@ -291,82 +307,76 @@ int cmd_run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
-    struct config_overrides ov;
-    config_overrides_init(&ov);
-    const char *configs[16], *vlog = NULL;
-    size_t nconfigs = 0;
-    const char *sets[32], *keys[32];
-    size_t nsets = 0;
-    unsigned long ringbuf = 0;
+    config_overrides_init(&a->ov);
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_CONFIG:
-            if (nconfigs == sizeof(configs) / sizeof(configs[0])) {
+            if (a->nconfigs == sizeof(a->configs) / sizeof(a->configs[0])) {
                 fprintf(stderr, "rulec run: too many --config options\n");
                 return RUN_EXIT_USAGE;
             }
-            configs[nconfigs++] = optarg;
+            a->configs[a->nconfigs++] = optarg;
             break;
         case OPT_JSON:
-            ov.json_output = 1;
+            a->ov.json_output = 1;
             break;
         case OPT_OUTPUT_FILE:
-            ov.output_file = optarg;
+            a->ov.output_file = optarg;
             break;
         case OPT_SYSLOG:
-            ov.syslog_enabled = 1;
+            a->ov.syslog_enabled = 1;
             break;
         case OPT_NO_STDOUT:
-            ov.stdout_enabled = 0;
+            a->ov.stdout_enabled = 0;
             break;
         case OPT_MIN_PRIORITY:
-            ov.min_priority = optarg;
+            a->ov.min_priority = optarg;
             break;
         case OPT_ISO8601:
-            ov.time_format_iso_8601 = 1;
+            a->ov.time_format_iso_8601 = 1;
             break;
         case OPT_BUFFERED:
-            ov.buffered_outputs = 1;
+            a->ov.buffered_outputs = 1;
             break;
         case OPT_HOST_ROOT:
-            ov.host_root = optarg;
+            a->ov.host_root = optarg;
             break;
         case OPT_RINGBUF:
-            ringbuf = strtoul(optarg, NULL, 0);
-            if (ringbuf < 4096 || (ringbuf & (ringbuf - 1))) {
+            a->ringbuf = strtoul(optarg, NULL, 0);
+            if (a->ringbuf < 4096 || (a->ringbuf & (a->ringbuf - 1))) {
                 fprintf(stderr, "rulec run: --ringbuf-size must be a power of two >= 4096\n");
                 return RUN_EXIT_USAGE;
             }
             break;
         case OPT_VLOG:
-            vlog = optarg;
+            a->vlog = optarg;
             break;
         case OPT_K8S_AUDIT:
-            ov.k8s_audit = optarg;
+            a->ov.k8s_audit = optarg;
             break;
         case OPT_NO_K8S_AUDIT:
-            ov.k8s_audit_enabled = 0;
+            a->ov.k8s_audit_enabled = 0;
             break;
         case OPT_TRUSTED_KEY:
-            if (ov.ntrusted_keys == sizeof(keys) / sizeof(keys[0])) {
+            if (a->ov.ntrusted_keys == sizeof(a->keys) / sizeof(a->keys[0])) {
                 fprintf(stderr, "rulec run: too many --trusted-key options\n");
                 return RUN_EXIT_USAGE;
             }
-            keys[ov.ntrusted_keys++] = optarg;
-            ov.trusted_keys = keys;
+            a->keys[a->ov.ntrusted_keys++] = optarg;
+            a->ov.trusted_keys = a->keys;
             break;
         case 'o':
-            if (nsets == sizeof(sets) / sizeof(sets[0])) {
+            if (a->nsets == sizeof(a->sets) / sizeof(a->sets[0])) {
                 fprintf(stderr, "rulec run: too many -o options\n");
                 return RUN_EXIT_USAGE;
             }
-            sets[nsets++] = optarg;
+            a->sets[a->nsets++] = optarg;
             break;
         case 'h':
             _run_usage(stdout);
-            return 0;
+            return RUN_ARGS_HELP;
         default:
             _run_usage(stderr);
             return RUN_EXIT_USAGE;
@@ -377,9 +387,172 @@ int cmd_run(int argc, char **argv)
         _run_usage(stderr);
         return RUN_EXIT_USAGE;
     }
-    const char *policy_path = argv[optind];
-    int status = RUN_EXIT_RUNTIME;
+    a->policy_path = argv[optind];
+    return 0;
+}
+
+/* The configuration: the files, then -o, the environment and the flags. 0 or RUN_EXIT_USAGE. */
+static int _configure(const struct _run_args *a, struct rulec_config *cfg, struct diag_list *diags)
+{
     char err[1024];
+    int status = 0;
+    for (size_t i = 0; i < a->nconfigs; i++)
+        if (config_load(cfg, a->configs[i], diags) < 0)
+            status = RUN_EXIT_USAGE;
+    /* Warnings too (Falco keys that do not apply): nothing in the file goes unsaid. */
+    diag_print(stderr, diags, DIAG_FORMAT_TEXT);
+    if (status)
+        return status;
+    for (size_t i = 0; i < a->nsets; i++) {
+        char *eq = strchr(a->sets[i], '=');
+        if (!eq) {
+            fprintf(stderr, "rulec run: -o takes KEY=VALUE, not '%s'\n", a->sets[i]);
+            return RUN_EXIT_USAGE;
+        }
+        char key[128];
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - a->sets[i]), a->sets[i]);
+        int set_rc = config_set(cfg, key, eq + 1, err, sizeof(err));
+        if (set_rc < 0) {
+            fprintf(stderr, "rulec run: %s\n", err);
+            return RUN_EXIT_USAGE;
+        }
+        if (set_rc > 0)
+            fprintf(stderr, "rulec run: warning: %s\n", err);
+    }
+    config_apply_env(cfg);
+    if (config_apply_overrides(cfg, &a->ov, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        return RUN_EXIT_USAGE;
+    }
+    if (cfg->rules_files.n)
+        fprintf(stderr,
+                "rulec run: note: rules_files is not read here: the rules are in the compiled "
+                "policy (`rulec compile --config FILE` compiles the rules_files)\n");
+    char hostname[256];
+    if (config_hostname(hostname, sizeof(hostname)))
+        fprintf(stderr, "rulec: hostname overridden by FALCO_HOSTNAME: %s\n", hostname);
+    return 0;
+}
+
+/* The policy verified (nothing is loaded before it is known to be the one CI built) and its
+ * engine. 0 or the exit status. */
+static int _open_policy(const struct _run_args *a, const struct rulec_config *cfg,
+                        struct policy_image *img, struct integrity_report *integrity,
+                        double *verify_ms, struct engine **eng)
+{
+    char err[1024];
+    enum verify_error vrc =
+        verify_policy(a->policy_path, (const char *const *)cfg->trusted_keys.items,
+                      cfg->trusted_keys.n, img, integrity, verify_ms, err, sizeof(err));
+    if (vrc != VERIFY_OK) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        return vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE
+               : vrc == VERIFY_ERR_CORRUPT ? RUN_EXIT_CORRUPT
+               : vrc == VERIFY_ERR_IO      ? RUN_EXIT_RUNTIME
+                                           : RUN_EXIT_INTEGRITY;
+    }
+    int erc = engine_new(eng, img, cfg, err, sizeof(err));
+    if (erc < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        return erc == ENGINE_ERR_VERSION  ? RUN_EXIT_VERSION
+               : erc == ENGINE_ERR_IO     ? RUN_EXIT_RUNTIME
+               : erc == ENGINE_ERR_CONFIG ? RUN_EXIT_USAGE
+                                          : RUN_EXIT_CORRUPT;
+    }
+    return 0;
+}
+
+/* The policy into the kernel. 0 or the exit status. */
+static int _load_policy(const struct _run_args *a, struct loader *ld,
+                        const struct policy_image *img, const struct engine *eng)
+{
+    char err[1024], vlog_buf[512];
+    enum loader_error lrc = loader_open(
+        ld, img, engine_meta(eng), a->ringbuf,
+        a->vlog ? a->vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err, sizeof(err));
+    if (lrc == LOADER_OK)
+        return 0;
+    fprintf(stderr, "rulec run: %s\n", err);
+    if (lrc == LOADER_ERR_PERM && geteuid() != 0)
+        fprintf(stderr, "rulec run: not running as root\n");
+    return lrc == LOADER_ERR_PERM       ? RUN_EXIT_PERM
+           : lrc == LOADER_ERR_KERNEL   ? RUN_EXIT_KERNEL
+           : lrc == LOADER_ERR_VERIFIER ? RUN_EXIT_VERIFIER
+           : lrc == LOADER_ERR_CORRUPT  ? RUN_EXIT_CORRUPT
+                                        : RUN_EXIT_RUNTIME;
+}
+
+/* The webserver, when the configuration enables it. -1 on failure (said). */
+static int _start_web(const struct rulec_config *cfg, struct webserver **web)
+{
+    char err[1024];
+    if (!cfg->web.enabled)
+        return 0;
+    const struct webserver_config wc = {.address = cfg->web.listen_address,
+                                        .port = cfg->web.listen_port,
+                                        .healthz = cfg->web.healthz_endpoint,
+                                        .metrics = cfg->web.prometheus,
+                                        .tls = cfg->web.ssl_enabled,
+                                        .cert_file = cfg->web.ssl_certificate,
+                                        .threads = cfg->web.threadiness};
+    if (webserver_start(web, &wc, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        return -1;
+    }
+    fprintf(stderr, "rulec: webserver on %s:%u (%s%s)\n",
+            cfg->web.listen_address ? cfg->web.listen_address : "", webserver_port(*web),
+            wc.healthz, wc.metrics ? ", /metrics" : "");
+    return 0;
+}
+
+/* The event loop over the kernel's ring buffers and the audit source, until a stop: the exit
+ * status. Whatever it made is in s (a reload may have replaced the engine and loader). */
+static int _serve(const struct _run_args *a, const struct rulec_config *cfg, struct loader *ld,
+                  struct _sources *s, struct reloader **reloader, struct run_loop **loop)
+{
+    char err[1024], vlog_reload[512];
+    const struct reload_params rp = {
+        .policy_path = a->policy_path,
+        .cfg = cfg,
+        .ringbuf_bytes = a->ringbuf,
+        .verifier_log =
+            a->vlog ? a->vlog : _verifier_log_default(vlog_reload, sizeof(vlog_reload))};
+    if (reloader_new(reloader, &rp) < 0) {
+        fprintf(stderr, "rulec run: cannot prepare reloading\n");
+        return RUN_EXIT_RUNTIME;
+    }
+    s->reloader = *reloader;
+    struct run_loop_params params = {.eng = s->eng,
+                                     .ld = ld,
+                                     .outputs = s->outputs,
+                                     .drops = &cfg->drops,
+                                     .report = _print_sources,
+                                     .on_stop = _stop_audit,
+                                     .reload = _on_sighup,
+                                     .tick = _tick,
+                                     .ctx = s};
+    if (run_loop_new(loop, &params, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rulec run: %s\n", err);
+        return RUN_EXIT_KERNEL;
+    }
+    s->loop = *loop;
+    if ((s->audit &&
+         run_loop_add_fd(*loop, audit_source_fd(s->audit), POLLIN, _on_audit_fd, s) < 0) ||
+        run_loop_add_control(*loop, reloader_fd(*reloader), _on_reload_fd, s) < 0) {
+        fprintf(stderr, "rulec run: out of memory\n");
+        return RUN_EXIT_RUNTIME;
+    }
+    _tick(s, *loop); /* /healthz and /metrics answer from the start */
+    return run_loop_run(*loop) == RUN_LOOP_STOPPED ? 0 : RUN_EXIT_RUNTIME;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct _run_args a = {0};
+    int status = _parse_args(argc, argv, &a);
+    if (status)
+        return status == RUN_ARGS_HELP ? 0 : status;
+    status = RUN_EXIT_RUNTIME;
     struct rulec_config cfg;
     config_init(&cfg);
     struct diag_list diags = {0};
@@ -397,68 +570,17 @@ int cmd_run(int argc, char **argv)
     struct policy_image img = {0};
     struct integrity_report integrity;
     double verify_ms = 0;
+    char err[1024];
     if (!ld) {
         fprintf(stderr, "rulec run: out of memory\n");
         return RUN_EXIT_RUNTIME;
     }
     loader_init(ld);
-    for (size_t i = 0; i < nconfigs; i++)
-        if (config_load(&cfg, configs[i], &diags) < 0)
-            status = RUN_EXIT_USAGE;
-    /* Warnings too (Falco keys that do not apply): nothing in the file goes unsaid. */
-    diag_print(stderr, &diags, DIAG_FORMAT_TEXT);
-    if (status == RUN_EXIT_USAGE)
-        goto out;
-    for (size_t i = 0; i < nsets; i++) {
-        char *eq = strchr(sets[i], '=');
-        if (!eq) {
-            fprintf(stderr, "rulec run: -o takes KEY=VALUE, not '%s'\n", sets[i]);
-            status = RUN_EXIT_USAGE;
-            goto out;
-        }
-        char key[128];
-        snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
-        int set_rc = config_set(&cfg, key, eq + 1, err, sizeof(err));
-        if (set_rc < 0) {
-            fprintf(stderr, "rulec run: %s\n", err);
-            status = RUN_EXIT_USAGE;
-            goto out;
-        }
-        if (set_rc > 0)
-            fprintf(stderr, "rulec run: warning: %s\n", err);
-    }
-    config_apply_env(&cfg);
-    if (config_apply_overrides(&cfg, &ov, err, sizeof(err)) < 0) {
-        fprintf(stderr, "rulec run: %s\n", err);
-        status = RUN_EXIT_USAGE;
-        goto out;
-    }
-    if (cfg.rules_files.n)
-        fprintf(stderr,
-                "rulec run: note: rules_files is not read here: the rules are in the compiled "
-                "policy (`rulec compile --config FILE` compiles the rules_files)\n");
-    char hostname[256];
-    if (config_hostname(hostname, sizeof(hostname)))
-        fprintf(stderr, "rulec: hostname overridden by FALCO_HOSTNAME: %s\n", hostname);
-    /* Nothing is loaded before the policy is known to be the one CI built. */
-    enum verify_error vrc =
-        verify_policy(policy_path, (const char *const *)cfg.trusted_keys.items, cfg.trusted_keys.n,
-                      &img, &integrity, &verify_ms, err, sizeof(err));
-    if (vrc != VERIFY_OK) {
-        fprintf(stderr, "rulec run: %s\n", err);
-        status = vrc == VERIFY_ERR_KEYS      ? RUN_EXIT_USAGE
-                 : vrc == VERIFY_ERR_CORRUPT ? RUN_EXIT_CORRUPT
-                 : vrc == VERIFY_ERR_IO      ? RUN_EXIT_RUNTIME
-                                             : RUN_EXIT_INTEGRITY;
-        goto out;
-    }
-    int erc = engine_new(&eng, &img, &cfg, err, sizeof(err));
-    if (erc < 0) {
-        fprintf(stderr, "rulec run: %s\n", err);
-        status = erc == ENGINE_ERR_VERSION  ? RUN_EXIT_VERSION
-                 : erc == ENGINE_ERR_IO     ? RUN_EXIT_RUNTIME
-                 : erc == ENGINE_ERR_CONFIG ? RUN_EXIT_USAGE
-                                            : RUN_EXIT_CORRUPT;
+    int rc = _configure(&a, &cfg, &diags);
+    if (!rc)
+        rc = _open_policy(&a, &cfg, &img, &integrity, &verify_ms, &eng);
+    if (rc) {
+        status = rc;
         goto out;
     }
     if (outputs_new(&outputs, &cfg, err, sizeof(err)) < 0) {
@@ -488,95 +610,40 @@ int cmd_run(int argc, char **argv)
     /* k8s_audit rules alone: nothing for the kernel, no privileges needed. */
     if (!meta->nhooks && !meta->nprograms && engine_audit_rules(eng)) {
         fprintf(stderr, "rulec: %s: no syscall rules, nothing loaded into the kernel\n",
-                policy_path);
-        goto loop;
+                a.policy_path);
+    } else {
+        rc = _load_policy(&a, ld, &img, eng);
+        if (rc) {
+            status = rc;
+            goto out;
+        }
+        dns_cache_set_map(dns, ld->dns_fd);
+        engine_set_cid_cache(eng, ld->cids);
+        engine_set_proc_cache(eng, ld->procs);
+        policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
+        _policy_ids(&sources, &integrity);
+        fprintf(stderr,
+                "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms; "
+                "policy %s, verified in %.1f ms\n",
+                a.policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld->load_ms,
+                sources.digest, verify_ms);
     }
-    char vlog_buf[512];
-    enum loader_error lrc = loader_open(
-        ld, &img, engine_meta(eng), ringbuf,
-        vlog ? vlog : _verifier_log_default(vlog_buf, sizeof(vlog_buf)), err, sizeof(err));
-    if (lrc != LOADER_OK) {
-        fprintf(stderr, "rulec run: %s\n", err);
-        status = lrc == LOADER_ERR_PERM       ? RUN_EXIT_PERM
-                 : lrc == LOADER_ERR_KERNEL   ? RUN_EXIT_KERNEL
-                 : lrc == LOADER_ERR_VERIFIER ? RUN_EXIT_VERIFIER
-                 : lrc == LOADER_ERR_CORRUPT  ? RUN_EXIT_CORRUPT
-                                              : RUN_EXIT_RUNTIME;
-        if (lrc == LOADER_ERR_PERM && geteuid() != 0)
-            fprintf(stderr, "rulec run: not running as root\n");
-        goto out;
-    }
-    dns_cache_set_map(dns, ld->dns_fd);
-    engine_set_cid_cache(eng, ld->cids);
-    engine_set_proc_cache(eng, ld->procs);
-    policy_image_free(&img); /* loaded: the object's bytes are not needed any more */
-    _policy_ids(&sources, &integrity);
-    fprintf(stderr,
-            "rulec: %s: %zu rules, %zu syscalls hooked, loaded and attached in %.1f ms; policy %s, "
-            "verified in %.1f ms\n",
-            policy_path, meta->nrules - engine_audit_rules(eng), meta->nhooks, ld->load_ms,
-            sources.digest, verify_ms);
-loop:;
     sources.eng = eng;
     sources.audit = src;
     sources.containers = containers;
     sources.outputs = outputs;
     sources.users = users;
     sources.dns = dns;
-    sources.policy_path = policy_path;
-    if (cfg.web.enabled) {
-        const struct webserver_config wc = {.address = cfg.web.listen_address,
-                                            .port = cfg.web.listen_port,
-                                            .healthz = cfg.web.healthz_endpoint,
-                                            .metrics = cfg.web.prometheus,
-                                            .tls = cfg.web.ssl_enabled,
-                                            .cert_file = cfg.web.ssl_certificate,
-                                            .threads = cfg.web.threadiness};
-        if (webserver_start(&web, &wc, err, sizeof(err)) < 0) {
-            fprintf(stderr, "rulec run: %s\n", err);
-            goto out;
-        }
-        sources.web = web;
-        fprintf(stderr, "rulec: webserver on %s:%u (%s%s)\n",
-                cfg.web.listen_address ? cfg.web.listen_address : "", webserver_port(web),
-                wc.healthz, wc.metrics ? ", /metrics" : "");
-    }
-    char vlog_reload[512];
-    const struct reload_params rp = {
-        .policy_path = policy_path,
-        .cfg = &cfg,
-        .ringbuf_bytes = ringbuf,
-        .verifier_log = vlog ? vlog : _verifier_log_default(vlog_reload, sizeof(vlog_reload))};
-    if (reloader_new(&reloader, &rp) < 0) {
-        fprintf(stderr, "rulec run: cannot prepare reloading\n");
+    sources.policy_path = a.policy_path;
+    if (_start_web(&cfg, &web) < 0)
         goto out;
+    sources.web = web;
+    status = _serve(&a, &cfg, ld, &sources, &reloader, &loop);
+    if (loop) {
+        eng = sources.eng; /* a reload may have replaced them */
+        ld = run_loop_loader(loop);
+        dns = sources.dns;
     }
-    sources.reloader = reloader;
-    struct run_loop_params params = {.eng = eng,
-                                     .ld = ld,
-                                     .outputs = outputs,
-                                     .drops = &cfg.drops,
-                                     .report = _print_sources,
-                                     .on_stop = _stop_audit,
-                                     .reload = _on_sighup,
-                                     .tick = _tick,
-                                     .ctx = &sources};
-    if (run_loop_new(&loop, &params, err, sizeof(err)) < 0) {
-        fprintf(stderr, "rulec run: %s\n", err);
-        status = RUN_EXIT_KERNEL;
-        goto out;
-    }
-    sources.loop = loop;
-    if ((src && run_loop_add_fd(loop, audit_source_fd(src), POLLIN, _on_audit_fd, &sources) < 0) ||
-        run_loop_add_control(loop, reloader_fd(reloader), _on_reload_fd, &sources) < 0) {
-        fprintf(stderr, "rulec run: out of memory\n");
-        goto out;
-    }
-    _tick(&sources, loop); /* /healthz and /metrics answer from the start */
-    status = run_loop_run(loop) == RUN_LOOP_STOPPED ? 0 : RUN_EXIT_RUNTIME;
-    eng = sources.eng; /* a reload may have replaced them */
-    ld = run_loop_loader(loop);
-    dns = sources.dns;
 out:
     reloader_free(&reloader);
     run_loop_free(&loop);

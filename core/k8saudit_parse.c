@@ -296,4 +296,3 @@ void k8saudit_event_free(struct k8saudit_event *ev)
     ev->text = NULL;
     ev->len = 0;
 }
-

@@ -99,4 +99,3 @@ int config_falco_key(const char *path, const char **why)
         *dot = '\0';
     }
 }
-
