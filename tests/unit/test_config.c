@@ -163,13 +163,13 @@ static void test_falco_keys_ignored(void **state)
     _done(&cfg, &diags);
 }
 
-/* Falco's own falco.yaml (0.41.3, as shipped) loads: only warnings, and its values. */
+/* A falco.yaml with every key Falco 0.41.3 ships, as it ships them, loads: only warnings, and
+ * its values. RULEC_FALCO_YAML names another such file (a fetched copy of Falco's own). */
 static void test_stock_falco_yaml(void **state)
 {
     (void)state;
-    const char *path = "tests/corpus/config/falco-0.41.3.yaml";
-    if (access(path, R_OK) != 0)
-        skip();
+    const char *env = getenv("RULEC_FALCO_YAML");
+    const char *path = env && *env ? env : "tests/corpus/config/falco-stock.yaml";
     struct rulec_config cfg;
     struct diag_list diags = {0};
     config_init(&cfg);
@@ -1000,8 +1000,6 @@ static void test_packaged_config(void **state)
 {
     (void)state;
     const char *path = "packaging/rulec.yaml";
-    if (access(path, R_OK) != 0)
-        skip();
     struct rulec_config cfg;
     struct diag_list diags = {0};
     config_init(&cfg);

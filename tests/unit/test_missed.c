@@ -147,7 +147,7 @@ static void test_kernel_maps(void **state)
     _procs_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, NULL, sizeof(struct rulec_missed_key),
                                sizeof(struct rulec_missed_proc), 64, NULL);
     if (_rules_fd < 0 || _procs_fd < 0)
-        skip(); /* not root */
+        skip_because("creating BPF maps needs root");
     struct missed *m;
     assert_int_equal(missed_new(&m, 2), 0);
     _set_rule(1, 100, 3);

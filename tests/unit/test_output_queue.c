@@ -207,7 +207,7 @@ static void test_http(void **state)
     char err[512];
     const struct mhd_lib *m = mhd_load(err, sizeof(err));
     if (!m)
-        skip();
+        skip_because("libmicrohttpd cannot be loaded");
     struct _server s = {.status = 200};
     pthread_mutex_init(&s.lock, NULL);
     struct MHD_Daemon *d = m->start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL,

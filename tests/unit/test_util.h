@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -30,3 +31,14 @@ static inline void assert_diag_at(const struct diag_list *diags, enum diag_code 
     }
     fail();
 }
+
+/* Skips a test this machine cannot run (not root, a library missing), with the reason; under CI
+ * (RULEC_REQUIRE_ROOT_TESTS=1, .ci/run) a skip is a failure, as for the end-to-end tests. */
+#define skip_because(why)                                                                          \
+    do {                                                                                           \
+        const char *req_ = getenv("RULEC_REQUIRE_ROOT_TESTS");                                     \
+        if (req_ && !strcmp(req_, "1"))                                                            \
+            fail_msg("cannot run here (%s), and RULEC_REQUIRE_ROOT_TESTS=1", why);                 \
+        print_message("skipped: %s\n", why);                                                       \
+        skip();                                                                                    \
+    } while (0)
