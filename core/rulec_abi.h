@@ -150,14 +150,15 @@ struct rulec_cid_entry {
 #define RULEC_PROC_CACHE_DEFAULT 16384 /* entries; the runtime raises it on a busy node */
 #define RULEC_PROC_ARGS_LEN 1024       /* the argument area kept (a power of two) */
 #define RULEC_PROC_PATH_LEN 256        /* the executable's path kept (RULEC_PATH_MAX) */
-#define RULEC_PROC_ARGS_TRUNCATED 1u   /* flags: args holds a prefix of the argument area */
-#define RULEC_PROC_EXEPATH_OK 2u       /* flags: exepath holds the whole path */
+#define RULEC_PROC_EXEPATH_OK 1u       /* flags: exepath holds the whole path */
 
 struct rulec_proc_entry {
-    __u64 start;    /* clock ticks since boot, as rulec_cid_entry's */
-    __u32 ppid;     /* the parent's tgid at the exec or fork */
-    __u32 flags;    /* RULEC_PROC_* */
-    __u32 args_len; /* bytes of args used: argv NUL-separated, as /proc/PID/cmdline */
+    __u64 start; /* clock ticks since boot, as rulec_cid_entry's */
+    __u32 ppid;  /* the parent's tgid at the exec or fork */
+    __u32 flags; /* RULEC_PROC_* */
+    /* bytes of args used: argv NUL-separated, as /proc/PID/cmdline (a longer area keeps its
+     * first RULEC_PROC_ARGS_LEN bytes) */
+    __u32 args_len;
     __u32 pad;
     char comm[16];                     /* NUL-terminated */
     char exepath[RULEC_PROC_PATH_LEN]; /* NUL-terminated when RULEC_PROC_EXEPATH_OK */

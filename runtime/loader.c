@@ -195,10 +195,9 @@ static enum loader_error _open(struct loader *ld, const struct policy_image *img
     return LOADER_OK;
 }
 
-/* A cache map the metadata names, with room for four times the processes running now (LRU
- * beyond that). */
-static enum loader_error _size_cache(struct loader *ld, const char *name, struct bpf_map **out,
-                                     char *err, size_t errlen)
+/* A cache map the metadata names, with room for want entries (LRU beyond that). */
+static enum loader_error _size_cache(struct loader *ld, const char *name, size_t want,
+                                     struct bpf_map **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (!name)
@@ -208,21 +207,23 @@ static enum loader_error _size_cache(struct loader *ld, const char *name, struct
         snprintf(err, errlen, "policy has no map '%s' (metadata and object disagree)", name);
         return LOADER_ERR_CORRUPT;
     }
-    size_t want = 4 * cid_cache_count_processes();
     if (want > bpf_map__max_entries(*out))
         bpf_map__set_max_entries(*out, (__u32)want);
     return LOADER_OK;
 }
 
-/* The sizes set before load: the ring buffer's, and the per-process caches'. */
+/* The sizes set before load: the ring buffer's, and the per-process caches', with room for
+ * four times the processes running now. */
 static enum loader_error _size_maps(struct loader *ld, const struct policy_meta *meta,
                                     size_t ringbuf_bytes, struct load_state *st, char *err,
                                     size_t errlen)
 {
     if (ringbuf_bytes)
         bpf_map__set_max_entries(st->events, (__u32)ringbuf_bytes);
-    enum loader_error e = _size_cache(ld, meta->cid_cache, &st->cid_cache, err, errlen);
-    return e == LOADER_OK ? _size_cache(ld, meta->proc_cache, &st->proc_cache, err, errlen) : e;
+    size_t want = meta->cid_cache || meta->proc_cache ? 4 * cid_cache_count_processes() : 0;
+    enum loader_error e = _size_cache(ld, meta->cid_cache, want, &st->cid_cache, err, errlen);
+    return e == LOADER_OK ? _size_cache(ld, meta->proc_cache, want, &st->proc_cache, err, errlen)
+                          : e;
 }
 
 /* The verifier runs here; its log goes to verifier_log_path, kept only when it refused. */

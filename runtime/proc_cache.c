@@ -52,10 +52,7 @@ static bool _from_proc(struct arena *arena, uint32_t pid, struct rulec_proc_entr
     }
     char *args = procfs_read(arena, pid, "cmdline", &n);
     if (args) {
-        if (n > sizeof(e->args)) {
-            n = sizeof(e->args);
-            e->flags |= RULEC_PROC_ARGS_TRUNCATED;
-        }
+        n = n > sizeof(e->args) ? sizeof(e->args) : n;
         memcpy(e->args, args, n);
         e->args_len = (uint32_t)n;
     }
@@ -93,7 +90,6 @@ bool proc_cache_get(const struct proc_cache *cache, struct arena *arena, uint32_
     if (len) {
         /* A truncated area ends inside an argument: split it as if that one ended there. */
         procfs_split_argv(arena, arena_strndup(arena, e.args, len), len, &out->av);
-        out->args_truncated = (e.flags & RULEC_PROC_ARGS_TRUNCATED) != 0;
     }
     out->ppid = e.ppid;
     return true;

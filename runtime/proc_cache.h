@@ -29,8 +29,8 @@ size_t proc_cache_seed(struct proc_cache *cache);
 struct proc_cached {
     const char *comm;
     const char *exepath;   /* NULL when the kernel could not resolve it whole */
-    struct procfs_argv av; /* exe (argv[0]) and the arguments; exe NULL when none were read */
-    bool args_truncated;   /* av holds a prefix of a longer command line */
+    struct procfs_argv av; /* exe (argv[0]) and the arguments, at most RULEC_PROC_ARGS_LEN bytes
+                            * of them; exe NULL when none were read */
     uint32_t ppid;         /* the parent at the exec or fork; 0 when unknown */
 };
 /* Returns false when cache is NULL or has no entry for pid. */

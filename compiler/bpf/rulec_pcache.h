@@ -60,8 +60,6 @@ static __always_inline void rulec__proc_fill(struct rulec_proc_entry *e, struct 
     if (!BPF_CORE_READ_INTO(&start, task, mm, arg_start) &&
         !BPF_CORE_READ_INTO(&end, task, mm, arg_end) && start && end > start) {
         len = end - start > RULEC_PROC_ARGS_LEN ? RULEC_PROC_ARGS_LEN : (__u32)(end - start);
-        if (end - start > RULEC_PROC_ARGS_LEN)
-            e->flags |= RULEC_PROC_ARGS_TRUNCATED;
         RULEC_OPAQUE(len);
         len &= 2 * RULEC_PROC_ARGS_LEN - 1;
         if (len > RULEC_PROC_ARGS_LEN)
